@@ -1,0 +1,31 @@
+"""What every reader produces: the file's text as a list of blocks (a text line or a table row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["row", "text", "blank"]
+
+
+@dataclass
+class Block:
+    """One physical line of the source. `row` blocks carry delimited cells (tab, |, HTML <td>)."""
+
+    kind: BlockKind
+    cells: list[str]
+    raw: str
+    lineno: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(cell for cell in self.cells if cell.strip())
+
+
+@dataclass
+class SourceDocument:
+    name: str  # file name, as in findings.csv's source_file
+    sha256: str
+    encoding: str
+    text: str  # decoded text: what the raw_text of each form is cut from
+    blocks: list[Block] = field(default_factory=list)

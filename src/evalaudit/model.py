@@ -1,0 +1,124 @@
+"""Canonical model of a performance self-evaluation form.
+
+Everything downstream (frames, checks, store, report) reads these dataclasses, never the source text.
+Numbers are kept exactly as stated; nothing here is computed. Each entity keeps the raw text it came
+from so a reviewer can always check the parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+FormType = Literal["department", "project", "report"]
+
+
+@dataclass
+class ParseWarning:
+    """Something the parser could not place with confidence. Surfaces as a `completeness` finding."""
+
+    code: str  # stable id, e.g. "row_extra_cell"
+    message: str  # Chinese, actionable
+    location: str = ""  # human location, e.g. "指标/第12行"
+    raw: str = ""  # the source text concerned
+
+
+@dataclass
+class Measure:
+    """A target (年度指标值) or an actual value (实际完成值): raw text plus what could be parsed from it."""
+
+    raw: str = ""
+    op: str | None = None  # one of ≥ ≤ = > < when stated
+    value: float | None = None  # numeric part, percentages as numbers (95 for 95%)
+    unit: str | None = None  # %, 万件, 个, m², 元 …
+    qualitative: bool = False  # True when the value is words (优, 及时, 按期保质完成 …)
+
+
+@dataclass
+class FundRow:
+    """One row of the funds table (资金表)."""
+
+    item: str  # canonical item: 年度资金总额 / 基本支出 / 项目支出 / 其他资金 / 本年财政拨款 / 上年结转
+    label: str  # as written on the form
+    initial_budget: float | None = None  # 年初预算数
+    budget: float | None = None  # 全年预算数 (A)
+    executed: float | None = None  # 全年执行数 (B)
+    weight: float | None = None  # 分值
+    stated_rate: float | None = None  # 执行率 as a percentage number (79 for 79%)
+    stated_rate_raw: str = ""
+    stated_score: float | None = None  # 得分
+    raw: str = ""
+
+
+@dataclass
+class Goal:
+    """The yearly overall goal: what was planned and what the unit says was achieved."""
+
+    expected: str = ""
+    actual: str = ""
+
+
+@dataclass
+class Indicator:
+    """One performance indicator row (三级指标), or a subtotal row that sums indicators below it."""
+
+    name: str
+    level1: str = ""
+    level2: str = ""
+    target: Measure = field(default_factory=Measure)
+    actual: Measure = field(default_factory=Measure)
+    weight: float | None = None  # 分值 / 权重
+    score: float | None = None  # 得分
+    explanation: str = ""  # 偏差原因分析 / 未完成原因分析
+    nature: str = ""  # 指标性质 where the form has that column (正向/反向/定性 …)
+    parent: int | None = None  # index of the subtotal indicator this row belongs to
+    is_subtotal: bool = False
+    raw: str = ""
+
+
+@dataclass
+class Section:
+    """A stated group subtotal, e.g. 产出指标(50分) or the report's 过程 50 分."""
+
+    name: str
+    weight: float | None = None
+    score: float | None = None
+    raw: str = ""
+
+
+@dataclass
+class Evaluation:
+    """One form: a department (整体支出) or project (项目支出) table, or a narrative report."""
+
+    evaluation_id: str  # source sha256 prefix + form index: stable across runs
+    source_file: str
+    source_sha256: str
+    form_index: int  # 1-based, in file order
+    form_type: FormType
+    unit: str = ""
+    supervising_department: str = ""
+    project_name: str = ""
+    year: int | None = None
+    fill_date: str = ""  # ISO yyyy-mm-dd when a date was stated
+    amount_unit: str = ""  # 万元 or 元, as stated by the form
+    funds: list[FundRow] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    stated_total_weight: float | None = None
+    stated_total: float | None = None
+    conclusion: str = ""
+    notes: str = ""
+    raw_text: str = ""
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain dict in the output-contract field names (DESIGN.md §5)."""
+        data = asdict(self)
+        data["year"] = self.year
+        return data
+
+
+def evaluation_id(source_sha256: str, form_index: int) -> str:
+    """Stable id: the same file content and position always yield the same id."""
+    return f"{source_sha256[:16]}-{form_index}"

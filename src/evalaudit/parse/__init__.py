@@ -1,0 +1,59 @@
+"""Blocks → canonical evaluations. Never raises on content: what cannot be placed becomes a ParseWarning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evalaudit.ingest.blocks import SourceDocument
+from evalaudit.model import Evaluation, ParseWarning, evaluation_id
+from evalaudit.parse.form import build_evaluation, parse_table_form
+from evalaudit.parse.lines import to_lines
+from evalaudit.parse.report import parse_report
+from evalaudit.parse.segment import split_forms
+
+
+@dataclass
+class ParseResult:
+    evaluations: list[Evaluation] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)  # about the file as a whole
+
+
+def parse_document(document: SourceDocument) -> ParseResult:
+    result = ParseResult()
+    try:
+        lines = to_lines(document.blocks)
+        segments = split_forms(lines)
+    except Exception as error:  # noqa: BLE001 - a parser bug must not lose the file
+        result.warnings.append(_crash_warning(error, "整个文件"))
+        return result
+    if not segments:
+        result.warnings.append(
+            ParseWarning("no_form_found", "文件中未识别出绩效自评表或自评报告", "文件", document.text[:200])
+        )
+        return result
+    for index, segment in enumerate(segments, start=1):
+        evaluation = Evaluation(
+            evaluation_id=evaluation_id(document.sha256, index),
+            source_file=document.name,
+            source_sha256=document.sha256,
+            form_index=index,
+            form_type=segment.form_type,
+            raw_text="\n".join(line.raw for line in segment.lines),
+        )
+        try:
+            parse = parse_report if segment.form_type == "report" else parse_table_form
+            header, parts = parse(segment.lines)
+            build_evaluation(evaluation, header, parts)
+        except Exception as error:  # noqa: BLE001
+            evaluation.warnings.append(_crash_warning(error, f"第{index}张表"))
+        result.evaluations.append(evaluation)
+    return result
+
+
+def _crash_warning(error: Exception, where: str) -> ParseWarning:
+    return ParseWarning(
+        "parser_error",
+        f"{where}解析出错，原文已保留，请人工核对（{type(error).__name__}: {error}）",
+        where,
+        "",
+    )

@@ -1,0 +1,109 @@
+"""Align a row's cells to the table's columns by what each cell looks like.
+
+Real rows have a cell missing (merged labels, a blank amount), a cell too many (an amount typed twice, a
+group label) or are shifted by one. Reading them positionally puts a percentage into the score column. The
+aligner finds the assignment of cells to roles that reads best: each role scores the cell it receives, a
+role may be left empty (a gap) and a cell may be dropped only when it is blank or repeats another cell.
+Dynamic programming over (cell, role, gaps left); rows are short, so this is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from evalaudit.textnorm import fold
+
+NEG = -1e9
+
+
+@dataclass
+class Alignment:
+    values: dict[str, str]  # role -> cell text ("" when the role got no cell)
+    score: float
+    dropped: list[str] = field(default_factory=list)  # non-blank cells dropped as repeats
+    gaps: list[str] = field(default_factory=list)  # roles that got no cell
+    positional: bool = True  # True when cells map onto roles one to one, in place
+
+
+def align(
+    cells: Sequence[str],
+    roles: Sequence[str],
+    fit: Callable[[str, str], float],
+    gap_cost: Callable[[str], float],
+    droppable: Callable[[int, str], float | None] | None = None,
+    max_gaps: int = 4,
+    gap_first: Callable[[str], bool] | None = None,
+) -> Alignment:
+    """Best alignment of `cells` to `roles`; `fit(role, cell)` scores a placement, higher is better.
+
+    On equal scores a cell is placed rather than skipped, except for roles `gap_first` names: merged
+    label cells on the left of a short row are the ones that went missing.
+    """
+    n, m = len(cells), len(roles)
+    folded = [fold(cell) for cell in cells]
+    drop_cost: list[float | None] = []
+    for index, cell in enumerate(cells):
+        if droppable is not None:
+            drop_cost.append(droppable(index, cell))
+        elif not folded[index]:
+            drop_cost.append(0.1)
+        elif folded[index] in folded[:index] + folded[index + 1 :]:
+            drop_cost.append(1.0)
+        else:
+            drop_cost.append(None)
+
+    fits = [[fit(roles[j], cells[i]) for j in range(m)] for i in range(n)]
+    gaps = [gap_cost(role) for role in roles]
+    memo: dict[tuple[int, int, int], tuple[float, str]] = {}
+
+    def best(i: int, j: int, g: int) -> float:
+        key = (i, j, g)
+        if key in memo:
+            return memo[key][0]
+        if i == n and j == m:
+            memo[key] = (0.0, "end")
+            return 0.0
+        options: list[tuple[float, str]] = []
+        if j < m and (g > 0 or i == n) and gap_first is not None and gap_first(roles[j]):
+            options.append((-gaps[j] + best(i, j + 1, g - 1 if i < n else g), "gap"))
+        if i < n and j < m:
+            options.append((fits[i][j] + best(i + 1, j + 1, g), "take"))
+        if i < n and drop_cost[i] is not None:
+            options.append((-drop_cost[i] + best(i + 1, j, g), "drop"))  # type: ignore[operator]
+        if j < m and (g > 0 or i == n) and not (gap_first is not None and gap_first(roles[j])):
+            options.append((-gaps[j] + best(i, j + 1, g - 1 if i < n else g), "gap"))
+        if i < n and j == m and drop_cost[i] is None:
+            options.append((-10.0 + best(i + 1, j, g), "extra"))
+        choice = max(options, key=lambda option: option[0]) if options else (NEG, "none")
+        memo[key] = choice
+        return choice[0]
+
+    total = best(0, 0, max_gaps)
+    values = {role: "" for role in roles}
+    result = Alignment(values=values, score=total)
+    i, j, g = 0, 0, max_gaps
+    while (i, j, g) in memo:
+        move = memo[(i, j, g)][1]
+        if move == "take":
+            values[roles[j]] = cells[i]
+            result.positional &= i == j
+            i, j = i + 1, j + 1
+        elif move == "drop":
+            if folded[i]:
+                result.dropped.append(cells[i])
+            result.positional = False
+            i += 1
+        elif move == "extra":
+            result.dropped.append(cells[i])
+            result.positional = False
+            i += 1
+        elif move == "gap":
+            result.gaps.append(roles[j])
+            if i < n:
+                result.positional = False
+                g -= 1
+            j += 1
+        else:
+            break
+    return result

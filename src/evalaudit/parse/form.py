@@ -1,0 +1,196 @@
+"""A table form (部门整体支出 / 项目支出): walk its lines through head → funds → goals → indicators → total."""
+
+from __future__ import annotations
+
+import re
+
+from evalaudit.model import Evaluation, FundRow, Goal, Indicator, ParseWarning, Section
+from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
+from evalaudit.parse.goals import is_goal_header, parse_goals
+from evalaudit.parse.header import Header, parse_header
+from evalaudit.parse.indicators import (
+    LevelState,
+    RowContext,
+    indicator_roles,
+    interpret_delimited_row,
+    is_indicator_header,
+    link_subtotals,
+    parse_flow_rows,
+)
+from evalaudit.parse.lines import Line
+from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
+from evalaudit.parse.segment import title_type
+from evalaudit.parse.vocab import FUND_COLUMNS, INDICATOR_COLUMNS, column_role, fund_item
+from evalaudit.textnorm import fold
+
+_TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得分)")
+_CONCLUSION = re.compile(r"^(自评结论|评价结论|自评等级|评价等级|绩效等级|结论)")
+_GRADE = re.compile(r"^(优秀|优|良好|良|中等|中|合格|及格|不合格|差)$")
+_NOTE_KEYS = ("其他需要说明的问题", "说明")
+_HEADER_KEYS = ("项目名称", "主管部门", "实施单位", "部门(单位)名称", "单位名称", "填报日期", "自评结论", "评价结论")
+
+
+def coalesce(lines: list[Line]) -> list[Line]:
+    """One cell per line: glue header words, fund rows, key/value pairs and total rows back into rows."""
+    out: list[Line] = []
+    for line in lines:
+        if out and not line.delimited and not out[-1].delimited and len(line.nonempty) == 1:
+            previous, cell = out[-1], line.nonempty[0]
+            header_word = column_role(cell, FUND_COLUMNS) or column_role(cell, INDICATOR_COLUMNS)
+            previous_is_header = all(
+                column_role(c, FUND_COLUMNS) or column_role(c, INDICATOR_COLUMNS) for c in previous.nonempty
+            ) and len(previous.nonempty) >= 1
+            numeric = is_numeric_value(cell) or is_empty(cell)
+            prev_head = previous.nonempty[0] if previous.nonempty else ""
+            joins = (
+                (header_word and previous_is_header and not fund_item(cell))
+                or (numeric and (fund_item(prev_head) or _TOTAL.match(fold(prev_head))) and _all_values(previous))
+                or (len(previous.nonempty) == 1 and fold(prev_head).rstrip(":：") in {fold(k) for k in _HEADER_KEYS})
+            )
+            if joins:
+                previous.cells.append(cell)
+                previous.raw += "\n" + line.raw
+                continue
+        out.append(Line(list(line.cells), line.raw, line.lineno, line.delimited))
+    return out
+
+
+def _all_values(line: Line) -> bool:
+    return all(is_numeric_value(cell) or is_empty(cell) for cell in line.nonempty[1:])
+
+
+def _total_numbers(line: Line) -> tuple[float | None, float | None]:
+    numbers = [value for cell in line.nonempty if (value := parse_number(cell)) is not None]
+    if len(numbers) >= 2:
+        return numbers[0], numbers[-1]
+    if len(numbers) == 1:
+        return None, numbers[0]
+    return None, None
+
+
+def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
+    """Everything a table form states, as keyword arguments for Evaluation."""
+    lines = coalesce(lines)
+    title_index = next((index for index, line in enumerate(lines) if title_type(line)), None)
+    header = parse_header(lines, title_index)
+    warnings: list[ParseWarning] = list(header.warnings)
+    funds: list[FundRow] = []
+    goal_lines: list[Line] = []
+    indicator_lines: list[Line] = []
+    roles_for_funds: list[str] = []
+    roles_for_indicators: list[str] = []
+    state = "head"
+    total_weight = total = None
+    conclusion = ""
+    notes: list[str] = []
+    waiting_for_grade = False
+
+    for line in lines:
+        text = fold(line.text)
+        if not text:
+            continue
+        if waiting_for_grade and _GRADE.match(text):
+            conclusion, waiting_for_grade = line.nonempty[0], False
+            continue
+        if text.startswith(("注:", "注1", "注：")) or re.match(r"^注\d?[.:：、]", text):
+            state = "notes"
+            continue
+        if state in ("head", "funds", "goals") and is_fund_header(line):
+            state, roles_for_funds = "funds", fund_roles(line)
+            continue
+        if state in ("head", "funds", "goals") and is_goal_header(line):
+            state = "goals"
+            continue
+        if state != "tail" and is_indicator_header(line):
+            state, roles_for_indicators = "indicators", indicator_roles(line)
+            continue
+        if _TOTAL.match(text) and state in ("indicators", "goals", "funds"):
+            total_weight, total = _total_numbers(line)
+            state = "tail"
+            continue
+        if _CONCLUSION.match(text):
+            grades = [cell for cell in line.nonempty[1:] if _GRADE.match(fold(cell))]
+            rest = text[_CONCLUSION.match(text).end() :].strip(":：")  # type: ignore[union-attr]
+            if grades:
+                conclusion = grades[0]
+            elif _GRADE.match(rest):
+                conclusion = rest
+            else:
+                waiting_for_grade = True
+            state = "tail" if state != "head" else state
+            continue
+        if any(text.startswith(key) for key in _NOTE_KEYS):
+            note = " ".join(cell for cell in line.nonempty if fold(cell) not in _NOTE_KEYS)
+            for key in _NOTE_KEYS:
+                if note.startswith(key):
+                    note = note[len(key) :].lstrip(":： ")
+            if note:
+                notes.append(note)
+            continue
+        if state == "funds":
+            row, row_warnings = parse_fund_row(line, roles_for_funds)
+            warnings.extend(row_warnings)
+            if row is not None:
+                funds.append(row)
+            elif any(is_numeric_value(cell) for cell in line.nonempty):
+                warnings.append(
+                    ParseWarning("fund_row_unplaced", f"资金表中无法识别的行，已保留原文：{line.text[:60]}", "资金表", line.raw)
+                )
+        elif state == "goals":
+            goal_lines.append(line)
+        elif state == "indicators":
+            indicator_lines.append(line)
+
+    goals, goal_warnings = parse_goals(goal_lines)
+    warnings.extend(goal_warnings)
+    indicators, sections, indicator_warnings = _parse_indicators(indicator_lines, roles_for_indicators)
+    warnings.extend(indicator_warnings)
+    return header, dict(
+        funds=funds,
+        goals=goals,
+        indicators=indicators,
+        sections=sections,
+        stated_total_weight=total_weight,
+        stated_total=total,
+        conclusion=conclusion,
+        notes="\n".join(notes),
+        warnings=warnings,
+    )
+
+
+def _parse_indicators(
+    lines: list[Line], roles: list[str]
+) -> tuple[list[Indicator], list[Section], list[ParseWarning]]:
+    state = LevelState()
+    warnings: list[ParseWarning] = []
+    indicators: list[Indicator] = []
+    context = RowContext(roles=roles, state=state, warnings=warnings)
+    run: list[Line] = []
+    for line in lines + [Line([], "", 0, True)]:
+        if line.delimited:
+            if run:
+                indicators.extend(parse_flow_rows(run, state, warnings))
+                run = []
+            if line.cells:
+                indicator = interpret_delimited_row(line, context)
+                if indicator is not None:
+                    indicators.append(indicator)
+        else:
+            run.append(line)
+    link_subtotals(indicators)
+    return indicators, state.sections, warnings
+
+
+def build_evaluation(base: Evaluation, header: Header, parts: dict) -> Evaluation:
+    base.unit = header.unit
+    base.supervising_department = header.supervising_department
+    base.project_name = header.project_name
+    base.year = header.year
+    base.fill_date = header.fill_date
+    base.amount_unit = header.amount_unit
+    for key, value in parts.items():
+        setattr(base, key, value)
+    return base
+
+
+__all__ = ["parse_table_form", "build_evaluation", "Goal"]

@@ -1,0 +1,200 @@
+"""The funds table: 年度资金总额 and its sub-rows, aligned to the form's own column order."""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from evalaudit.model import FundRow, ParseWarning
+from evalaudit.parse.align import align
+from evalaudit.parse.lines import Line
+from evalaudit.parse.numbers import EMPTY_MARKS, is_empty, parse_number, parse_percent
+from evalaudit.parse.vocab import FUND_COLUMNS, column_role, fund_item
+from evalaudit.textnorm import fold
+
+DEFAULT_ROLES = ["initial_budget", "budget", "executed", "weight", "rate", "score"]
+AMOUNTS = ("initial_budget", "budget", "executed")
+_RUN = re.compile(r"^[\d.,%]+$")
+
+
+def fund_roles(line: Line) -> list[str]:
+    """Value columns of a fund header line, in the form's order; labels and unknown cells are skipped."""
+    roles: list[str] = []
+    for cell in line.nonempty:
+        role = column_role(cell, FUND_COLUMNS)
+        if role and role not in roles:
+            roles.append(role)
+    return roles
+
+
+def is_fund_header(line: Line) -> bool:
+    roles = fund_roles(line)
+    return len(roles) >= 3 and ("budget" in roles or "initial_budget" in roles)
+
+
+def _fit(role: str, cell: str) -> float:
+    folded = fold(cell)
+    if folded in EMPTY_MARKS:
+        return 0.0
+    number, percent = parse_number(cell), parse_percent(cell)
+    if role in AMOUNTS:
+        return 2.0 if number is not None else (-5.0 if percent is not None else -3.0)
+    if role == "rate":
+        return 3.0 if percent is not None else (-2.0 if number is not None else -3.0)
+    if number is None:
+        return -5.0
+    if role == "weight":
+        return 2.5 if number == 10 else (2.0 if 0 < number <= 100 else -4.0)
+    return 2.0 if 0 <= number <= 100 else -4.0  # score
+
+
+def _gap(role: str) -> float:
+    return {"initial_budget": 1.1, "budget": 1.0, "executed": 0.9}.get(role, 1.0)
+
+
+def _label_index(cells: list[str]) -> int | None:
+    """The row label is the last fund-item cell before the first value."""
+    found = None
+    for index, cell in enumerate(cells):
+        if not cell.strip():
+            continue
+        if fund_item(cell):
+            found = index
+        elif parse_number(cell) is not None or parse_percent(cell) is not None or is_empty(cell):
+            break
+    return found
+
+
+def split_run_together(run: str, roles: list[str]) -> list[str] | None:
+    """'202010100.00%10' with roles budget/executed/weight/rate/score → ['20','20','10','100.00%','10'].
+
+    Only a split the form's own arithmetic confirms is accepted (rate = B/A, score = rate × weight);
+    anything ambiguous returns None and the row is kept raw with a warning.
+    """
+    text = fold(run)
+    if "%" not in text or "rate" not in roles:
+        return None
+    before, _, after = text.partition("%")
+    rate_at = roles.index("rate")
+    solutions: list[list[str]] = []
+    for left in _splits(before, rate_at + 1):
+        for right in _splits(after, len(roles) - rate_at - 1):
+            cells = left[:-1] + [left[-1] + "%"] + right
+            if _consistent(dict(zip(roles, cells))):
+                solutions.append(cells)
+    unique = {tuple(solution) for solution in solutions}
+    return list(solutions[0]) if len(unique) == 1 else None
+
+
+def _splits(digits: str, parts: int) -> list[list[str]]:
+    if parts == 0:
+        return [[]] if not digits else []
+    results = []
+    for cuts in combinations(range(1, len(digits)), parts - 1):
+        bounds = (0, *cuts, len(digits))
+        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        if all(_valid_number(piece) for piece in pieces):
+            results.append(pieces)
+    return results
+
+
+def _valid_number(piece: str) -> bool:
+    return bool(re.match(r"^(0|[1-9]\d*)(\.\d+)?$", piece))
+
+
+def _consistent(values: dict[str, str]) -> bool:
+    budget, executed = parse_number(values.get("budget", "")), parse_number(values.get("executed", ""))
+    rate = parse_percent(values.get("rate", ""))
+    weight, score = parse_number(values.get("weight", "")), parse_number(values.get("score", ""))
+    if rate is None or weight is None or not (0 < weight <= 100):
+        return False
+    if budget and executed is not None and abs(executed / budget * 100 - rate) > 0.51:
+        return False
+    if score is not None and abs(min(rate, 100) / 100 * weight - score) > 0.051 * max(weight, 1):
+        return False
+    return True
+
+
+def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[ParseWarning]]:
+    cells = line.cells if line.delimited else line.nonempty
+    warnings: list[ParseWarning] = []
+    label_at = _label_index(cells)
+    values: list[str]
+    if label_at is None:
+        # no separators at all: '年度资金总额:202010100.00%10'
+        joined = fold("".join(cells))
+        match = re.match(r"^(\D+?)[:：]?([\d.,%]+)$", joined)
+        if not match or not fund_item(match.group(1)):
+            return None, []
+        label = match.group(1)
+        split = split_run_together(match.group(2), roles)
+        if split is None:
+            warnings.append(
+                ParseWarning("fund_run_together", f"资金行“{label}”的数字连在一起且无法唯一拆分，请核对原表", f"资金表/{label}", line.raw)
+            )
+            return FundRow(item=fund_item(label) or label, label=label, raw=line.raw), warnings
+        warnings.append(
+            ParseWarning(
+                "fund_run_together",
+                f"资金行“{label}”的数字连在一起，已按表内勾稽关系拆分为：{' | '.join(split)}",
+                f"资金表/{label}",
+                line.raw,
+            )
+        )
+        values = split
+    else:
+        label = cells[label_at].strip().rstrip(":：")
+        values = list(cells[label_at + 1 :])
+        while values and not values[-1].strip():
+            values.pop()
+        if not line.delimited:
+            values = [value for value in values if value.strip()]
+
+    item = fund_item(label) or label
+    alignment = align(values, roles, _fit, _gap)
+    details = []
+    if alignment.dropped:
+        details.append("重复录入：" + "、".join(alignment.dropped))
+    # sub-rows leave 分值/执行率/得分 blank by design; the total row and every amount must be there
+    expected = ROLE_NAMES if item == "年度资金总额" else {role: ROLE_NAMES[role] for role in AMOUNTS}
+    missing = [expected[gap] for gap in alignment.gaps if gap in expected]
+    has_values = any(value.strip() and fold(value) not in EMPTY_MARKS for value in values)
+    if missing and has_values:
+        details.append("缺少：" + "、".join(missing))
+    if details:
+        warnings.append(
+            ParseWarning(
+                "fund_row_misaligned",
+                f"资金行“{label}”与表头列数不符（{'；'.join(details)}），已按内容类型对齐，请核对原表",
+                f"资金表/{label}",
+                line.raw,
+            )
+        )
+    got = alignment.values
+    rate_raw = got.get("rate", "").strip()
+    rate = parse_percent(rate_raw)
+    if rate is None and parse_number(rate_raw) is not None:
+        rate = parse_number(rate_raw)
+    row = FundRow(
+        item=item,
+        label=label,
+        initial_budget=parse_number(got.get("initial_budget", "")),
+        budget=parse_number(got.get("budget", "")),
+        executed=parse_number(got.get("executed", "")),
+        weight=parse_number(got.get("weight", "")),
+        stated_rate=rate,
+        stated_rate_raw="" if is_empty(rate_raw) else rate_raw,
+        stated_score=parse_number(got.get("score", "")),
+        raw=line.raw,
+    )
+    return row, warnings
+
+
+ROLE_NAMES = {
+    "initial_budget": "年初预算数",
+    "budget": "全年预算数",
+    "executed": "全年执行数",
+    "weight": "分值",
+    "rate": "执行率",
+    "score": "得分",
+}

@@ -1,0 +1,414 @@
+"""Indicator rows: 一级/二级/三级指标, target, actual, 分值, 得分, explanation.
+
+Two ways rows arrive. Delimited rows (tab, |, HTML) are aligned to the header's columns by content
+(`align`). Flowing text (PDF paragraphs, one cell per line) is assembled into rows first: a row ends with
+its two scores (分值 得分), and the text before them is the name and the target.
+Labels of merged cells appear once for many rows, or in the middle of them; the level-2 dimension
+(数量/质量/时效/成本 …) fixes its level-1 parent where the national template does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from evalaudit.model import Indicator, Measure, ParseWarning, Section
+from evalaudit.parse.align import align
+from evalaudit.parse.lines import Line
+from evalaudit.parse.numbers import (
+    EMPTY_MARKS,
+    is_numeric_value,
+    is_plain_number,
+    looks_like_value,
+    parse_measure,
+    parse_number,
+)
+from evalaudit.parse.vocab import (
+    EXPLANATION_CUES,
+    INDICATOR_COLUMNS,
+    LEVEL2_PARENTS,
+    column_role,
+    is_group,
+    is_known_label,
+    is_level1,
+    is_numbered_name,
+    level2_key,
+    split_points,
+)
+from evalaudit.textnorm import fold
+
+CANONICAL_LEVEL1 = {"产出指标", "效益指标", "满意度指标", ""}
+ROLE_NAMES = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+}
+_NATURE = {"正向", "反向", "定性", "定量", "≥", "≤", "=", ">", "<", "正向指标", "反向指标", "定性指标", "定量指标"}
+_POINTS_ONLY = re.compile(r"^[(（]?\s*\d+(\.\d+)?\s*分\s*[)）]?$")
+
+
+def indicator_roles(line: Line) -> list[str]:
+    """Roles of the header's columns, in order; unknown leading cells are skipped columns."""
+    cells = list(line.cells) if line.delimited else list(line.nonempty)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    roles: list[str] = []
+    for index, cell in enumerate(cells):
+        role = column_role(cell, INDICATOR_COLUMNS)
+        if role is None or role in roles:
+            role = f"skip{index}"
+        roles.append(role)
+    return roles
+
+
+def is_indicator_header(line: Line) -> bool:
+    roles = indicator_roles(line)
+    return ("name" in roles or "level2" in roles) and ("score" in roles or "weight" in roles) and len(line.text) < 120
+
+
+@dataclass
+class LevelState:
+    level1: str = ""
+    level2: str = ""
+    sections: list[Section] = field(default_factory=list)
+
+    def set_level1(self, label: str) -> None:
+        name, points = split_points(label)
+        name = name.strip()
+        if is_group(name):
+            return
+        self.level1 = name
+        self.level2 = ""
+        if points is not None:
+            self.add_section(name, points, label)
+
+    def set_level2(self, label: str) -> None:
+        name, points = split_points(label)
+        self.level2 = name.strip()
+        key = level2_key(self.level2)
+        if key == "服务对象满意度" and self.level1 not in CANONICAL_LEVEL1 | {"成本指标"}:
+            # department templates score 服务对象满意度 as a level-1 indicator of its own
+            self.level1 = self.level2
+        elif key and self.level1 in CANONICAL_LEVEL1 | {"成本指标"} and LEVEL2_PARENTS[key] != self.level1:
+            if not (key == "成本" and self.level1 == "成本指标"):
+                self.level1 = LEVEL2_PARENTS[key]
+        if points is not None:
+            self.add_section(name, points, label)
+
+    def add_section(self, name: str, points: float, raw: str) -> None:
+        if not any(section.name == name for section in self.sections):
+            self.sections.append(Section(name=name, weight=points, raw=raw))
+
+    def apply_label(self, label: str) -> None:
+        if _POINTS_ONLY.match(fold(label)):
+            if self.level1:
+                self.add_section(self.level1, float(re.search(r"\d+(\.\d+)?", fold(label)).group(0)), label)  # type: ignore[union-attr]
+            return
+        if is_level1(label) and not level2_key(label):
+            self.set_level1(label)
+        elif level2_key(label):
+            self.set_level2(label)
+        elif is_level1(label):
+            self.set_level1(label)
+
+
+def is_label_cell(cell: str) -> bool:
+    return is_known_label(cell) or bool(_POINTS_ONLY.match(fold(cell)))
+
+
+# delimited rows ----------------------------------------------------------------------------------
+
+
+def _fit(role: str, cell: str) -> float:
+    text = fold(cell)
+    empty = not text or text in EMPTY_MARKS
+    if role.startswith("skip"):
+        return 0.0 if empty or is_group(cell) else -0.5
+    if role in ("level1", "level2"):
+        if empty:
+            return 0.0
+        if is_numbered_name(cell):
+            return -3.0
+        if is_numeric_value(cell):
+            return -4.0
+        if is_known_label(cell) or split_points(cell)[1] is not None:
+            matches = (role == "level1" and is_level1(cell)) or (role == "level2" and level2_key(cell) is not None)
+            return 2.0 if matches else 1.5
+        if looks_like_value(cell):
+            return -1.5
+        return -0.3 if len(text) > 16 else 0.0
+    if role == "name":
+        if empty:
+            return -2.0
+        if is_numeric_value(cell):
+            return -4.0
+        if is_numbered_name(cell):
+            return 2.0
+        if is_known_label(cell):
+            return -2.0
+        if looks_like_value(cell):
+            return -1.5
+        return 1.0
+    if role in ("target", "actual"):
+        if empty:
+            return -0.5
+        if is_numbered_name(cell):
+            return -3.0
+        if is_known_label(cell):
+            return -2.0
+        if is_plain_number(cell):
+            return 1.0
+        measure = parse_measure(cell)
+        if measure.op or (measure.value is not None and measure.unit) or is_numeric_value(cell):
+            return 1.5
+        if looks_like_value(cell):
+            return 1.0
+        return -0.5 if len(text) > 25 else 0.0
+    if role in ("weight", "score"):
+        number = parse_number(cell)
+        if number is not None:
+            return 3.0 if 0 <= number <= 100 else -2.0
+        return -1.0 if empty else -5.0
+    if role == "explanation":
+        if empty:
+            return 0.0
+        return -1.0 if is_plain_number(cell) else 0.5
+    if role == "nature":
+        return 1.5 if text in _NATURE else (0.0 if empty else -1.0)
+    if role == "unit":
+        if empty:
+            return 0.0
+        if is_numeric_value(cell):
+            return -2.0
+        return 1.0 if len(text) <= 4 else -1.0
+    return 0.0
+
+
+def _gap(role: str) -> float:
+    return {"name": 2.0, "target": 1.5, "actual": 1.5, "weight": 3.0, "score": 3.0, "nature": 0.5, "unit": 0.5}.get(
+        role, 0.0
+    )
+
+
+def _droppable(index: int, cell: str, cells: list[str]) -> float | None:
+    text = fold(cell)
+    if not text or text in EMPTY_MARKS or is_group(cell):
+        return 0.1
+    others = [fold(other) for position, other in enumerate(cells) if position != index]
+    if text in others:
+        return 1.0
+    return None
+
+
+@dataclass
+class RowContext:
+    roles: list[str]
+    state: LevelState
+    warnings: list[ParseWarning]
+
+
+def _target_measure(values: dict[str, str]) -> Measure:
+    raw = values.get("target", "").strip()
+    nature = values.get("nature", "").strip()
+    unit = values.get("unit", "").strip()
+    if not nature and not unit:
+        return parse_measure(raw)
+    op = fold(nature) if fold(nature) in {"≥", "≤", "=", ">", "<"} else ""
+    combined = f"{op}{raw}{unit if unit and unit not in raw else ''}"
+    measure = parse_measure(combined)
+    measure.raw = " ".join(part for part in (nature, raw, unit) if part)
+    if nature and fold(nature).startswith("定性"):
+        measure.qualitative = True
+    return measure
+
+
+def interpret_delimited_row(line: Line, context: RowContext) -> Indicator | None:
+    cells = list(line.cells)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    if not any(cell.strip() for cell in cells):
+        return None
+    roles = context.roles
+    alignment = align(
+        cells,
+        roles,
+        _fit,
+        _gap,
+        droppable=lambda index, cell: _droppable(index, cell, cells),
+        gap_first=_is_label_role,
+    )
+    values = alignment.values
+    name = values.get("name", "").strip()
+    # a label cell repeating the row's own name was typed twice, it is not a level
+    level1, level2 = (
+        "" if fold(values.get(role, "")) == fold(name) else values.get(role, "").strip() for role in ("level1", "level2")
+    )
+    if level1 and level2_key(level1) and not level2:
+        level1, level2 = "", level1
+    if level1 and not level2 and is_level1(level1) is False and level2_key(level1):
+        level1, level2 = "", level1
+    if level1:
+        context.state.set_level1(level1)
+    if level2:
+        context.state.set_level2(level2)
+    elif level1:
+        context.state.level2 = ""
+    has_numbers = parse_number(values.get("weight", "")) is not None or parse_number(values.get("score", "")) is not None
+    if not name and not has_numbers and not values.get("target", "").strip():
+        if level1 or level2:
+            return None  # a label-only row of merged cells
+        context.warnings.append(
+            ParseWarning("indicator_row_unplaced", f"无法识别的指标行，已保留原文：{line.text[:60]}", "指标", line.raw)
+        )
+        return None
+    indicator = _make_indicator(name, values, context.state, line.raw)
+    problems = []
+    if alignment.dropped:
+        problems.append("多出单元格：" + "、".join(alignment.dropped))
+    missing = [ROLE_NAMES[gap] for gap in alignment.gaps if gap in ROLE_NAMES and not _is_label_role(gap)]
+    if not name and "三级指标" not in missing:
+        missing.append("三级指标")
+    if missing:
+        problems.append("缺少：" + "、".join(missing))
+    if problems:
+        context.warnings.append(
+            ParseWarning(
+                "indicator_row_misaligned",
+                f"指标行“{name or line.text[:30]}”与表头列数不符（{'；'.join(problems)}），已按内容类型对齐，请核对原表",
+                f"指标/{name or line.text[:20]}",
+                line.raw,
+            )
+        )
+    return indicator
+
+
+def _is_label_role(role: str) -> bool:
+    return role.startswith("skip") or role in ("level1", "level2", "explanation", "nature", "unit")
+
+
+def _make_indicator(name: str, values: dict[str, str], state: LevelState, raw: str) -> Indicator:
+    actual = parse_measure(values.get("actual", "").strip())
+    unit = values.get("unit", "").strip()
+    if unit and actual.value is not None and not actual.unit:
+        actual.unit = fold(unit)
+    return Indicator(
+        name=name,
+        level1=state.level1,
+        level2=state.level2,
+        target=_target_measure(values),
+        actual=actual,
+        weight=parse_number(values.get("weight", "")),
+        score=parse_number(values.get("score", "")),
+        explanation=values.get("explanation", "").strip(),
+        nature=values.get("nature", "").strip(),
+        raw=raw,
+    )
+
+
+# flowing text ------------------------------------------------------------------------------------
+
+
+def _split_name_target(texts: list[str]) -> tuple[str, str]:
+    if not texts:
+        return "", ""
+    if len(texts) == 1:
+        return texts[0], ""
+    for index in range(1, len(texts)):
+        if looks_like_value(texts[index]) or re.search(r"[≥≤=<>]", fold(texts[index])):
+            return "".join(texts[:index]), "".join(texts[index:])
+    return "".join(texts[:-1]), texts[-1]
+
+
+def _is_value(cell: str) -> bool:
+    return looks_like_value(cell) or is_numeric_value(cell)
+
+
+def _continues_explanation(explanation: str, cell: str) -> bool:
+    """Explanations wrap over paragraphs until a sentence ends; a short 无偏差 never continues."""
+    text = fold(explanation)
+    return len(text) > 6 and not text.endswith(("。", "；", ";")) and not is_numbered_name(cell)
+
+
+def parse_flow_rows(lines: list[Line], state: LevelState, warnings: list[ParseWarning]) -> list[Indicator]:
+    """Rows from flowing text: a row closes at 分值 得分 (two plain numbers not followed by another value)."""
+    tokens = [(cell, index) for index, line in enumerate(lines) for cell in line.nonempty]
+    indicators: list[Indicator] = []
+    pending: list[str] = []
+    pending_lines: list[int] = []
+    explanation_mode = False
+    closed_on_line = -1
+    for position, (cell, line_index) in enumerate(tokens):
+        if not pending and is_label_cell(cell):
+            state.apply_label(cell)
+            explanation_mode, closed_on_line = False, -1
+            continue
+        if indicators and not pending:
+            last = indicators[-1]
+            same_line = line_index == closed_on_line
+            cue = bool(EXPLANATION_CUES.search(fold(cell))) or fold(cell) in {"无", "/"}
+            if same_line or cue or (explanation_mode and _continues_explanation(last.explanation, cell)):
+                last.explanation = (last.explanation + cell).strip()
+                if not same_line:
+                    last.raw += "\n" + lines[line_index].raw
+                explanation_mode = not same_line or explanation_mode
+                continue
+        explanation_mode, closed_on_line = False, -1
+        pending.append(cell)
+        pending_lines.append(line_index)
+        following = tokens[position + 1][0] if position + 1 < len(tokens) else ""
+        closes = (
+            len(pending) >= 3
+            and is_plain_number(pending[-1])
+            and is_plain_number(pending[-2])
+            and not (following and is_numeric_value(following))
+        )
+        if not closes:
+            continue
+        before, weight, score = pending[:-2], pending[-2], pending[-1]
+        actual = before.pop() if before and _is_value(before[-1]) else ""
+        target = before.pop() if len(before) > 1 and _is_value(before[-1]) else ""
+        name = "".join(before) if target else ""
+        if not target:
+            name, target = _split_name_target(before)
+        raw = "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines))
+        values = {"target": target, "actual": actual, "weight": weight, "score": score}
+        indicators.append(_make_indicator(name, values, state, raw))
+        missing = [label for label, value in (("三级指标", name), ("年度指标值", target), ("实际完成值", actual)) if not value]
+        if missing:
+            warnings.append(
+                ParseWarning(
+                    "indicator_row_incomplete",
+                    f"指标行“{name or raw[:30]}”缺少：{'、'.join(missing)}，请核对",
+                    f"指标/{name or '未命名'}",
+                    raw,
+                )
+            )
+        pending, pending_lines, closed_on_line = [], [], line_index
+    if pending:
+        warnings.append(
+            ParseWarning(
+                "indicator_text_unplaced",
+                f"指标区有文字无法归入任何指标行，已保留原文：{''.join(pending)[:60]}",
+                "指标",
+                "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines)),
+            )
+        )
+    return indicators
+
+
+def link_subtotals(indicators: list[Indicator]) -> None:
+    """'基本支出小计' followed by '1.人员类…' '2.运转类…': the numbered rows belong to the subtotal."""
+    parent: int | None = None
+    for index, indicator in enumerate(indicators):
+        name = fold(indicator.name)
+        if name.endswith(("小计", "合计")):
+            indicator.is_subtotal = True
+            parent = index
+        elif parent is not None and re.match(r"^\d+[.、．)]", name) and indicator.level2 == indicators[parent].level2:
+            indicator.parent = parent
+        else:
+            parent = None

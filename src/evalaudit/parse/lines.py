@@ -1,0 +1,85 @@
+"""Blocks → logical lines of cells.
+
+Delimited rows (tab, |, HTML) keep their cells, blanks included. Free text is split on spaces when it
+reads like a row of cells (`基本支出 377.57 377.57 399.98`), kept whole when it reads like prose. When a
+form's text comes as paragraphs (PDF extractions: a blank line after every cell or row), the lines inside
+one paragraph are wrapped text and are joined back; otherwise every line stands alone (one cell per line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evalaudit.ingest.blocks import Block
+from evalaudit.textnorm import clean_cell
+
+_PROSE = re.compile(r"[，。；！？]|[,;](?!\d)")
+
+
+@dataclass
+class Line:
+    cells: list[str]
+    raw: str
+    lineno: int
+    delimited: bool  # cells came from real delimiters (tab, |, HTML cells)
+
+    @property
+    def nonempty(self) -> list[str]:
+        return [cell for cell in self.cells if cell.strip()]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.nonempty)
+
+
+def split_text_line(line: str) -> list[str]:
+    """Space-separated cells, unless the line is prose (a sentence with Chinese punctuation)."""
+    stripped = clean_cell(line)
+    if not stripped:
+        return []
+    parts = stripped.split(" ")
+    if len(parts) == 1:
+        return parts
+    if _PROSE.search(stripped) and len(stripped) > 30:
+        # prose, but a row may start with labels before it: `社会效益 为政务大厅…，…`
+        return [stripped]
+    return parts
+
+
+def is_paragraph_layout(blocks: list[Block]) -> bool:
+    """PDF text: most text lines are followed by a blank line."""
+    text_lines = [index for index, block in enumerate(blocks) if block.kind == "text"]
+    if len(text_lines) < 6:
+        return False
+    followed_by_blank = sum(
+        1 for index in text_lines if index + 1 < len(blocks) and blocks[index + 1].kind == "blank"
+    )
+    return followed_by_blank / len(text_lines) >= 0.3
+
+
+def to_lines(blocks: list[Block]) -> list[Line]:
+    paragraph_mode = is_paragraph_layout(blocks)
+    lines: list[Line] = []
+    previous_kind = "blank"
+    for block in blocks:
+        if block.kind == "blank":
+            previous_kind = "blank"
+            continue
+        if block.kind == "row":
+            lines.append(Line([clean_cell(cell) for cell in block.cells], block.raw, block.lineno, True))
+            previous_kind = "row"
+            continue
+        cells = split_text_line(block.cells[0] if block.cells else block.raw)
+        if not cells:
+            continue
+        continues_paragraph = paragraph_mode and previous_kind == "text" and lines and not lines[-1].delimited
+        if continues_paragraph:
+            last = lines[-1]
+            last.cells[-1] = last.cells[-1] + cells[0]
+            last.cells.extend(cells[1:])
+            last.raw = last.raw + "\n" + block.raw
+        else:
+            lines.append(Line(cells, block.raw, block.lineno, False))
+        previous_kind = "text"
+    return lines

@@ -1,0 +1,63 @@
+"""Split a document into forms: one file may hold a department form, several project forms and a report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evalaudit.model import FormType
+from evalaudit.parse.lines import Line
+from evalaudit.textnorm import fold
+
+_TITLE = re.compile(r"(自评表|评价表|自评报告|评价报告|自评情况报告)$")
+_CONTENT = re.compile(r"(一级指标|三级指标|年度资金总额|全年预算数|年初预算数|总分|得分|预算数)")
+
+
+@dataclass
+class Segment:
+    form_type: FormType
+    title: str
+    lines: list[Line]
+
+
+def title_type(line: Line) -> FormType | None:
+    """The form type a title line announces, or None when the line is not a form title."""
+    text = fold(line.text).lstrip("#").strip()
+    if len(text) > 60 or not _TITLE.search(text):
+        return None
+    if text.startswith(("注", "根据", "按照")):
+        return None
+    if "报告" in text[-6:]:
+        return "report"
+    if "项目" in text and "整体" not in text:
+        return "project"
+    return "department"
+
+
+def guess_type(lines: list[Line]) -> FormType | None:
+    text = fold("".join(line.text for line in lines))
+    if "一级指标" in text or "三级指标" in text or "年度资金总额" in text:
+        return "project" if "项目名称" in text else "department"
+    if re.search(r"得\d+(\.\d+)?分", text):
+        return "report"
+    return None
+
+
+def split_forms(lines: list[Line]) -> list[Segment]:
+    starts = [(index, kind) for index, line in enumerate(lines) if (kind := title_type(line)) is not None]
+    if not starts:
+        kind = guess_type(lines)
+        return [Segment(kind, "", lines)] if kind else []
+    segments: list[Segment] = []
+    for number, (start, kind) in enumerate(starts):
+        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
+        begin = 0 if number == 0 else start
+        body = lines[begin:end]
+        title = lines[start].text.lstrip("#").strip()
+        has_content = any(_CONTENT.search(fold(line.text)) for line in lines[start + 1 : end])
+        if segments and not has_content and kind != "report":
+            # a repeated page header or a title with nothing under it: keep the text with the form above
+            segments[-1].lines.extend(body)
+            continue
+        segments.append(Segment(kind, title, body))
+    return segments

@@ -1,0 +1,159 @@
+"""The words real forms use for their columns, rows and indicator levels — all matched on folded text."""
+
+from __future__ import annotations
+
+import re
+
+from evalaudit.textnorm import fold
+
+# Column headers -> roles -------------------------------------------------------------------------
+
+FUND_COLUMNS: list[tuple[str, str]] = [
+    ("年初预算", "initial_budget"),
+    ("全年预算", "budget"),
+    ("调整后预算", "budget"),
+    ("预算数", "budget"),
+    ("全年执行", "executed"),
+    ("实际支出", "executed"),
+    ("全年支出数", "executed"),
+    ("执行数", "executed"),
+    ("执行率", "rate"),
+    ("分值", "weight"),
+    ("权重", "weight"),
+    ("得分", "score"),
+]
+
+INDICATOR_COLUMNS: list[tuple[str, str]] = [
+    ("一级指标", "level1"),
+    ("二级指标", "level2"),
+    ("三级指标", "name"),
+    ("指标名称", "name"),
+    ("指标性质", "nature"),
+    ("度量单位", "unit"),
+    ("计量单位", "unit"),
+    ("年度指标值", "target"),
+    ("预期指标值", "target"),
+    ("年度目标值", "target"),
+    ("指标值", "target"),
+    ("目标值", "target"),
+    ("实际完成值", "actual"),
+    ("实际完成", "actual"),
+    ("完成值", "actual"),
+    ("实际值", "actual"),
+    ("分值", "weight"),
+    ("权重", "weight"),
+    ("得分", "score"),
+    ("原因", "explanation"),
+    ("偏差", "explanation"),
+    ("备注", "explanation"),
+    ("改进措施", "explanation"),
+]
+
+
+def column_role(cell: str, table: list[tuple[str, str]]) -> str | None:
+    text = fold(cell)
+    if not text or len(text) > 24:
+        return None
+    for word, role in table:
+        if word in text:
+            return role
+    return None
+
+
+# Fund rows ---------------------------------------------------------------------------------------
+
+FUND_ITEMS: list[tuple[str, str]] = [
+    ("年度资金总额", "年度资金总额"),
+    ("资金总额", "年度资金总额"),
+    ("全年支出", "年度资金总额"),
+    ("整体支出", "年度资金总额"),
+    ("收支总额", "年度资金总额"),
+    ("基本支出", "基本支出"),
+    ("项目支出", "项目支出"),
+    ("财政拨款", "本年财政拨款"),
+    ("上年结转", "上年结转"),
+    ("其他资金", "其他资金"),
+]
+
+
+def fund_item(cell: str) -> str | None:
+    text = fold(cell)
+    if not text or len(text) > 20 or any(ch.isdigit() for ch in text.replace("(A)", "").replace("(B)", "")):
+        return None
+    if "小计" in text or "指标" in text:
+        return None
+    for word, item in FUND_ITEMS:
+        if word in text:
+            return item
+    return None
+
+
+# Indicator levels --------------------------------------------------------------------------------
+
+# level-2 dimensions whose level-1 parent is fixed by the national templates
+LEVEL2_PARENTS: dict[str, str] = {
+    "数量": "产出指标",
+    "质量": "产出指标",
+    "时效": "产出指标",
+    "成本": "产出指标",
+    "经济效益": "效益指标",
+    "社会效益": "效益指标",
+    "生态效益": "效益指标",
+    "可持续影响": "效益指标",
+    "服务对象满意度": "满意度指标",
+}
+LEVEL1_WORDS = (
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "成本指标",
+    "部门管理",
+    "履职效果",
+    "能力建设",
+    "投入",
+    "过程",
+    "产出",
+    "效益",
+)
+GROUP_WORDS = ("绩效指标", "指标")
+_POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+_NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
+
+
+def split_points(label: str) -> tuple[str, float | None]:
+    """'产出指标(50分)' → ('产出指标', 50.0)."""
+    text = fold(label)
+    match = _POINTS.search(text)
+    if not match:
+        return label.strip(), None
+    return text[: match.start()], float(match.group(1))
+
+
+def level2_key(label: str) -> str | None:
+    """'数量指标' / '产出数量' / '质量' → the dimension it names, if it is one of the template's."""
+    text = fold(split_points(label)[0]).removesuffix("指标")
+    for key in LEVEL2_PARENTS:
+        if text in (key, "产出" + key) or (key == "服务对象满意度" and text == "服务对象满意度"):
+            return key
+    return None
+
+
+def is_level1(label: str) -> bool:
+    text = fold(split_points(label)[0])
+    return text in LEVEL1_WORDS or text in {"服务对象满意度指标", "满意度"}
+
+
+def is_group(label: str) -> bool:
+    return fold(label) in GROUP_WORDS
+
+
+def is_known_label(label: str) -> bool:
+    return is_level1(label) or level2_key(label) is not None or is_group(label)
+
+
+def is_numbered_name(cell: str) -> bool:
+    """'指标1: 保安保洁人员' can only be an indicator name."""
+    return bool(_NUMBERED.match(fold(cell)))
+
+
+EXPLANATION_CUES = re.compile(r"^(原因|该|由于|因|主要|偏差|无偏差|说明|未完成|改进|存在|经|受)|原因")

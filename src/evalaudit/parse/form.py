@@ -20,7 +20,7 @@ from evalaudit.parse.indicators import (
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
 from evalaudit.parse.segment import title_type
-from evalaudit.parse.vocab import FUND_COLUMNS, INDICATOR_COLUMNS, column_role, fund_item
+from evalaudit.parse.vocab import FUND_COLUMNS, INDICATOR_COLUMNS, column_role, fund_item, split_points
 from evalaudit.textnorm import fold
 
 _TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得分)")
@@ -46,6 +46,7 @@ def coalesce(lines: list[Line]) -> list[Line]:
                 (header_word and previous_is_header and not fund_item(cell))
                 or (numeric and (fund_item(prev_head) or _TOTAL.match(fold(prev_head))) and _all_values(previous))
                 or (len(previous.nonempty) == 1 and fold(prev_head).rstrip(":：") in {fold(k) for k in _HEADER_KEYS})
+                or (fold(prev_head) == "预期目标" and len(previous.nonempty) == 1 and "完成" in fold(cell))
             )
             if joins:
                 previous.cells.append(cell)
@@ -84,6 +85,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     conclusion = ""
     notes: list[str] = []
     waiting_for_grade = False
+    header_points: float | None = None
 
     for line in lines:
         text = fold(line.text)
@@ -97,6 +99,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             continue
         if state in ("head", "funds", "goals") and is_fund_header(line):
             state, roles_for_funds = "funds", fund_roles(line)
+            header_points = next((p for c in line.nonempty if (p := split_points(c)[1]) is not None), None)
             continue
         if state in ("head", "funds", "goals") and is_goal_header(line):
             state = "goals"
@@ -131,6 +134,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             row, row_warnings = parse_fund_row(line, roles_for_funds)
             warnings.extend(row_warnings)
             if row is not None:
+                if row.item == "年度资金总额" and row.weight is None and header_points is not None:
+                    row.weight = header_points  # the Sichuan template states 预算执行情况（10分） in the header
                 funds.append(row)
             elif any(is_numeric_value(cell) for cell in line.nonempty):
                 warnings.append(

@@ -42,8 +42,8 @@ def split_text_line(line: str) -> list[str]:
     if len(parts) == 1:
         return parts
     if _PROSE.search(stripped) and len(stripped) > 30:
-        # prose, but a row may start with labels before it: `社会效益 为政务大厅…，…`
-        return [stripped]
+        # prose: one cell, except where a sentence ends and a space follows (two columns side by side)
+        return [part for part in re.split(r"(?<=[。；！？])\s+", stripped) if part]
     return parts
 
 

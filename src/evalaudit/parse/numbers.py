@@ -120,7 +120,7 @@ def looks_like_value(cell: str) -> bool:
         return True
     if re.match(r"^[\d.,]+(%|[^\d]{1,3})$", text):  # 11人, 12个月, 69.76万件, 5544.13m²
         return True
-    if re.search(r"\d+月(\d+日)?(底)?前|\d{4}年.*前|年底前|月底前", text):
+    if re.search(r"\d+月(\d+日)?(底)?前|\d{4}年.*前|年底前|月底前|^\d{4}年\d{1,2}月(\d{1,2}日|底|初|中旬|上旬|下旬)?$", text):
         return True
     if len(text) <= 8 and text.endswith(("以上", "以下", "以内", "之内", "以下水平")):
         return True

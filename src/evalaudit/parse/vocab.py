@@ -122,11 +122,11 @@ _NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
 
 def split_points(label: str) -> tuple[str, float | None]:
     """'产出指标(50分)' → ('产出指标', 50.0)."""
-    text = fold(label)
-    match = _POINTS.search(text)
+    match = _POINTS.search(fold(label))
     if not match:
         return label.strip(), None
-    return text[: match.start()], float(match.group(1))
+    name = re.sub(r"\s*[(（]\s*[\d０-９.．]+\s*分\s*[)）]\s*$", "", label.strip())
+    return name, float(match.group(1))
 
 
 def level2_key(label: str) -> str | None:

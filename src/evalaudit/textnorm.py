@@ -66,7 +66,9 @@ def fold(text: str) -> str:
     """Width, variants, LaTeX and traditional characters folded; inner whitespace removed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    # NFKC would turn m² into m2; keep super-scripts as units
+    text = unicodedata.normalize("NFKC", text.replace("²", "\ue000").replace("³", "\ue001"))
+    text = text.replace("\ue000", "²").replace("\ue001", "³")
     for pattern, repl in _LATEX:
         text = pattern.sub(repl, text)
     for old, new in _SYMBOLS:

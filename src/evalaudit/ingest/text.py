@@ -18,7 +18,7 @@ def _pipe_cells(line: str) -> list[str] | None:
         return None
     if stripped.startswith("|"):
         stripped = stripped[1:]
-    if stripped.endswith("|") and not stripped.endswith("||"):
+    if stripped.endswith("|"):
         stripped = stripped[:-1]
     return [cell.strip() for cell in stripped.split("|")]
 

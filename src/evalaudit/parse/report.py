@@ -150,8 +150,10 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
                     indicators.append(child)
             continue
         if _SCORE.search(text) and parent is not None:
-            clause = text[1:] if text[:1] in _CIRCLED else text
-            child = _clause_indicator(clause.split("。")[0], level1, level2_label or indicators[parent].name)
+            circled = text[:1] in _CIRCLED  # '③社会公众或服务对象满意度得 10 分' is an item of its own
+            clause = text[1:] if circled else text
+            level2 = indicators[parent].name if circled else (level2_label or indicators[parent].name)
+            child = _clause_indicator(clause.split("。")[0], level1, level2)
             if child is not None:
                 child.parent = parent
                 child.raw = line.raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from evalaudit.model import Evaluation, FundRow, Goal, Indicator, ParseWarning, Section
+from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
 from evalaudit.parse.goals import is_goal_header, parse_goals
 from evalaudit.parse.header import Header, parse_header
@@ -197,5 +197,3 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict) -> Evaluatio
         setattr(base, key, value)
     return base
 
-
-__all__ = ["parse_table_form", "build_evaluation", "Goal"]

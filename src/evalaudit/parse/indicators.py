@@ -249,8 +249,6 @@ def interpret_delimited_row(line: Line, context: RowContext) -> Indicator | None
     )
     if level1 and level2_key(level1) and not level2:
         level1, level2 = "", level1
-    if level1 and not level2 and is_level1(level1) is False and level2_key(level1):
-        level1, level2 = "", level1
     if level1:
         context.state.set_level1(level1)
     if level2:

@@ -10,7 +10,6 @@ from evalaudit.parse.header import Header, parse_date, parse_header
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import parse_measure
 from evalaudit.parse.segment import title_type
-from evalaudit.textnorm import fold
 
 _SCORE = re.compile(r"得(\d+(?:\.\d+)?)分")
 _LEVEL1 = re.compile(r"^\d+[、.．]([^\d，,。]+?)(\d+(?:\.\d+)?)分$")
@@ -177,5 +176,3 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
         warnings=warnings,
     )
 
-
-__all__ = ["parse_report", "fold"]

@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 audit: $(STAMP)
-	$(BIN)/evalaudit parse $(INBOX) --out $(OUT)
+	$(BIN)/evalaudit audit $(INBOX) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -1,104 +1,78 @@
-"""Command line: `evalaudit parse PATH… [--out DIR]`.
+"""Command line: `evalaudit audit PATH… --out DIR` and `evalaudit parse PATH… [--out DIR]`.
 
-Prints the parsed evaluations as a JSON list (Chinese readable), or with --out writes
-`evaluations.jsonl` into DIR and prints a one-screen summary.
+Both print a one-screen Chinese summary; the work itself is in `pipeline.py`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from evalaudit.ingest import SUPPORTED_SUFFIXES, UnreadableFile, read_source
-from evalaudit.parse import parse_document
+from evalaudit.ingest import SUPPORTED_SUFFIXES
+from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS
+from evalaudit.outputs import write_jsonl, write_run_outputs
+from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
+
+FORM_TYPE_LABELS = {"department": "部门整体支出表", "project": "项目支出表", "report": "自评报告"}
 
 
-@dataclass
-class FileProblem:
-    source_file: str
-    status: str  # unreadable | unparseable
-    reason: str
-
-
-@dataclass
-class ParsedBatch:
-    evaluations: list[dict] = field(default_factory=list)
-    problems: list[FileProblem] = field(default_factory=list)
-    files: int = 0
-
-
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus every file inside named folders (sorted, hidden files skipped)."""
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts))
-            )
-        else:
-            found.append(path)
-    return found
-
-
-def parse_files(paths: Sequence[str | Path]) -> ParsedBatch:
-    """Every file is accounted for: parsed into evaluations, or recorded with the reason it was not."""
-    batch = ParsedBatch()
-    for path in discover(paths):
-        batch.files += 1
-        try:
-            document = read_source(path)
-        except UnreadableFile as error:
-            batch.problems.append(FileProblem(path.name, "unreadable", str(error)))
-            continue
-        result = parse_document(document)
-        batch.evaluations.extend(evaluation.to_dict() for evaluation in result.evaluations)
-        for warning in result.warnings:
-            batch.problems.append(FileProblem(document.name, "unparseable", warning.message))
-    return batch
-
-
-def write_jsonl(rows: Iterable[dict], target: Path) -> None:
-    """Write atomically: a crash never leaves a half-written file that the next run would trust."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(target.suffix + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    os.replace(temporary, target)
-
-
-def summary(batch: ParsedBatch, out: Path | None) -> str:
-    by_type: dict[str, int] = {}
-    for evaluation in batch.evaluations:
-        by_type[evaluation["form_type"]] = by_type.get(evaluation["form_type"], 0) + 1
-    warnings = sum(len(evaluation["warnings"]) for evaluation in batch.evaluations)
-    names = {"department": "部门整体支出表", "project": "项目支出表", "report": "自评报告"}
+def parse_summary(batch: ParsedBatch) -> list[str]:
+    by_type = Counter(evaluation.form_type for evaluation in batch.evaluations)
+    warnings = sum(len(evaluation.warnings) for evaluation in batch.evaluations)
     lines = [
         f"读取文件 {batch.files} 个，解析出自评表 {len(batch.evaluations)} 张"
-        + (f"（{'，'.join(f'{names[k]} {v}' for k, v in sorted(by_type.items()))}）" if by_type else ""),
+        + (f"（{'，'.join(f'{FORM_TYPE_LABELS[k]} {v}' for k, v in sorted(by_type.items()))}）" if by_type else ""),
         f"解析提示 {warnings} 条（无法确定位置的内容，均已保留原文）",
     ]
     for problem in batch.problems:
         label = "无法读取" if problem.status == "unreadable" else "无法解析"
         lines.append(f"  [{label}] {problem.source_file}：{problem.reason}")
-    if out is not None:
-        lines.append(f"解析结果：{out / 'evaluations.jsonl'}")
+    return lines
+
+
+def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
+    findings = run.findings
+    severities = Counter(finding.severity for finding in findings)
+    lines = parse_summary(run.batch)[:1] + [
+        f"审核发现 {len(findings)} 条："
+        + "，".join(f"{label} {severities.get(name, 0)}" for name, label in SEVERITY_LABELS.items())
+    ]
+    by_category = Counter((finding.category, finding.severity) for finding in findings)
+    for category, label in CATEGORY_LABELS.items():
+        counts = [f"{SEVERITY_LABELS[s]} {by_category[(category, s)]}" for s in SEVERITY_LABELS if by_category[(category, s)]]
+        if counts:
+            lines.append(f"  {label}（{category}）：{'，'.join(counts)}")
+    units = Counter(finding.unit or finding.source_file for finding in findings if finding.severity == "error")
+    if units:
+        lines.append("错误最多的单位：" + "；".join(f"{unit} {count}" for unit, count in units.most_common(3)))
+    for problem in run.batch.problems:
+        label = "无法读取" if problem.status == "unreadable" else "无法解析"
+        lines.append(f"  [{label}] {problem.source_file}：{problem.reason}（文件已保留，请单位重新提交）")
+    lines.append(f"审核结果（Excel 可直接打开）：{paths['findings.csv']}")
+    lines.append(f"其他结果：{paths['findings.jsonl']}  {paths['evaluations.jsonl']}")
     return "\n".join(lines)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    run = audit(args.paths)
+    paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
+    print(audit_summary(run, paths))
+    return 1 if run.batch.files == 0 else 0
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     batch = parse_files(args.paths)
+    rows = [evaluation.to_dict() for evaluation in batch.evaluations]
     if args.out:
-        out = Path(args.out)
-        write_jsonl(batch.evaluations, out / "evaluations.jsonl")
-        print(summary(batch, out))
+        target = Path(args.out) / "evaluations.jsonl"
+        write_jsonl(rows, target)
+        print("\n".join(parse_summary(batch) + [f"解析结果：{target}"]))
     else:
-        json.dump(batch.evaluations, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         for problem in batch.problems:
             print(f"[{problem.status}] {problem.source_file}: {problem.reason}", file=sys.stderr)
@@ -108,10 +82,18 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evalaudit", description="绩效自评表自动审核")
     commands = parser.add_subparsers(dest="command", required=True)
+    inputs = f"文件或文件夹（支持 {' '.join(SUPPORTED_SUFFIXES)}）"
+
+    audit_cmd = commands.add_parser("audit", help="审核自评表：写出 findings.csv、findings.jsonl、evaluations.jsonl")
+    audit_cmd.add_argument("paths", nargs="+", help=inputs)
+    audit_cmd.add_argument("--out", required=True, help="输出目录")
+    audit_cmd.set_defaults(func=_cmd_audit)
+
     parse_cmd = commands.add_parser("parse", help="解析自评表（文件或文件夹），输出 JSON")
-    parse_cmd.add_argument("paths", nargs="+", help=f"文件或文件夹（支持 {' '.join(SUPPORTED_SUFFIXES)}）")
+    parse_cmd.add_argument("paths", nargs="+", help=inputs)
     parse_cmd.add_argument("--out", help="输出目录：写入 evaluations.jsonl 并打印摘要")
     parse_cmd.set_defaults(func=_cmd_parse)
+
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -119,6 +119,63 @@ class Evaluation:
         return data
 
 
+Severity = Literal["error", "warning", "info"]
+
+# Category and severity names as reviewers read them, in reading order.
+CATEGORY_LABELS = {
+    "arithmetic": "计算错误",
+    "execution_rate": "执行率异常",
+    "consistency": "前后不一致",
+    "completeness": "缺项与无法识别",
+    "text_copy": "复制粘贴",
+    "text_irrelevant": "内容无关",
+    "text_template": "模板未修改",
+}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+FINDING_COLUMNS = (
+    "run_id",
+    "source_file",
+    "form_index",
+    "evaluation_id",
+    "unit",
+    "year",
+    "form_type",
+    "check_id",
+    "category",
+    "severity",
+    "location",
+    "stated",
+    "expected",
+    "message",
+)
+
+
+@dataclass
+class Finding:
+    """One problem in one form, with the evidence a unit needs to fix it (DESIGN.md §4–5)."""
+
+    evaluation_id: str
+    source_file: str
+    form_index: int | None  # None for a file that yielded no form
+    unit: str
+    year: int | None
+    form_type: str
+    check_id: str  # stable, e.g. "arithmetic.total"
+    category: str  # arithmetic | execution_rate | consistency | completeness | text_*
+    severity: Severity  # error = proven by the form's own numbers
+    location: str  # 资金表/基本支出/执行率, 指标/年办件量/得分 …
+    stated: str = ""
+    expected: str = ""
+    message: str = ""
+    cell: str = ""  # machine location for the report: "funds/0/executed", "indicators/12/score", "total"
+    run_id: str = ""
+
+    def to_row(self) -> dict:
+        """The output-contract columns, in order: what findings.csv and findings.jsonl hold."""
+        return {column: getattr(self, column) for column in FINDING_COLUMNS}
+
+
 def evaluation_id(source_sha256: str, form_index: int) -> str:
     """Stable id: the same file content and position always yield the same id."""
     return f"{source_sha256[:16]}-{form_index}"

@@ -1,0 +1,110 @@
+"""Run the expectation suites: one GX validation per suite per run, over every evaluation of the run.
+
+Suites live in `expectations/<frame>.json` (GX Core 1.x ExpectationSuite JSON). Each expectation's `meta`
+says what a failing row means: check_id, category, severity, and the Chinese templates for the finding.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+import evalaudit.checks.expectations  # noqa: F401  (registers the custom expectations)
+
+SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
+ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
+REQUIRED_META = ("check_id", "category", "severity", "location", "message")
+
+
+class SuiteError(RuntimeError):
+    """A suite that cannot be run as written: a rule that errors must never pass silently."""
+
+
+@dataclass
+class Failure:
+    """The rows of one frame that failed one expectation."""
+
+    frame: str
+    meta: dict
+    rows: list[int]  # positions in the frame
+
+
+def load_suites(directory: Path = SUITES_DIR) -> dict[str, dict]:
+    """Suite JSON by frame name (the file stem). Every expectation must say what its failure means."""
+    suites = {}
+    for path in sorted(directory.glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        for expectation in suite.get("expectations", []):
+            missing = [key for key in REQUIRED_META if key not in expectation.get("meta", {})]
+            if missing:
+                raise SuiteError(f"{path.name}: {expectation.get('type')} lacks meta {', '.join(missing)}")
+        suites[path.stem] = suite
+    if not suites:
+        raise SuiteError(f"no expectation suites in {directory}")
+    return suites
+
+
+def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> list[Failure]:
+    """Validate each frame against its suite in one batch; return every failing row of every expectation."""
+    import great_expectations as gx
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    source = context.data_sources.add_pandas("evalaudit")
+    failures: list[Failure] = []
+    for name, suite_json in suites.items():
+        if name not in frames:
+            raise SuiteError(f"suite {name}.json has no frame named {name}")
+        frame = frames[name]
+        if frame.empty:
+            continue
+        frame = frame.assign(**{ROW_KEY: range(len(frame))}).reset_index(drop=True)
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name).get_batch(
+            batch_parameters={"dataframe": frame}
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            suite = ExpectationSuite(**suite_json)
+        result = batch.validate(
+            suite,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [ROW_KEY],
+                "return_unexpected_index_query": False,
+            },
+        )
+        failures.extend(_failures(name, result))
+    return failures
+
+
+def _failures(name: str, result) -> list[Failure]:
+    found = []
+    for outcome in result.results:
+        meta = outcome.expectation_config.meta or {}
+        error = _exception_message(outcome.exception_info)
+        if error:
+            raise SuiteError(f"{name}.json {meta.get('check_id')}: {error}")
+        if outcome.success:
+            continue
+        rows = [int(entry[ROW_KEY]) for entry in outcome.result.get("unexpected_index_list") or []]
+        logging.getLogger(__name__).debug("%s %s: %d rows", name, meta.get("check_id"), len(rows))
+        found.append(Failure(frame=name, meta=meta, rows=rows))
+    return found
+
+
+def _exception_message(info: dict | None) -> str | None:
+    """GX reports an exception either directly or keyed by the metric that raised it."""
+    if not info:
+        return None
+    entries = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    for entry in entries:
+        if entry.get("raised_exception"):
+            return entry.get("exception_message") or "unknown error"
+    return None

@@ -1,0 +1,28 @@
+"""Derived fact columns: what the form's own numbers imply, computed vectorised over whole frames.
+
+Python computes facts; the suites in `expectations/` judge them (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from evalaudit.facts.forms import form_facts, section_facts
+from evalaudit.facts.funds import fund_facts, fund_totals
+from evalaudit.facts.indicators import indicator_facts
+from evalaudit.frames import Frames
+
+
+def derive_facts(frames: Frames) -> Frames:
+    """The same frames with fact columns added, plus `fund_totals` (sub-rows vs the total row)."""
+    by_form = frames.evaluations.set_index("evaluation_id")
+    funds = fund_facts(frames.funds)
+    indicators = indicator_facts(frames.indicators, by_form["form_type"], funds)
+    return replace(
+        frames,
+        evaluations=form_facts(frames.evaluations, funds, indicators),
+        funds=funds,
+        indicators=indicators,
+        sections=section_facts(frames.sections, indicators),
+        fund_totals=fund_totals(funds, by_form["amount_unit"]),
+    )

@@ -1,0 +1,97 @@
+"""Facts on the funds table: execution rates, expected execution score, and sub-rows vs the total row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evalaudit.display import format_number
+from evalaudit.facts.precision import EPSILON, half_unit, money_half_unit
+
+TOTAL = "年度资金总额"
+# A total row is broken down by use (基本/项目) and, on project forms, by source (财政拨款/结转/其他).
+BREAKDOWNS = {
+    "use": ("基本支出", "项目支出"),
+    "source": ("本年财政拨款", "上年结转", "其他资金"),
+}
+# The source breakdown is only meaningful when its main part is filled in.
+BREAKDOWN_ANCHOR = {"use": None, "source": "本年财政拨款"}
+MONEY_COLUMNS = {"initial_budget": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
+
+
+def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
+    """Per fund row: computed rate B/A with its tolerance; for the total row, the expected score."""
+    funds = funds.copy()
+    budget, executed = funds["budget"], funds["executed"]
+    positive = budget > 0
+    funds["computed_rate"] = (executed / budget * 100).where(positive)
+    funds["rate_tolerance"] = (
+        half_unit(funds["stated_rate"])
+        + 100 * (money_half_unit(executed) / budget + executed * money_half_unit(budget) / budget**2)
+        + EPSILON
+    ).where(positive)
+    funds["overspend"] = (executed - budget).where(positive)
+    funds["is_total"] = funds["item"] == TOTAL
+
+    # The execution score: min(rate, 100 %) × weight. Forms compute it from the rate they display, so the
+    # stated rate is used when B/A confirms it; B/A when it contradicts it; the stated rate when B/A is unknown.
+    confirmed = (funds["stated_rate"] - funds["computed_rate"]).abs() <= funds["rate_tolerance"]
+    rate = funds["stated_rate"].where(confirmed, funds["computed_rate"]).fillna(funds["stated_rate"])
+    rate_slack = half_unit(funds["stated_rate"]).fillna(0.0)
+    expected = rate.clip(upper=100) / 100 * funds["weight"]
+    funds["expected_score"] = expected.where(funds["is_total"])
+    funds["score_tolerance"] = (
+        half_unit(funds["stated_score"]).fillna(0.0) + funds["weight"] * rate_slack / 100 + EPSILON
+    ).where(funds["is_total"])
+    return funds
+
+
+def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
+    """One row per (form, breakdown, money column): the total row's value beside the sum of its parts.
+
+    `amount_unit` maps evaluation_id → 万元/元 for the messages.
+    """
+    totals = funds[funds["is_total"]].drop_duplicates("evaluation_id")
+    frames = []
+    for breakdown, items in BREAKDOWNS.items():
+        parts = funds[funds["item"].isin(items)]
+        anchor = BREAKDOWN_ANCHOR[breakdown]
+        # A lone "其中：财政拨款" row is "of which", not a breakdown: at least two of its rows must be printed.
+        printed = parts.groupby("evaluation_id")["item"].nunique()
+        parts = parts[parts["evaluation_id"].map(printed) >= 2]
+        for column, column_label in MONEY_COLUMNS.items():
+            filled = parts[parts[column].notna()]
+            if anchor is not None:
+                anchored = filled.loc[filled["item"] == anchor, "evaluation_id"].unique()
+                filled = filled[filled["evaluation_id"].isin(anchored)]
+            if filled.empty:
+                continue
+            terms = filled["label"].astype(str) + " " + filled[column].map(format_number)
+            grouped = filled.assign(term=terms, half=money_half_unit(filled[column])).groupby(
+                "evaluation_id", sort=False
+            )
+            summed = pd.DataFrame(
+                {
+                    "parts_sum": grouped[column].sum(),
+                    "parts_count": grouped[column].size(),
+                    "parts_half": grouped["half"].sum(),
+                    "parts_text": grouped["term"].agg(" + ".join),
+                }
+            )
+            joined = totals[["evaluation_id", "row", "label", column]].join(summed, on="evaluation_id", how="inner")
+            joined = joined.rename(columns={column: "stated"})
+            joined["breakdown"] = breakdown
+            joined["column"] = column
+            joined["column_label"] = column_label
+            frames.append(joined)
+    if not frames:
+        return pd.DataFrame(
+            columns=["evaluation_id", "row", "label", "stated", "parts_sum", "parts_count", "parts_half",
+                     "parts_text", "breakdown", "column", "column_label", "tolerance", "amount_unit"]
+        )
+    result = pd.concat(frames, ignore_index=True)
+    # Each part and the total may each be rounded by half a unit of the place it shows.
+    result["tolerance"] = result["parts_half"] + money_half_unit(result["stated"]).fillna(0.0) + EPSILON
+    result["amount_unit"] = result["evaluation_id"].map(amount_unit).fillna("")
+    return result
+

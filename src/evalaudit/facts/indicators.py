@@ -1,0 +1,164 @@
+"""Facts on indicator rows: subtotals, deductions and their explanations, the form's own scoring rule,
+missed targets, and cost indicators stated as execution rates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evalaudit.display import format_number
+from evalaudit.facts.precision import EPSILON, half_unit
+from evalaudit.facts.words import bare, explanation_kind, says_missed, GRADE_RANK, grade
+
+WEIGHT_TOLERANCE = 0.01
+LABEL_LENGTH = 20
+# Indicators that restate a budget execution rate, and the fund row whose B/A they restate.
+_RATE_NAMES = (("基本支出", "基本支出"), ("项目支出", "项目支出"), ("", "年度资金总额"))
+_RATE_WORDS = ("预算执行率", "预算完成率", "资金执行率", "支出执行率")
+_SCALE = {"万": 1e4, "亿": 1e8}
+_DATE_UNITS = ("年", "月", "日", "底", "前", "初", "旬", "季度")
+
+
+def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.DataFrame) -> pd.DataFrame:
+    """`form_type` maps evaluation_id → department / project / report; `funds` carries its own facts."""
+    ind = indicators.copy()
+    ind["form_type"] = ind["evaluation_id"].map(form_type)
+    ind["label"] = _labels(ind)
+    ind["is_table_form"] = ind["form_type"] != "report"
+    ind["is_leaf"] = ~ind["is_subtotal"].astype(bool)
+    ind["is_top"] = ind["parent"].isna()
+    ind["needs_values"] = ind["is_table_form"] & ind["is_leaf"]  # table rows must state actual, weight, score
+    ind["has_actual"] = ind["actual_raw"].map(_cached(bare, ind["actual_raw"])) != ""
+    ind["weight_tolerance"] = WEIGHT_TOLERANCE
+
+    _children(ind)
+    _deductions(ind)
+    _quantities(ind)
+    _rule_and_misses(ind)
+    _cost_rates(ind)
+    _stated_execution_rates(ind, funds)
+    return ind
+
+
+def _labels(ind: pd.DataFrame) -> pd.Series:
+    """How a finding names the row: its name, shortened; a row without a name by its position."""
+    name = ind["name"].fillna("").astype(str).str.strip()
+    short = name.where(name.str.len() <= LABEL_LENGTH, name.str[:LABEL_LENGTH] + "…")
+    return short.where(name != "", "第" + (ind["row"] + 1).astype(str) + "行（未填指标名称）")
+
+
+def _children(ind: pd.DataFrame) -> None:
+    """On each subtotal row: the sum of the scores and weights of the rows linked to it."""
+    children = ind[ind["parent"].notna()].assign(score_half=lambda f: half_unit(f["score"]))
+    grouped = children.groupby(["evaluation_id", "parent"], sort=False)
+    sums = pd.DataFrame(
+        {
+            "children_score_sum": grouped["score"].sum(min_count=1),
+            "children_weight_sum": grouped["weight"].sum(min_count=1),
+            "children_count": grouped["score"].size(),
+            "children_half": grouped["score_half"].max(),
+            "children_scores_text": grouped["score"].agg(lambda s: " + ".join(format_number(v) for v in s.dropna())),
+        }
+    )
+    sums.index = sums.index.set_names(["evaluation_id", "row"])
+    keyed = ind[["evaluation_id", "row"]].astype({"row": "float64"})
+    joined = keyed.join(sums, on=["evaluation_id", "row"])
+    for column in sums.columns:
+        ind[column] = joined[column].to_numpy()
+    ind["children_score_tolerance"] = (ind["children_count"] + 1) * np.maximum(
+        ind["children_half"].fillna(0.0), half_unit(ind["score"]).fillna(0.0)
+    ) + EPSILON
+
+
+def _deductions(ind: pd.DataFrame) -> None:
+    kinds = ind["explanation"].map(_cached(explanation_kind, ind["explanation"]))
+    ind["explanation_kind"] = kinds
+    ind["deducted"] = ind["is_leaf"] & (ind["score"] < ind["weight"] - EPSILON)
+    ind["full_marks"] = ind["is_leaf"] & (ind["score"] >= ind["weight"] - EPSILON)
+    ind["lost_points"] = (ind["weight"] - ind["score"]).where(ind["deducted"])
+
+
+def _quantities(ind: pd.DataFrame) -> None:
+    """Target and actual as comparable quantities: 1.5万件 → 15000 件; dates and mixed units left out."""
+    for side in ("target", "actual"):
+        unit = ind[f"{side}_unit"].fillna("").astype(str)
+        scale = unit.str[:1].map(_SCALE).fillna(1.0)
+        ind[f"{side}_base_unit"] = unit.where(scale == 1.0, unit.str[1:])
+        ind[f"{side}_quantity"] = ind[f"{side}_value"] * scale
+        is_date = unit.str.contains("|".join(_DATE_UNITS), regex=True) & ~unit.isin(["天", "个工作日", "工作日"])
+        ind[f"{side}_is_date"] = is_date | ind[f"{side}_raw"].fillna("").str.contains(r"\d{4}\s*年", regex=True)
+    target_unit, actual_unit = ind["target_base_unit"], ind["actual_base_unit"]
+    percent_mismatch = (target_unit == "%") != (actual_unit == "%")
+    units_agree = (target_unit == actual_unit) | (target_unit == "") | (actual_unit == "")
+    nature = ind["nature"].fillna("").astype(str)
+    ind["negative"] = ind["target_op"].isin(["≤", "<"]) | nature.str.contains("反向")
+    ind["comparable"] = (
+        ind["is_leaf"]
+        & ind["target_quantity"].notna()
+        & ind["actual_quantity"].notna()
+        & (ind["target_quantity"] > 0)
+        & ~ind["target_is_date"]
+        & ~ind["actual_is_date"]
+        & units_agree
+        & ~percent_mismatch
+        & ~nature.str.contains("定性")
+    )
+
+
+def _rule_and_misses(ind: pd.DataFrame) -> None:
+    """The form's own rule: positive B/A × weight, negative A/B × weight, capped at the weight."""
+    target, actual = ind["target_quantity"], ind["actual_quantity"]
+    positive_ratio = actual / target
+    negative_ratio = (target / actual).where(actual > 0, 1.0)
+    ratio = positive_ratio.where(~ind["negative"], negative_ratio).clip(upper=1.0)
+    ind["rule_score"] = (ratio * ind["weight"]).where(ind["comparable"] & ind["score"].notna())
+    # Rounding the rule's result to the precision shown, or cutting it off there, are both fine.
+    half = half_unit(ind["score"]).fillna(0.0)
+    ind["rule_tolerance"] = np.where(ind["score"] > ind["rule_score"], half, 2 * half) + EPSILON
+    ind["rule_gap"] = ind["score"] - ind["rule_score"]
+
+    quantitative_miss = ind["comparable"] & np.where(
+        ind["negative"], actual > target * (1 + 1e-9), actual < target * (1 - 1e-9)
+    )
+    worded_miss = ind["is_leaf"] & ind["actual_raw"].map(_cached(says_missed, ind["actual_raw"])) & ~ind[
+        "target_raw"
+    ].map(_cached(says_missed, ind["target_raw"]))
+    target_grade = ind["target_raw"].map(_cached(_grade_rank, ind["target_raw"]))
+    actual_grade = ind["actual_raw"].map(_cached(_grade_rank, ind["actual_raw"]))
+    graded_miss = ind["is_leaf"] & (actual_grade < target_grade)
+    ind["missed_target"] = quantitative_miss | worded_miss | graded_miss.fillna(False)
+    ind["full_marks_missed_target"] = ind["full_marks"] & ind["missed_target"]
+
+
+def _cost_rates(ind: pd.DataFrame) -> None:
+    """A cost indicator whose actual is a percentage of an amount target is an execution rate (106 %)."""
+    labels = ind["level1"].fillna("") + ind["level2"].fillna("")
+    groups = labels.map(_cached(bare, labels))
+    is_cost = groups.str.contains("成本") | ind["name"].fillna("").str.contains("支出")
+    applies = is_cost & (ind["actual_base_unit"] == "%") & (ind["target_base_unit"] != "%")
+    ind["cost_rate"] = ind["actual_value"].where(applies)
+
+
+def _grade_rank(text: str) -> float:
+    label = grade(text)
+    return float(GRADE_RANK[label]) if label else np.nan
+
+
+def _cached(function, values: pd.Series) -> dict:
+    """Apply a per-text function once per distinct text: forms repeat the same few words a lot."""
+    return {value: function(value if isinstance(value, str) else "") for value in pd.unique(values)}
+
+
+
+def _stated_execution_rates(ind: pd.DataFrame, funds: pd.DataFrame) -> None:
+    """An indicator such as 预算完成率 1% restates B/A of a fund row: it must agree with the funds table."""
+    name = ind["name"].fillna("").map(_cached(bare, ind["name"]))
+    restates = name.str.contains("|".join(_RATE_WORDS)) & (ind["actual_base_unit"] == "%")
+    item = pd.Series(None, index=ind.index, dtype="object")
+    for word, fund_item in reversed(_RATE_NAMES):
+        item = item.mask(restates & name.str.contains(word), fund_item)
+    rates = funds.drop_duplicates(["evaluation_id", "item"]).set_index(["evaluation_id", "item"])["computed_rate"]
+    keys = pd.MultiIndex.from_arrays([ind["evaluation_id"], item])
+    ind["fund_rate"] = rates.reindex(keys).to_numpy()
+    ind["fund_rate_label"] = item
+    ind["fund_rate_tolerance"] = half_unit(ind["actual_value"]).fillna(0.0) + 0.01 + EPSILON

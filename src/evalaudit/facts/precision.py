@@ -1,0 +1,38 @@
+"""The precision a form displays, so that rounding is never reported as an error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+EPSILON = 1e-6  # floating-point slack added to every tolerance
+MAX_DECIMALS = 4
+
+
+def displayed_decimals(values: pd.Series) -> pd.Series:
+    """Decimals each number was written with (96.4 → 1, 7 → 0), read back from the parsed float.
+
+    A trailing zero (96.40) is lost in parsing, which only makes the tolerance wider: rounding
+    is still never reported, while real differences are far larger than half a unit.
+    """
+    magnitude = values.abs().to_numpy(dtype="float64", na_value=np.nan)
+    result = np.full(magnitude.shape, MAX_DECIMALS, dtype="float64")
+    for places in range(MAX_DECIMALS - 1, -1, -1):
+        scaled = magnitude * 10.0**places
+        exact = np.abs(scaled - np.round(scaled)) < 1e-6
+        result = np.where(exact, places, result)
+    result[np.isnan(magnitude)] = np.nan
+    return pd.Series(result, index=values.index)
+
+
+def half_unit(values: pd.Series) -> pd.Series:
+    """Half of the last displayed place: 96.4 → 0.05, 7 → 0.5; NaN where there is no number."""
+    return 0.5 * 10.0 ** (-displayed_decimals(values))
+
+
+def money_half_unit(values: pd.Series) -> pd.Series:
+    """Rounding slack of an amount: half its last decimal place; whole amounts (245, 0) are exact budgets,
+    taken as accurate to the cent (0.005)."""
+    half = half_unit(values)
+    whole = displayed_decimals(values) == 0
+    return half.where(~whole, 0.005).where(values != 0, 0.0)

@@ -1,0 +1,87 @@
+"""The suites are data a reviewer can read and tune: valid GX JSON, Chinese as characters, every rule explained."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from evalaudit.checks.findings import template_fields
+from evalaudit.checks.suites import SUITES_DIR, SuiteError, load_suites, validate
+from evalaudit.facts import derive_facts
+from evalaudit.frames import build_frames
+from tests.forms import consistent_form
+
+
+def test_suites_write_chinese_as_characters_not_escapes():
+    for path in SUITES_DIR.glob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        assert "\\u" not in text, path.name
+        json.loads(text)
+
+
+def test_every_template_names_columns_its_frame_has():
+    frames = derive_facts(build_frames([consistent_form()])).named()
+    for name, suite in load_suites().items():
+        columns = set(frames[name].columns)
+        for expectation in suite["expectations"]:
+            meta = expectation["meta"]
+            fields = set().union(*(template_fields(meta.get(key, "")) for key in ("location", "message", "cell")))
+            fields |= {meta[key] for key in ("stated", "expected") if meta.get(key)}
+            assert fields <= columns, (name, meta["check_id"], fields - columns)
+
+
+def test_check_ids_are_unique_and_name_their_category():
+    ids = [e["meta"]["check_id"] for suite in load_suites().values() for e in suite["expectations"]]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert duplicates == {"arithmetic.score_over_weight"}  # the same rule on fund rows and indicator rows
+    for suite in load_suites().values():
+        for expectation in suite["expectations"]:
+            assert expectation["meta"]["check_id"].startswith(expectation["meta"]["category"] + ".")
+
+
+def test_an_expectation_without_its_meaning_is_refused(tmp_path):
+    (tmp_path / "funds.json").write_text(
+        json.dumps({"name": "funds", "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "budget"}, "meta": {}}]}),
+        encoding="utf-8",
+    )
+    with pytest.raises(SuiteError, match="lacks meta"):
+        load_suites(tmp_path)
+
+
+def test_a_rule_that_cannot_run_raises_instead_of_passing():
+    suite = {
+        "name": "funds",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "kwargs": {"column": "no_such_column"},
+                "meta": {"check_id": "x.y", "category": "x", "severity": "error", "location": "", "message": ""},
+            }
+        ],
+    }
+    with pytest.raises(SuiteError):
+        validate({"funds": pd.DataFrame({"budget": [1.0]})}, {"funds": suite})
+
+
+def test_tolerance_expectation_judges_each_row_with_its_own_tolerance():
+    frame = pd.DataFrame(
+        {
+            "stated": [96.4, 96.4, 97.752, 1.0],
+            "expected": [96.38, 96.2, 97.7515, None],
+            "tolerance": [0.05, 0.05, 0.0005, 0.5],
+        }
+    )
+    suite = {
+        "name": "t",
+        "expectations": [
+            {
+                "type": "expect_stated_value_to_match_within_tolerance",
+                "kwargs": {"column_list": ["stated", "expected", "tolerance"]},
+                "meta": {"check_id": "a.b", "category": "a", "severity": "error", "location": "", "message": ""},
+            }
+        ],
+    }
+    [failure] = validate({"t": frame}, {"t": suite})
+    assert failure.rows == [1]  # 96.2 is off by 0.2; a missing expected value is not judged

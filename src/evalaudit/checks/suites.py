@@ -20,6 +20,11 @@ import evalaudit.checks.expectations  # noqa: F401  (registers the custom expect
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
 REQUIRED_META = ("check_id", "category", "severity", "location", "message")
+RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": [ROW_KEY],
+    "return_unexpected_index_query": False,
+}
 
 
 class SuiteError(RuntimeError):
@@ -50,38 +55,42 @@ def load_suites(directory: Path = SUITES_DIR) -> dict[str, dict]:
     return suites
 
 
+class SuiteRunner:
+    """An ephemeral GX context with one pandas asset per suite; `run` validates each frame once."""
+
+    def __init__(self, suites: dict[str, dict]):
+        import great_expectations as gx
+        from great_expectations.core.expectation_suite import ExpectationSuite
+
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = {"globally": False}
+        source = self.context.data_sources.add_pandas("evalaudit")
+        self.suites = {}
+        self.batches = {}
+        for name, suite_json in suites.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.suites[name] = ExpectationSuite(**suite_json)
+            self.batches[name] = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+
+    def run(self, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+        failures: list[Failure] = []
+        for name, suite in self.suites.items():
+            if name not in frames:
+                raise SuiteError(f"suite {name}.json has no frame named {name}")
+            frame = frames[name]
+            if frame.empty:
+                continue
+            frame = frame.assign(**{ROW_KEY: range(len(frame))}).reset_index(drop=True)
+            batch = self.batches[name].get_batch(batch_parameters={"dataframe": frame})
+            result = batch.validate(suite, result_format=RESULT_FORMAT)
+            failures.extend(_failures(name, result))
+        return failures
+
+
 def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> list[Failure]:
     """Validate each frame against its suite in one batch; return every failing row of every expectation."""
-    import great_expectations as gx
-    from great_expectations.core.expectation_suite import ExpectationSuite
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False}
-    source = context.data_sources.add_pandas("evalaudit")
-    failures: list[Failure] = []
-    for name, suite_json in suites.items():
-        if name not in frames:
-            raise SuiteError(f"suite {name}.json has no frame named {name}")
-        frame = frames[name]
-        if frame.empty:
-            continue
-        frame = frame.assign(**{ROW_KEY: range(len(frame))}).reset_index(drop=True)
-        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name).get_batch(
-            batch_parameters={"dataframe": frame}
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            suite = ExpectationSuite(**suite_json)
-        result = batch.validate(
-            suite,
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": [ROW_KEY],
-                "return_unexpected_index_query": False,
-            },
-        )
-        failures.extend(_failures(name, result))
-    return failures
+    return SuiteRunner(suites).run(frames)
 
 
 def _failures(name: str, result) -> list[Failure]:

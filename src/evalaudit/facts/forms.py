@@ -9,7 +9,7 @@ import pandas as pd
 
 from evalaudit.display import format_number
 from evalaudit.facts.precision import EPSILON, half_unit
-from evalaudit.facts.words import DEFAULT_BANDS, band_grade, bare, dimension, grade, stated_bands
+from evalaudit.facts.words import DEFAULT_BANDS, band_grade, dimension, grade, stated_bands
 
 WEIGHT_TOLERANCE = 0.01
 # Words an explanation uses when it accounts for money not spent.
@@ -20,7 +20,7 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     """`funds` and `indicators` must already carry their own facts."""
     forms = evaluations.copy()
     forms["is_table_form"] = forms["form_type"] != "report"
-    forms["unit_filled"] = forms["unit"].fillna("").map(bare) != ""
+    forms["unit_filled"] = forms["unit"].fillna("").astype(str).str.strip() != ""
 
     total_rows = funds[funds["is_total"]].drop_duplicates("evaluation_id").set_index("evaluation_id")
     forms["has_total_row"] = forms["evaluation_id"].isin(total_rows.index)
@@ -78,7 +78,8 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
 
 def _grades(forms: pd.DataFrame) -> None:
     """Conclusion grade vs the band its stated total falls in (the form's own bands when it states them)."""
-    forms["grade"] = forms["conclusion"].fillna("").map(grade)
+    conclusion = forms["conclusion"].fillna("").astype(str)
+    forms["grade"] = conclusion.map({value: grade(value) for value in pd.unique(conclusion)})
     expected = []
     for stated, raw, has_grade in zip(forms["stated_total"], forms["raw_text"], forms["grade"].notna()):
         if not has_grade or stated != stated:
@@ -90,9 +91,8 @@ def _grades(forms: pd.DataFrame) -> None:
 
 def _execution(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     """Low execution needs a reason; a high score with low execution is suspicious."""
-    explained = indicators["explanation_kind"].eq("text") & indicators["explanation"].fillna("").str.contains(
-        _EXECUTION_REASON
-    )
+    texts = indicators["explanation_kind"].eq("text")
+    explained = texts & indicators["explanation"].where(texts, "").fillna("").str.contains(_EXECUTION_REASON.pattern, regex=True)
     reasons = explained.groupby(indicators["evaluation_id"]).any()
     forms["execution_reason_given"] = forms["evaluation_id"].map(reasons).fillna(False).astype(bool)
     score_ratio = forms["indicator_score_sum"] / forms["indicator_weight_sum"] * 100
@@ -113,7 +113,8 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
             "weights_complete": grouped["weight"].count() == grouped["weight"].size(),
         }
     )
-    sections["dimension"] = sections["name"].fillna("").map(dimension)
+    names = sections["name"].fillna("")
+    sections["dimension"] = names.map({value: dimension(value) for value in pd.unique(names)})
     joined = sections[["evaluation_id", "dimension"]].join(weights, on=["evaluation_id", "dimension"])
     complete = joined["weights_complete"].fillna(False).astype(bool).to_numpy()
     sections["computed_weight"] = joined["computed_weight"].where(complete).to_numpy()

@@ -66,8 +66,9 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
                 filled = filled[filled["evaluation_id"].isin(anchored)]
             if filled.empty:
                 continue
-            terms = filled["label"].astype(str) + " " + filled[column].map(format_number)
-            grouped = filled.assign(term=terms, half=money_half_unit(filled[column])).groupby(
+            values = filled[column]
+            terms = " + " + filled["label"].astype(str) + " " + values.map(_cached_format(values)).astype(object)
+            grouped = filled.assign(term=terms.astype(object), half=money_half_unit(values)).groupby(
                 "evaluation_id", sort=False
             )
             summed = pd.DataFrame(
@@ -75,7 +76,7 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
                     "parts_sum": grouped[column].sum(),
                     "parts_count": grouped[column].size(),
                     "parts_half": grouped["half"].sum(),
-                    "parts_text": grouped["term"].agg(" + ".join),
+                    "parts_text": grouped["term"].sum().str[3:],  # string sum joins; drop the first " + "
                 }
             )
             joined = totals[["evaluation_id", "row", "label", column]].join(summed, on="evaluation_id", how="inner")
@@ -95,3 +96,7 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
     result["amount_unit"] = result["evaluation_id"].map(amount_unit).fillna("")
     return result
 
+
+
+def _cached_format(values: pd.Series) -> dict:
+    return {value: format_number(value) for value in pd.unique(values)}

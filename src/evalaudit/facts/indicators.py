@@ -28,7 +28,8 @@ def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.Da
     ind["is_leaf"] = ~ind["is_subtotal"].astype(bool)
     ind["is_top"] = ind["parent"].isna()
     ind["needs_values"] = ind["is_table_form"] & ind["is_leaf"]  # table rows must state actual, weight, score
-    ind["has_actual"] = ind["actual_raw"].map(_cached(bare, ind["actual_raw"])) != ""
+    ind["target_words"], ind["actual_words"] = _words(ind["target_raw"]), _words(ind["actual_raw"])
+    ind["has_actual"] = ind["actual_value"].notna() | (ind["actual_words"] != "")
     ind["weight_tolerance"] = WEIGHT_TOLERANCE
 
     _children(ind)
@@ -85,13 +86,14 @@ def _quantities(ind: pd.DataFrame) -> None:
         scale = unit.str[:1].map(_SCALE).fillna(1.0)
         ind[f"{side}_base_unit"] = unit.where(scale == 1.0, unit.str[1:])
         ind[f"{side}_quantity"] = ind[f"{side}_value"] * scale
-        is_date = unit.str.contains("|".join(_DATE_UNITS), regex=True) & ~unit.isin(["天", "个工作日", "工作日"])
-        ind[f"{side}_is_date"] = is_date | ind[f"{side}_raw"].fillna("").str.contains(r"\d{4}\s*年", regex=True)
+        # 2023年11月底前 parses as 2023 with unit 年…, 12月底前 as 12 with unit 月底前: both are dates.
+        ind[f"{side}_is_date"] = unit.map(_cached(_is_date_unit, unit))
     target_unit, actual_unit = ind["target_base_unit"], ind["actual_base_unit"]
     percent_mismatch = (target_unit == "%") != (actual_unit == "%")
     units_agree = (target_unit == actual_unit) | (target_unit == "") | (actual_unit == "")
     nature = ind["nature"].fillna("").astype(str)
-    ind["negative"] = ind["target_op"].isin(["≤", "<"]) | nature.str.contains("反向")
+    nature_words = nature.map(_cached(bare, nature))
+    ind["negative"] = ind["target_op"].isin(["≤", "<"]) | nature_words.str.contains("反向")
     ind["comparable"] = (
         ind["is_leaf"]
         & ind["target_quantity"].notna()
@@ -101,7 +103,7 @@ def _quantities(ind: pd.DataFrame) -> None:
         & ~ind["actual_is_date"]
         & units_agree
         & ~percent_mismatch
-        & ~nature.str.contains("定性")
+        & ~nature_words.str.contains("定性")
     )
 
 
@@ -120,11 +122,13 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
     quantitative_miss = ind["comparable"] & np.where(
         ind["negative"], actual > target * (1 + 1e-9), actual < target * (1 - 1e-9)
     )
-    worded_miss = ind["is_leaf"] & ind["actual_raw"].map(_cached(says_missed, ind["actual_raw"])) & ~ind[
-        "target_raw"
-    ].map(_cached(says_missed, ind["target_raw"]))
-    target_grade = ind["target_raw"].map(_cached(_grade_rank, ind["target_raw"]))
-    actual_grade = ind["actual_raw"].map(_cached(_grade_rank, ind["actual_raw"]))
+    # Only values in words can say "missed" or carry a grade; numbers are compared above.
+    target_words, actual_words = ind["target_words"], ind["actual_words"]
+    worded_miss = ind["is_leaf"] & actual_words.map(_cached(says_missed, actual_words)) & ~target_words.map(
+        _cached(says_missed, target_words)
+    )
+    target_grade = target_words.map(_cached(_grade_rank, target_words))
+    actual_grade = actual_words.map(_cached(_grade_rank, actual_words))
     graded_miss = ind["is_leaf"] & (actual_grade < target_grade)
     ind["missed_target"] = quantitative_miss | worded_miss | graded_miss.fillna(False)
     ind["full_marks_missed_target"] = ind["full_marks"] & ind["missed_target"]
@@ -134,9 +138,20 @@ def _cost_rates(ind: pd.DataFrame) -> None:
     """A cost indicator whose actual is a percentage of an amount target is an execution rate (106 %)."""
     labels = ind["level1"].fillna("") + ind["level2"].fillna("")
     groups = labels.map(_cached(bare, labels))
-    is_cost = groups.str.contains("成本") | ind["name"].fillna("").str.contains("支出")
+    is_cost = groups.str.contains("成本") | ind["name"].fillna("").str.contains("支出", regex=False)
     applies = is_cost & (ind["actual_base_unit"] == "%") & (ind["target_base_unit"] != "%")
     ind["cost_rate"] = ind["actual_value"].where(applies)
+
+
+def _words(raw: pd.Series) -> pd.Series:
+    """The folded words of cells that hold no number; '' for numbers and blanks."""
+    raw = raw.fillna("").astype(str)
+    wordy = ~raw.str.contains(r"\d", regex=True) & (raw != "")
+    return raw.where(wordy, "").map(_cached(bare, raw[wordy]) | {"": ""})
+
+
+def _is_date_unit(unit: str) -> bool:
+    return unit not in ("天", "个工作日", "工作日", "個工作日") and any(word in unit for word in _DATE_UNITS)
 
 
 def _grade_rank(text: str) -> float:
@@ -152,8 +167,11 @@ def _cached(function, values: pd.Series) -> dict:
 
 def _stated_execution_rates(ind: pd.DataFrame, funds: pd.DataFrame) -> None:
     """An indicator such as 预算完成率 1% restates B/A of a fund row: it must agree with the funds table."""
-    name = ind["name"].fillna("").map(_cached(bare, ind["name"]))
-    restates = name.str.contains("|".join(_RATE_WORDS)) & (ind["actual_base_unit"] == "%")
+    # Fold only the few names that might restate a rate (執行率 in traditional characters included).
+    raw_name = ind["name"].fillna("").astype(str)
+    candidate = (ind["actual_base_unit"] == "%") & raw_name.str.contains("率", regex=False)
+    name = raw_name.where(~candidate, raw_name.where(candidate).map(_cached(bare, raw_name[candidate])))
+    restates = candidate & name.str.contains("|".join(_RATE_WORDS))
     item = pd.Series(None, index=ind.index, dtype="object")
     for word, fund_item in reversed(_RATE_NAMES):
         item = item.mask(restates & name.str.contains(word), fund_item)

@@ -16,11 +16,14 @@ def write_atomically(target: Path, write, encoding: str = "utf-8", newline: str 
     """`write(handle)` fills a temporary file that replaces `target` only once complete."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    with temporary.open("w", encoding=encoding, newline=newline) as handle:
-        write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    try:
+        with temporary.open("w", encoding=encoding, newline=newline) as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def write_jsonl(rows: Iterable[dict], target: Path) -> None:

@@ -17,7 +17,7 @@ def test_sample_extraction(name: str) -> None:
     assert [digest(evaluation) for evaluation in result.evaluations] == EXPECTED[name]
 
 
-def test_inbox_has_one_sample_per_layout() -> None:
+def test_every_inbox_sample_has_its_expected_extraction() -> None:
     assert sorted(path.name for path in INBOX.iterdir()) == sorted(EXPECTED)
     assert len(EXPECTED) >= 6
 

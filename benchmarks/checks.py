@@ -110,20 +110,28 @@ def main() -> None:
     print(f"checks benchmark — synthetic forms, 18 indicators each; {multiprocessing.cpu_count()} cores")
     loop = measure(_per_document, args.loop_sample)
     loop_rate = args.loop_sample / loop["seconds"]
-    print(f"per-document GX loop  N={args.loop_sample:>7,}  {loop['seconds']:8.1f} s  {loop_rate:10,.0f} forms/s  "
-          f"peak {loop['peak_mib']:6.0f} MiB")
+    print(
+        f"per-document GX loop  N={args.loop_sample:>7,}  {loop['seconds']:8.1f} s  {loop_rate:10,.0f} forms/s  "
+        f"peak {loop['peak_mib']:6.0f} MiB"
+    )
     print(f"GX and pandas flag the same rows: {'yes' if _same_rows(min(args.sizes)) else 'NO'}")
     for count in args.sizes:
         batched = measure(_batched, count)
         floor = measure(_pandas_floor, count)
         rate, floor_rate = count / batched["seconds"], count / floor["seconds"]
-        print(f"batched GX (ours)     N={count:>7,}  {batched['seconds']:8.1f} s  {rate:10,.0f} forms/s  "
-              f"peak {batched['peak_mib']:6.0f} MiB  findings {batched['findings']:,}")
-        print(f"pandas floor          N={count:>7,}  {floor['seconds']:8.1f} s  {floor_rate:10,.0f} forms/s  "
-              f"peak {floor['peak_mib']:6.0f} MiB")
-        print(f"  → {rate / loop_rate:,.0f}× the per-document loop (target ≥ 100×), "
-              f"{floor_rate / rate:.1f}× slower than the floor (target ≤ 10×)"
-              + (f", {batched['seconds']:.1f} s for {count:,} (target < 60 s)" if count >= 100_000 else ""))
+        print(
+            f"batched GX (ours)     N={count:>7,}  {batched['seconds']:8.1f} s  {rate:10,.0f} forms/s  "
+            f"peak {batched['peak_mib']:6.0f} MiB  findings {batched['findings']:,}"
+        )
+        print(
+            f"pandas floor          N={count:>7,}  {floor['seconds']:8.1f} s  {floor_rate:10,.0f} forms/s  "
+            f"peak {floor['peak_mib']:6.0f} MiB"
+        )
+        print(
+            f"  → {rate / loop_rate:,.0f}× the per-document loop (target ≥ 100×), "
+            f"{floor_rate / rate:.1f}× slower than the floor (target ≤ 10×)"
+            + (f", {batched['seconds']:.1f} s for {count:,} (target < 60 s)" if count >= 100_000 else "")
+        )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,14 @@ import operator
 
 import pandas as pd
 
-_OPERATORS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_OPERATORS = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def failing_rows(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> dict[tuple[str, str, int], list[int]]:

@@ -38,12 +38,18 @@ def _form(index: int, rng: random.Random, error_rate: float) -> Evaluation:
         executed = round(budget * 1.06, 2)  # spending above budget
     shown_rate = round(executed / budget * 100, 2)
     exec_score = round(min(shown_rate, 100) / 10, 2)
-    funds = [FundRow("年度资金总额", "年度资金总额", budget, budget, executed, 10, shown_rate, f"{shown_rate}%", exec_score)]
+    funds = [
+        FundRow("年度资金总额", "年度资金总额", budget, budget, executed, 10, shown_rate, f"{shown_rate}%", exec_score)
+    ]
     first = round(budget * rng.uniform(0.5, 0.9), 2)
     first_spent = round(min(executed, first), 2)
-    labels = (("本年财政拨款", "其中：当年财政拨款"), ("上年结转", "上年结转资金")) if project else (
-        ("基本支出", "基本支出"),
-        ("项目支出", "项目支出"),
+    labels = (
+        (("本年财政拨款", "其中：当年财政拨款"), ("上年结转", "上年结转资金"))
+        if project
+        else (
+            ("基本支出", "基本支出"),
+            ("项目支出", "项目支出"),
+        )
     )
     funds.append(FundRow(labels[0][0], labels[0][1], first, first, first_spent))
     second_budget = round(budget - first, 2) + (5.0 if planted() else 0.0)  # parts that do not add up

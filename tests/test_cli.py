@@ -40,14 +40,20 @@ def test_a_file_that_cannot_be_read_is_reported_kept_and_in_the_findings(tmp_pat
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "scan.txt").write_bytes(b"\x00\x01\x02\xff\xfe binary")
-    (inbox / "form.txt").write_text((seeds_dir / "003_ef99cb2997024d40.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (inbox / "form.txt").write_text(
+        (seeds_dir / "003_ef99cb2997024d40.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     code, out, printed = run_audit(tmp_path, capsys, inbox)
     assert code == 0
     assert (inbox / "scan.txt").exists()
     assert "[无法读取] scan.txt" in printed
     rows = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     [problem] = [row for row in rows if row["source_file"] == "scan.txt"]
-    assert (problem["check_id"], problem["severity"], problem["form_index"]) == ("completeness.file_unreadable", "error", None)
+    assert (problem["check_id"], problem["severity"], problem["form_index"]) == (
+        "completeness.file_unreadable",
+        "error",
+        None,
+    )
 
 
 def test_an_empty_inbox_is_an_error_exit(tmp_path, capsys):

@@ -43,7 +43,9 @@ def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
     ]
     by_category = Counter((finding.category, finding.severity) for finding in findings)
     for category, label in CATEGORY_LABELS.items():
-        counts = [f"{SEVERITY_LABELS[s]} {by_category[(category, s)]}" for s in SEVERITY_LABELS if by_category[(category, s)]]
+        counts = [
+            f"{SEVERITY_LABELS[s]} {by_category[(category, s)]}" for s in SEVERITY_LABELS if by_category[(category, s)]
+        ]
         if counts:
             lines.append(f"  {label}（{category}）：{'，'.join(counts)}")
     units = Counter(finding.unit or finding.source_file for finding in findings if finding.severity == "error")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 from secrets import token_hex
 
@@ -40,7 +40,7 @@ class AuditRun:
 
 def new_run_id(now: datetime | None = None) -> str:
     """Sortable and unique: UTC time plus a random suffix."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{token_hex(3)}"
 
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from evalaudit.model import FundRow, Section
-from tests.forms import check_ids, consistent_form, indicator, only, with_fund, with_indicator
+from tests.forms import check_ids, consistent_form, findings, indicator, only, with_fund, with_indicator
 
 
-def test_the_consistent_form_has_no_findings():
+def test_the_consistent_form_has_nofindings():
     assert check_ids(consistent_form()) == set()
 
 
@@ -27,7 +27,9 @@ class TestTotal:
 
     def test_total_rounded_to_the_precision_it_shows_passes(self):
         # 9.52 + 89 = 98.52, shown as 98.5: rounding, not an error.
-        form = with_fund(consistent_form(), 0, stated_score=9.52, stated_rate=95.2, stated_rate_raw="95.2%", executed=190.4)
+        form = with_fund(
+            consistent_form(), 0, stated_score=9.52, stated_rate=95.2, stated_rate_raw="95.2%", executed=190.4
+        )
         form = with_fund(form, 1, executed=145.4)
         assert check_ids(form) == set()
 
@@ -36,7 +38,7 @@ class TestTotal:
 
     def test_missing_execution_score_is_computed_from_the_rate(self):
         form = with_fund(consistent_form(stated_total=95), 0, stated_score=None)
-        [total] = [f for f in _findings(form) if f.check_id == "arithmetic.total"]
+        [total] = [f for f in findings(form) if f.check_id == "arithmetic.total"]
         assert total.expected == "98.5"
         assert "预算执行率得分未填，按执行率计为9.5分" in total.message
 
@@ -76,7 +78,7 @@ class TestSubtotals:
 class TestWeights:
     def test_weights_that_do_not_sum_to_100_are_an_error(self):
         form = with_indicator(consistent_form(), 0, weight=27, score=27)
-        found = {f.check_id: f for f in _findings(replace(form, stated_total=95.5))}
+        found = {f.check_id: f for f in findings(replace(form, stated_total=95.5))}
         assert found["arithmetic.weight_total"].stated == "97"
         assert found["arithmetic.weight_total"].expected == "100"
         assert found["arithmetic.weight_total"].severity == "error"
@@ -99,7 +101,7 @@ class TestScores:
         assert "arithmetic.score_over_weight" in check_ids(form)
 
     def test_negative_score_is_an_error(self):
-        form = with_indicator(consistent_form(stated_total=79.5), 1, score=-0.0001 - 0)
+        form = with_indicator(consistent_form(stated_total=79.5), 1, score=-1)
         assert "arithmetic.negative_score" in check_ids(form)
 
     def test_execution_score_above_its_weight_is_an_error(self):
@@ -153,7 +155,7 @@ class TestScores:
         # ≤10天 done in 12天 for 20 points: 10/12 × 20 = 16.67.
         form = with_indicator(consistent_form(), 1, target="≤10天", actual="12天", score=20, explanation="无偏差")
         form = replace(form, stated_total=99.5)
-        found = {f.check_id: f for f in _findings(form)}
+        found = {f.check_id: f for f in findings(form)}
         assert found["arithmetic.score_rule"].expected == "16.6667"
         assert "consistency.full_marks_missed_target" in found
 
@@ -165,7 +167,9 @@ class TestScores:
 
 class TestFunds:
     def test_stated_rate_that_is_not_executed_over_budget_is_an_error(self):
-        [finding] = only("arithmetic.execution_rate", with_fund(consistent_form(), 0, stated_rate=97, stated_rate_raw="97%"))
+        [finding] = only(
+            "arithmetic.execution_rate", with_fund(consistent_form(), 0, stated_rate=97, stated_rate_raw="97%")
+        )
         assert (finding.location, finding.stated, finding.expected) == ("资金表/年度资金总额/执行率", "97%", "95")
         assert finding.message == "年度资金总额执行率填报为97%，按全年执行数190÷全年预算数200应为95.00%"
 
@@ -175,13 +179,15 @@ class TestFunds:
         assert "arithmetic.execution_rate" not in check_ids(form)
 
     def test_rate_wrong_in_its_last_displayed_decimal_is_an_error(self):
-        form = with_fund(consistent_form(), 0, budget=752.03, executed=592.18, stated_rate=78.76, stated_rate_raw="78.76%")
+        form = with_fund(
+            consistent_form(), 0, budget=752.03, executed=592.18, stated_rate=78.76, stated_rate_raw="78.76%"
+        )
         assert "arithmetic.execution_rate" in check_ids(form)
 
     @pytest.mark.parametrize("column", ["initial_budget", "budget", "executed"])
     def test_parts_that_do_not_add_up_to_the_total_row_are_an_error(self, column):
         form = with_fund(consistent_form(), 2, **{column: 40})
-        found = [f for f in _findings(form) if f.check_id == "arithmetic.fund_parts"]
+        found = [f for f in findings(form) if f.check_id == "arithmetic.fund_parts"]
         assert [f.location.split("/")[-1] for f in found] == [
             {"initial_budget": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}[column]
         ]
@@ -206,19 +212,13 @@ class TestFunds:
             FundRow("基本支出", "基本支出", 120, 120, 118),
             FundRow("项目支出", "项目支出", 80, 80, 70),
         ]
-        found = [f for f in _findings(replace(form, funds=funds)) if f.check_id == "arithmetic.fund_parts"]
+        found = [f for f in findings(replace(form, funds=funds)) if f.check_id == "arithmetic.fund_parts"]
         assert [(f.location, f.stated, f.expected) for f in found] == [("资金表/年度资金总额/全年执行数", "190", "188")]
 
     def test_indicator_restating_the_execution_rate_must_agree_with_the_funds_table(self):
         form = with_indicator(consistent_form(), 3, name="预算完成率", target="100%", actual="1%", weight=10, score=10)
-        found = {f.check_id: f for f in _findings(form)}
+        found = {f.check_id: f for f in findings(form)}
         assert found["arithmetic.indicator_execution_rate"].expected == "95"
         assert found["arithmetic.indicator_execution_rate"].severity == "error"
         right = with_indicator(consistent_form(), 3, name="预算完成率", target="≥90%", actual="95%")
         assert "arithmetic.indicator_execution_rate" not in check_ids(right)
-
-
-def _findings(form):
-    from tests.forms import findings
-
-    return findings(form)

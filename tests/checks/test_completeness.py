@@ -52,7 +52,9 @@ def test_missing_indicator_cells(changes, check_id):
 
 
 def test_parse_warnings_become_completeness_findings_with_the_raw_text():
-    warning = ParseWarning("row_extra_cell", "指标行“合格率”多出单元格：100%", "指标/合格率", "合格率\t≥95%\t90%\t100%\t20\t19")
+    warning = ParseWarning(
+        "row_extra_cell", "指标行“合格率”多出单元格：100%", "指标/合格率", "合格率\t≥95%\t90%\t100%\t20\t19"
+    )
     [finding] = findings(consistent_form(warnings=[warning]))
     assert (finding.check_id, finding.category, finding.severity) == (
         "completeness.parse.row_extra_cell",

@@ -10,7 +10,9 @@ from tests.forms import check_ids, consistent_form, findings, only, with_fund, w
 
 
 class TestGrade:
-    @pytest.mark.parametrize(("total", "conclusion"), [(98.5, "优"), (98.5, "优秀"), (85, "良"), (85, "良好"), (70, "中"), (50, "差")])
+    @pytest.mark.parametrize(
+        ("total", "conclusion"), [(98.5, "优"), (98.5, "优秀"), (85, "良"), (85, "良好"), (70, "中"), (50, "差")]
+    )
     def test_grade_in_its_band_passes(self, total, conclusion):
         assert "consistency.grade_band" not in check_ids(consistent_form(stated_total=total, conclusion=conclusion))
 
@@ -21,7 +23,9 @@ class TestGrade:
 
     def test_bands_the_form_states_itself_win(self):
         raw = "评价等级：85分（含）以上为优，70-85分为良，60-70分为中，60分以下为差。"
-        assert "consistency.grade_band" not in check_ids(consistent_form(stated_total=86, conclusion="优", raw_text=raw))
+        assert "consistency.grade_band" not in check_ids(
+            consistent_form(stated_total=86, conclusion="优", raw_text=raw)
+        )
         assert "consistency.grade_band" in check_ids(consistent_form(stated_total=84, conclusion="优", raw_text=raw))
 
     def test_boundary_90_is_excellent(self):
@@ -38,7 +42,9 @@ class TestFullMarks:
     def test_full_marks_for_a_target_met_exactly_passes(self):
         assert check_ids(with_indicator(consistent_form(), 3, actual="90%")) == set()
 
-    @pytest.mark.parametrize(("target", "actual"), [("市级以上", "无"), ("按期完成", "未完成"), ("优", "良好"), ("提升", "有待提升")])
+    @pytest.mark.parametrize(
+        ("target", "actual"), [("市级以上", "无"), ("按期完成", "未完成"), ("优", "良好"), ("提升", "有待提升")]
+    )
     def test_full_marks_for_a_target_the_words_say_was_missed_is_a_warning(self, target, actual):
         form = with_indicator(consistent_form(), 2, target=target, actual=actual)
         assert only("consistency.full_marks_missed_target", form)
@@ -56,7 +62,9 @@ class TestDeductions:
 
     @pytest.mark.parametrize("explanation", ["无偏差", "無偏差。", "无", "暂无"])
     def test_deduction_explained_as_no_deviation_is_a_warning(self, explanation):
-        [finding] = only("consistency.deduction_explained_as_none", with_indicator(consistent_form(), 1, explanation=explanation))
+        [finding] = only(
+            "consistency.deduction_explained_as_none", with_indicator(consistent_form(), 1, explanation=explanation)
+        )
         assert finding.stated == explanation
 
     def test_full_marks_with_no_deviation_passes(self):
@@ -81,7 +89,9 @@ class TestExecution:
         assert finding.stated == "75"
 
     def test_high_score_with_low_execution_is_a_warning(self):
-        form = with_fund(consistent_form(stated_total=97), 0, executed=160, stated_rate=80, stated_rate_raw="80%", stated_score=8)
+        form = with_fund(
+            consistent_form(stated_total=97), 0, executed=160, stated_rate=80, stated_rate_raw="80%", stated_score=8
+        )
         form = with_fund(form, 1, executed=120)
         form = with_fund(form, 2, executed=40)
         form = with_indicator(form, 1, explanation="资金未执行完毕，部分批次返工")

@@ -10,7 +10,12 @@ def test_spending_above_budget_is_an_error_on_the_total_row():
     form = with_fund(form, 1, executed=165)
     found = {f.check_id: f for f in findings(form)}
     over = found["execution_rate.spending_over_budget"]
-    assert (over.location, over.stated, over.expected, over.severity) == ("资金表/年度资金总额/全年执行数", "210", "200", "error")
+    assert (over.location, over.stated, over.expected, over.severity) == (
+        "资金表/年度资金总额/全年执行数",
+        "210",
+        "200",
+        "error",
+    )
     assert over.message == "年度资金总额全年执行数210超过全年预算数200（执行率105.00%），支出不应超过预算"
     assert found["execution_rate.stated_over_100"].stated == "105%"
 
@@ -24,14 +29,18 @@ def test_spending_above_budget_is_an_error_on_a_sub_row_too():
 
 
 def test_spending_exactly_the_budget_passes():
-    form = with_fund(consistent_form(stated_total=99), 0, executed=200, stated_rate=100, stated_rate_raw="100%", stated_score=10)
+    form = with_fund(
+        consistent_form(stated_total=99), 0, executed=200, stated_rate=100, stated_rate_raw="100%", stated_score=10
+    )
     form = with_fund(form, 1, executed=150)
     form = with_fund(form, 2, executed=50)
     assert check_ids(form) == set()
 
 
 def test_stated_rate_over_100_is_an_error_even_without_amounts():
-    form = with_fund(consistent_form(stated_total=99), 0, executed=None, stated_rate=101, stated_rate_raw="101%", stated_score=10)
+    form = with_fund(
+        consistent_form(stated_total=99), 0, executed=None, stated_rate=101, stated_rate_raw="101%", stated_score=10
+    )
     form = replace_parts_executed(form, None)
     assert "execution_rate.stated_over_100" in check_ids(form)
 

@@ -75,7 +75,9 @@ def test_right_numbers_stay_quiet(seed_audit):
 
 def test_the_design_brief_example_message(seed_audit):
     [finding] = [
-        f for f in seed_audit.findings if f.source_file.startswith("001") and f.form_index == 3 and f.check_id == "arithmetic.total"
+        f
+        for f in seed_audit.findings
+        if f.source_file.startswith("001") and f.form_index == 3 and f.check_id == "arithmetic.total"
     ]
     assert finding.message == "总分填报为88，按各项得分合计应为98（含预算执行率得分10分）"
     assert finding.unit == "武威市政府政务服务中心"

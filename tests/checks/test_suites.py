@@ -43,7 +43,14 @@ def test_check_ids_are_unique_and_name_their_category():
 
 def test_an_expectation_without_its_meaning_is_refused(tmp_path):
     (tmp_path / "funds.json").write_text(
-        json.dumps({"name": "funds", "expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "budget"}, "meta": {}}]}),
+        json.dumps(
+            {
+                "name": "funds",
+                "expectations": [
+                    {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "budget"}, "meta": {}}
+                ],
+            }
+        ),
         encoding="utf-8",
     )
     with pytest.raises(SuiteError, match="lacks meta"):
@@ -85,3 +92,16 @@ def test_tolerance_expectation_judges_each_row_with_its_own_tolerance():
     }
     [failure] = validate({"t": frame}, {"t": suite})
     assert failure.rows == [1]  # 96.2 is off by 0.2; a missing expected value is not judged
+
+
+def test_readme_documents_every_check():
+    readme = (SUITES_DIR.parent / "README.md").read_text(encoding="utf-8")
+    for suite in load_suites().values():
+        for expectation in suite["expectations"]:
+            check_id = expectation["meta"]["check_id"]
+            documented = f"`{check_id}`" in readme or (
+                check_id.startswith("completeness.")
+                and check_id.endswith("_missing")
+                and "`completeness.*_missing`" in readme
+            )
+            assert documented, check_id

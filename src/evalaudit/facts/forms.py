@@ -92,7 +92,9 @@ def _grades(forms: pd.DataFrame) -> None:
 def _execution(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     """Low execution needs a reason; a high score with low execution is suspicious."""
     texts = indicators["explanation_kind"].eq("text")
-    explained = texts & indicators["explanation"].where(texts, "").fillna("").str.contains(_EXECUTION_REASON.pattern, regex=True)
+    explained = texts & indicators["explanation"].where(texts, "").fillna("").str.contains(
+        _EXECUTION_REASON.pattern, regex=True
+    )
     reasons = explained.groupby(indicators["evaluation_id"]).any()
     forms["execution_reason_given"] = forms["evaluation_id"].map(reasons).fillna(False).astype(bool)
     score_ratio = forms["indicator_score_sum"] / forms["indicator_weight_sum"] * 100
@@ -122,4 +124,3 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
     sections["weight_tolerance"] = WEIGHT_TOLERANCE
     sections["score_tolerance"] = half_unit(sections["score"]).fillna(0.0) + EPSILON
     return sections
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from evalaudit.display import format_number
@@ -87,15 +86,27 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
             frames.append(joined)
     if not frames:
         return pd.DataFrame(
-            columns=["evaluation_id", "row", "label", "stated", "parts_sum", "parts_count", "parts_half",
-                     "parts_text", "breakdown", "column", "column_label", "tolerance", "amount_unit"]
+            columns=[
+                "evaluation_id",
+                "row",
+                "label",
+                "stated",
+                "parts_sum",
+                "parts_count",
+                "parts_half",
+                "parts_text",
+                "breakdown",
+                "column",
+                "column_label",
+                "tolerance",
+                "amount_unit",
+            ]
         )
     result = pd.concat(frames, ignore_index=True)
     # Each part and the total may each be rounded by half a unit of the place it shows.
     result["tolerance"] = result["parts_half"] + money_half_unit(result["stated"]).fillna(0.0) + EPSILON
     result["amount_unit"] = result["evaluation_id"].map(amount_unit).fillna("")
     return result
-
 
 
 def _cached_format(values: pd.Series) -> dict:

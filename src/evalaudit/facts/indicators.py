@@ -8,7 +8,7 @@ import pandas as pd
 
 from evalaudit.display import format_number
 from evalaudit.facts.precision import EPSILON, half_unit
-from evalaudit.facts.words import bare, explanation_kind, says_missed, GRADE_RANK, grade
+from evalaudit.facts.words import GRADE_RANK, bare, explanation_kind, grade, says_missed
 
 WEIGHT_TOLERANCE = 0.01
 LABEL_LENGTH = 20
@@ -124,8 +124,10 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
     )
     # Only values in words can say "missed" or carry a grade; numbers are compared above.
     target_words, actual_words = ind["target_words"], ind["actual_words"]
-    worded_miss = ind["is_leaf"] & actual_words.map(_cached(says_missed, actual_words)) & ~target_words.map(
-        _cached(says_missed, target_words)
+    worded_miss = (
+        ind["is_leaf"]
+        & actual_words.map(_cached(says_missed, actual_words))
+        & ~target_words.map(_cached(says_missed, target_words))
     )
     target_grade = target_words.map(_cached(_grade_rank, target_words))
     actual_grade = actual_words.map(_cached(_grade_rank, actual_words))
@@ -162,7 +164,6 @@ def _grade_rank(text: str) -> float:
 def _cached(function, values: pd.Series) -> dict:
     """Apply a per-text function once per distinct text: forms repeat the same few words a lot."""
     return {value: function(value if isinstance(value, str) else "") for value in pd.unique(values)}
-
 
 
 def _stated_execution_rates(ind: pd.DataFrame, funds: pd.DataFrame) -> None:

@@ -12,11 +12,37 @@ from evalaudit.textnorm import fold
 _PUNCTUATION = re.compile(r"[\s，,。.;；:：、!！()（）\[\]【】<>《》&\"'“”‘’-]+")
 
 # An explanation that explains nothing.
-NO_DEVIATION = {"无", "无偏差", "暂无", "没有", "没有偏差", "无差异", "未偏差", "未发生偏差", "不存在偏差", "无偏离", "正常"}
+NO_DEVIATION = {
+    "无",
+    "无偏差",
+    "暂无",
+    "没有",
+    "没有偏差",
+    "无差异",
+    "未偏差",
+    "未发生偏差",
+    "不存在偏差",
+    "无偏离",
+    "正常",
+}
 EMPTY_TEXT = {"", "—", "——", "-", "--", "/", "\\", "空", "略"}
 
 # An actual value that says the target was not reached.
-MISS_WORDS = {"无", "否", "没有", "未完成", "未达到", "未达标", "不达标", "不合格", "未通过", "未开展", "未实施", "差", "较差"}
+MISS_WORDS = {
+    "无",
+    "否",
+    "没有",
+    "未完成",
+    "未达到",
+    "未达标",
+    "不达标",
+    "不合格",
+    "未通过",
+    "未开展",
+    "未实施",
+    "差",
+    "较差",
+}
 MISS_PREFIXES = ("未", "没有", "有待", "不及时", "不足", "尚未")
 
 # Grades, best first: 优 > 良 > 中 > 差.

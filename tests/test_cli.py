@@ -61,3 +61,13 @@ def test_an_empty_inbox_is_an_error_exit(tmp_path, capsys):
     code, out, _ = run_audit(tmp_path, capsys, tmp_path / "empty")
     assert code == 1
     assert (out / "findings.csv").read_text(encoding="utf-8-sig").splitlines() == [",".join(FINDING_COLUMNS)]
+
+
+def test_a_file_without_any_form_is_reported_as_unparseable(tmp_path, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "letter.txt").write_text("关于报送材料的说明：附件请见邮件。", encoding="utf-8")
+    _, out, printed = run_audit(tmp_path, capsys, inbox)
+    assert "[无法解析] letter.txt" in printed
+    [row] = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (row["check_id"], row["severity"]) == ("completeness.file_unparseable", "error")

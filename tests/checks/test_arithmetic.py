@@ -88,6 +88,22 @@ class TestWeights:
         [finding] = only("arithmetic.section_weight", form)
         assert (finding.location, finding.stated, finding.expected) == ("指标/产出指标/分值", "55", "50")
 
+    def test_stated_group_score_that_is_not_the_sum_of_its_rows_is_an_error(self):
+        form = replace(consistent_form(), sections=[Section("产出指标", 50, score=50), Section("效益指标", 30, score=30)])
+        [finding] = only("arithmetic.section_score", form)
+        assert (finding.location, finding.stated, finding.expected) == ("指标/产出指标/得分", "50", "49")
+
+    def test_subtotal_weight_that_is_not_the_sum_of_its_rows_is_an_error(self):
+        form = consistent_form()
+        rows = list(form.indicators)
+        rows[0] = replace(rows[0], is_subtotal=True, name="数量小计", score=25)
+        rows[1:1] = [
+            indicator("子项一", "≥50个", "50个", 15, 15, parent=0),
+            indicator("子项二", "≥50个", "50个", 10, 10, parent=0),
+        ]
+        [finding] = only("arithmetic.subtotal_weight", replace(form, indicators=rows, stated_total=93.5))
+        assert (finding.stated, finding.expected) == ("30", "25")
+
     def test_group_names_match_by_dimension(self):
         # 满意度指标(10分) covers rows whose level-1 label is 服务对象满意度指标.
         form = replace(consistent_form(), sections=[Section("满意度指标", 10)])

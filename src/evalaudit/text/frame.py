@@ -1,0 +1,66 @@
+"""Evaluations → the `texts` frame: one row per piece of free text a unit wrote (goals, explanations, notes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from evalaudit.model import Evaluation
+from evalaudit.text.normalize import normalize
+from evalaudit.textnorm import fold
+
+FIELD_LABELS = {
+    "goal_expected": "年度总体目标/预期目标",
+    "goal_actual": "年度总体目标/实际完成情况",
+    "explanation": "偏差原因分析",
+    "notes": "其他需要说明的问题",
+}
+
+
+def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
+    rows: dict[str, list] = {key: [] for key in ("evaluation_id", "field", "row", "label", "text")}
+
+    def add(evaluation: Evaluation, field: str, row: int, label: str, text: str) -> None:
+        if text and text.strip():
+            rows["evaluation_id"].append(evaluation.evaluation_id)
+            rows["field"].append(field)
+            rows["row"].append(row)
+            rows["label"].append(label)
+            rows["text"].append(text)
+
+    for evaluation in evaluations:
+        for index, goal in enumerate(evaluation.goals):
+            add(evaluation, "goal_expected", index, "预期目标", goal.expected)
+            add(evaluation, "goal_actual", index, "实际完成情况", goal.actual)
+        for index, indicator in enumerate(evaluation.indicators):
+            add(evaluation, "explanation", index, indicator.name or f"第{index + 1}行", indicator.explanation)
+        add(evaluation, "notes", 0, "其他需要说明的问题", evaluation.notes)
+
+    texts = pd.DataFrame(rows)
+    forms = pd.DataFrame(
+        {
+            "evaluation_id": [e.evaluation_id for e in evaluations],
+            "source_file": [e.source_file for e in evaluations],
+            "form_index": [e.form_index for e in evaluations],
+            "unit": [e.unit for e in evaluations],
+            "year": pd.array([e.year for e in evaluations], dtype="Int64"),
+            "form_type": [e.form_type for e in evaluations],
+            "context": [form_context(e) for e in evaluations],
+        }
+    )
+    texts = texts.merge(forms, on="evaluation_id", how="left")
+    unique = pd.unique(texts["text"])
+    texts["norm"] = texts["text"].map(dict(zip(unique, map(normalize, unique), strict=True)))
+    units = pd.unique(texts["unit"].fillna(""))
+    texts["unit_key"] = texts["unit"].fillna("").map(dict(zip(units, map(normalize, units), strict=True)))
+    texts["field_label"] = texts["field"].map(FIELD_LABELS)
+    return texts
+
+
+def form_context(evaluation: Evaluation) -> str:
+    """What the form says about its own work, explanations excluded: the words an explanation should share."""
+    parts = [evaluation.unit, evaluation.supervising_department, evaluation.project_name]
+    parts += [goal.expected + goal.actual for goal in evaluation.goals]
+    parts += [f"{i.level1}{i.level2}{i.name}{i.target.raw}{i.actual.raw}" for i in evaluation.indicators]
+    return fold("".join(parts))

@@ -54,11 +54,12 @@ class Frames:
     funds: pd.DataFrame
     indicators: pd.DataFrame
     sections: pd.DataFrame
-    fund_totals: pd.DataFrame | None = None  # derived by facts.py: sub-rows vs the total row
+    fund_totals: pd.DataFrame | None = None  # derived by facts/: sub-rows vs the total row
+    texts: pd.DataFrame | None = None  # derived by text/: goals, explanations and notes with their facts
 
     def named(self) -> dict[str, pd.DataFrame]:
         """Every frame that exists, by the name its suite carries."""
-        names = ("evaluations", "funds", "fund_totals", "indicators", "sections")
+        names = ("evaluations", "funds", "fund_totals", "indicators", "sections", "texts")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 

@@ -38,6 +38,6 @@ def test_validations_do_not_grow_with_the_number_of_evaluations(validations):
     result = run_checks(forms(60))
     assert len(validations) == few == len(load_suites())
     # Each validation saw every row of its frame: 60 forms, 4 indicators each.
-    assert max(validations) == 240
+    assert {60, 240} <= set(validations)
     overspent = {f.evaluation_id for f in result.findings if f.check_id == "execution_rate.spending_over_budget"}
     assert len(overspent) == 20

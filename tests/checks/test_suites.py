@@ -9,8 +9,7 @@ import pytest
 
 from evalaudit.checks.findings import template_fields
 from evalaudit.checks.suites import SUITES_DIR, SuiteError, load_suites, validate
-from evalaudit.facts import derive_facts
-from evalaudit.frames import build_frames
+from evalaudit.checks import run_checks
 from tests.forms import consistent_form
 
 
@@ -22,7 +21,7 @@ def test_suites_write_chinese_as_characters_not_escapes():
 
 
 def test_every_template_names_columns_its_frame_has():
-    frames = derive_facts(build_frames([consistent_form()])).named()
+    frames = run_checks([consistent_form()]).frames.named()
     for name, suite in load_suites().items():
         columns = set(frames[name].columns)
         for expectation in suite["expectations"]:

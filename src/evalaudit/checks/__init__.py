@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from evalaudit.checks.findings import findings_from_failures, findings_from_warnings, sort_findings
 from evalaudit.checks.suites import SUITES_DIR, load_suites, validate
 from evalaudit.facts import derive_facts
 from evalaudit.frames import Frames, build_frames, gc_paused
 from evalaudit.model import Evaluation, Finding
+from evalaudit.text.facts import text_facts
+from evalaudit.text.frame import build_texts
 
 
 @dataclass
@@ -18,10 +22,18 @@ class CheckResult:
     frames: Frames
 
 
-def run_checks(evaluations: Sequence[Evaluation], suites: dict[str, dict] | None = None) -> CheckResult:
-    """Frames and facts for all evaluations, one validation per suite, findings sorted for reading."""
+def run_checks(
+    evaluations: Sequence[Evaluation],
+    suites: dict[str, dict] | None = None,
+    history: pd.DataFrame | None = None,
+) -> CheckResult:
+    """Frames and facts for all evaluations, one validation per suite, findings sorted for reading.
+
+    `history` holds the texts of earlier runs (`text.index.load_history`) for cross-run copy detection.
+    """
     with gc_paused():
         frames = derive_facts(build_frames(evaluations))
+        frames = replace(frames, texts=text_facts(build_texts(evaluations), history))
     named = frames.named()
     failures = validate(named, suites if suites is not None else load_suites(SUITES_DIR))
     findings = findings_from_failures(failures, named) + findings_from_warnings(evaluations)

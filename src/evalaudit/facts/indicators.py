@@ -38,7 +38,27 @@ def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.Da
     _rule_and_misses(ind)
     _cost_rates(ind)
     _stated_execution_rates(ind, funds)
+    _duplicated_rows(ind)
     return ind
+
+
+def _duplicated_rows(ind: pd.DataFrame) -> None:
+    """A row repeated in the same form (values and explanation identical, name the same or left blank)."""
+    key = (
+        ind["level2"].fillna("").astype(str) + "|" + ind["target_raw"].fillna("").astype(str) + "|"
+        + ind["actual_raw"].fillna("").astype(str) + "|" + ind["weight"].astype(str) + "|"
+        + ind["score"].astype(str) + "|" + ind["explanation"].fillna("").astype(str)
+    )
+    filled = ind["target_raw"].fillna("").astype(str).str.strip() != ""
+    grouped = ind[filled].assign(key=key[filled]).groupby(["evaluation_id", "key"], sort=False)
+    first_label = grouped["label"].transform("first")
+    first_name = grouped["name"].transform("first").fillna("")
+    later = grouped.cumcount() > 0
+    name = ind.loc[later.index, "name"].fillna("")
+    repeated = later & ((name == first_name) | (name == "") | (first_name == ""))
+    ind["duplicate_of"] = None
+    ind.loc[repeated[repeated].index, "duplicate_of"] = first_label[repeated]
+    ind["is_duplicate_row"] = ind["duplicate_of"].notna()
 
 
 def _labels(ind: pd.DataFrame) -> pd.Series:

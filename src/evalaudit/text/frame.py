@@ -55,6 +55,9 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
     units = pd.unique(texts["unit"].fillna(""))
     texts["unit_key"] = texts["unit"].fillna("").map(dict(zip(units, map(normalize, units), strict=True)))
     texts["field_label"] = texts["field"].map(FIELD_LABELS)
+    is_explanation = texts["field"] == "explanation"
+    texts["location"] = texts["field_label"].where(~is_explanation, "指标/" + texts["label"].str.slice(0, 20) + "/偏差原因分析")
+    texts["excerpt"] = texts["text"].str.replace(r"\s+", " ", regex=True).str.slice(0, 40)
     return texts
 
 

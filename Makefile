@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 INBOX ?= data/inbox
 OUT ?= reports/latest
+TEXT_INDEX ?= data/text_index
 
 .PHONY: audit test clean
 
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 audit: $(STAMP)
-	$(BIN)/evalaudit audit $(INBOX) --out $(OUT)
+	$(BIN)/evalaudit audit $(INBOX) --out $(OUT) --index $(TEXT_INDEX)
 
 test: $(STAMP)
 	$(BIN)/pytest

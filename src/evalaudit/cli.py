@@ -60,7 +60,7 @@ def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    run = audit(args.paths)
+    run = audit(args.paths, text_index=Path(args.index) if args.index else None)
     paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
     print(audit_summary(run, paths))
     return 1 if run.batch.files == 0 else 0
@@ -89,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_cmd = commands.add_parser("audit", help="审核自评表：写出 findings.csv、findings.jsonl、evaluations.jsonl")
     audit_cmd.add_argument("paths", nargs="+", help=inputs)
     audit_cmd.add_argument("--out", required=True, help="输出目录")
+    audit_cmd.add_argument("--index", help="文本索引目录：与以往各次审核的文字比对，并把本次文字加入索引")
     audit_cmd.set_defaults(func=_cmd_audit)
 
     parse_cmd = commands.add_parser("parse", help="解析自评表（文件或文件夹），输出 JSON")

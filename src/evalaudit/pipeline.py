@@ -12,6 +12,7 @@ from evalaudit.checks import CheckResult, run_checks
 from evalaudit.ingest import UnreadableFile, read_source
 from evalaudit.model import Evaluation, Finding
 from evalaudit.parse import parse_document
+from evalaudit.text.index import append_run, load_history
 
 
 @dataclass
@@ -100,11 +101,18 @@ def problem_findings(problems: Iterable[FileProblem]) -> list[Finding]:
     ]
 
 
-def audit(paths: Sequence[str | Path], run_id: str | None = None) -> AuditRun:
-    """Parse every file and check every evaluation in one batch."""
+def audit(paths: Sequence[str | Path], run_id: str | None = None, text_index: Path | None = None) -> AuditRun:
+    """Parse every file and check every evaluation in one batch.
+
+    With `text_index`, texts are also compared with every earlier run's, and this run's texts are added to
+    the index once the checks have succeeded.
+    """
     run_id = run_id or new_run_id()
     batch = parse_files(paths)
-    checks = run_checks(batch.evaluations) if batch.evaluations else None
+    history = load_history(text_index) if text_index else None
+    checks = run_checks(batch.evaluations, history=history) if batch.evaluations else None
+    if checks and text_index and checks.frames.texts is not None:
+        append_run(text_index, run_id, checks.frames.texts, history)
     findings = (checks.findings if checks else []) + problem_findings(batch.problems)
     for finding in findings:
         finding.run_id = run_id

@@ -82,3 +82,36 @@ def test_the_design_brief_example_message(seed_audit):
     assert finding.message == "总分填报为88，按各项得分合计应为98（含预算执行率得分10分）"
     assert finding.unit == "武威市政府政务服务中心"
     assert finding.year == 2022
+
+
+TEXT_FINDINGS = {
+    ("000", 1, "text_copy.goal_repeats_target", "年度总体目标/实际完成情况"),  # result = goal, word for word
+    ("001", 1, "text_irrelevant.explanation", "指标/年办件量/偏差原因分析"),  # a tax bureau's 代征社保费 paragraph
+    ("001", 1, "text_irrelevant.explanation", "指标/服务便利化水平/偏差原因分析"),  # 办税环节、办税流程 …
+    ("001", 1, "text_template.instruction", "其他需要说明的问题"),  # 请在此处简要说明 … left in
+    ("001", 2, "text_template.instruction", "其他需要说明的问题"),
+    ("001", 3, "text_template.instruction", "其他需要说明的问题"),
+    ("001", 4, "text_template.instruction", "其他需要说明的问题"),
+    ("001", 4, "text_copy.row_duplicated", "指标/第14行（未填指标名称）"),  # the 时效 row typed twice
+}
+
+
+def test_text_problems_verified_by_hand_are_found_and_nothing_else(seed_audit):
+    found = {
+        (f.source_file[:3], f.form_index, f.check_id, f.location)
+        for f in seed_audit.findings
+        if f.category.startswith("text_") and f.severity != "info"
+    }
+    assert found == TEXT_FINDINGS
+
+
+def test_legitimate_explanations_are_left_alone(seed_audit):
+    """Real reasons for real deductions: 热线接通率, 平台支撑能力, 党建创新, 项目未完成原因."""
+    text_locations = {f.location for f in seed_audit.findings if f.category.startswith("text_")}
+    for location in (
+        "指标/指标7: 群众来电咨询接听率/偏差原因分析",
+        "指标/指标6: 服务平台支撑能力/偏差原因分析",
+        "指标/指标6: 党建工作创新能力/偏差原因分析",
+        "指标/2.特定目标类-事业发展支出/偏差原因分析",
+    ):
+        assert location not in text_locations

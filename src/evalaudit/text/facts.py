@@ -83,7 +83,7 @@ def _relevance(texts: pd.DataFrame) -> None:
         foreign = [w for w in foreign_words(text, context) if kind_of(w) not in own_kinds]
         total = sum(text.count(word) for word in found)
         outside = sum(text.count(word) for word in foreign)
-        if outside < 2:
+        if outside == 0:
             relevance.append(np.nan if total == 0 else 1.0), kinds.append(None), words.append(None)
             continue
         relevance.append(1 - outside / total)

@@ -61,22 +61,37 @@ def evaluate() -> list[tuple[str, float, float, int, int, int]]:
 
 
 def scale(count: int) -> None:
-    """Cross-form detection over `count` synthetic forms with mostly unique texts, in two runs via the index."""
+    """Cross-form detection over `count` synthetic forms, in two runs through the index.
+
+    Texts are random combinations of clauses from the vocabulary with their own numbers, so most are unique,
+    as real texts are; one form in a hundred pastes another form's explanation.
+    """
+    import re
+
     from synthetic import synthetic_evaluations
     from vocabulary import KINDS
 
     rng = random.Random(7)
-    sentences = [s for spec in KINDS.values() for pair in spec["goals"] for s in pair] + [
-        r for spec in KINDS.values() for r in spec["reasons"]
-    ]
+    sentences = [s for spec in KINDS.values() for pair in spec["goals"] for s in pair]
+    sentences += [r for spec in KINDS.values() for r in spec["reasons"]]
+    clauses = sorted({c for s in sentences for c in re.split(r"[，；。]", s) if len(c) >= 4})
+
+    def text() -> str:
+        return "，".join(rng.sample(clauses, 3)) + f"，涉及{rng.randint(2, 9999)}户、{rng.randint(1, 99)}个村。"
+
     forms = synthetic_evaluations(count)
+    planted = 0
     for number, form in enumerate(forms):
-        first, second = rng.sample(sentences, 2)
-        form.goals[0].expected = f"{first[:-1]}，第{number}号任务清单共{rng.randint(3, 99)}项。"
-        form.goals[0].actual = f"{second[:-1]}，完成率{rng.randint(60, 100)}%，涉及{rng.randint(2, 900)}户。"
+        form.goals[0].expected, form.goals[0].actual = text(), text()
         for indicator in form.indicators:
             if indicator.explanation and indicator.explanation != "无偏差":
-                indicator.explanation = f"{rng.choice(sentences)[:-1]}（第{rng.randint(1, 10**6)}号台账）。"
+                indicator.explanation = text()
+        if number % 100 == 99:  # paste an earlier form's explanation
+            source = forms[rng.randrange(number)]
+            donor = next((i.explanation for i in source.indicators if len(i.explanation) > 12), None)
+            if donor:
+                form.indicators[0].explanation = donor
+                planted += 1
     half = count // 2
     with tempfile.TemporaryDirectory() as folder:
         index = Path(folder)
@@ -89,10 +104,10 @@ def scale(count: int) -> None:
         append_run(index, "second", second_texts, history)
         end = time.perf_counter()
     rows = len(first_texts) + len(second_texts)
-    flagged = int((second_texts["other_unit_similarity"] >= 0.8).sum())
+    flagged = int((first_texts["other_unit_similarity"] >= 0.8).sum() + (second_texts["other_unit_similarity"] >= 0.8).sum())
     print(f"scale: {count:,} forms, {rows:,} texts — run 1 ({half:,} forms, empty index) {middle - start:.1f} s, "
           f"run 2 ({count - half:,} forms against {len(history):,} indexed texts) {end - middle:.1f} s, "
-          f"total {end - start:.1f} s (target < 120 s); near-copies flagged in run 2: {flagged:,}")
+          f"total {end - start:.1f} s (target < 120 s); {planted:,} pastes planted, {flagged:,} texts flagged as copies")
 
 
 def main() -> None:

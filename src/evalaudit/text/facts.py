@@ -73,11 +73,10 @@ def _templates(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
 
 def _relevance(texts: pd.DataFrame) -> None:
     """Share of an explanation's topic words (counted each time they occur) that fit the form's own work."""
+    texts["relevance"], texts["foreign_kind"], texts["foreign_words"] = np.nan, None, None
+    judged = texts[(texts["field"] == "explanation") & texts["substantive"]]
     relevance, kinds, words = [], [], []
-    for field, text, context in zip(texts["field"], texts["text"], texts["context"], strict=True):
-        if field != "explanation":
-            relevance.append(np.nan), kinds.append(None), words.append(None)
-            continue
+    for text, context in zip(judged["text"], judged["context"], strict=True):
         found = topic_words(text)
         own_kinds = {kind_of(word) for word in topic_words(context)}
         foreign = [w for w in foreign_words(text, context) if kind_of(w) not in own_kinds]
@@ -89,9 +88,9 @@ def _relevance(texts: pd.DataFrame) -> None:
         relevance.append(1 - outside / total)
         kinds.append("、".join(dict.fromkeys(kind_of(w) for w in foreign)))
         words.append("、".join(foreign[:5]))
-    texts["relevance"] = relevance
-    texts["foreign_kind"] = kinds
-    texts["foreign_words"] = words
+    texts.loc[judged.index, "relevance"] = relevance
+    texts.loc[judged.index, "foreign_kind"] = kinds
+    texts.loc[judged.index, "foreign_words"] = words
 
 
 def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
@@ -103,60 +102,70 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
     current = texts[texts["field"].isin(COPY_FIELDS) & texts["substantive"]]
     if current.empty:
         return
-    columns = ["evaluation_id", "source_file", "form_index", "unit", "unit_key", "year", "field", "label", "norm"]
+    columns = ["evaluation_id", "source_file", "form_index", "unit", "unit_key", "year", "field", "norm"]
     pool = current[columns].assign(current=True, position=current.index)
     if history is not None and not history.empty:
         past = history[history["field"].isin(COPY_FIELDS) & ~history["evaluation_id"].isin(set(current["evaluation_id"]))]
         past = past[past["norm"].str.len() >= MIN_CHARS]
         pool = pd.concat([pool, past[columns].assign(current=False, position=-1)], ignore_index=True)
-    pool["group"] = pool["field"].map(FIELD_GROUP)
-    pool["year"] = pd.to_numeric(pool["year"], errors="coerce")
-    norms = pd.unique(pool["norm"])
-    uid = pd.Series(np.arange(len(norms)), index=norms)
-    pool["uid"] = uid.reindex(pool["norm"]).to_numpy()
-
-    # Exact repeats share a uid; near-duplicates come from LSH over the distinct texts.
-    shared_units = pool.drop_duplicates(["uid", "unit_key"]).groupby("uid").size()
-    signature = minhash.signatures(list(norms))
-    pairs = minhash.candidate_pairs(signature)
-    similar = [jaccard(norms[a], norms[b]) for a, b in pairs]
-    links = pd.DataFrame({"a": pairs[:, 0], "b": pairs[:, 1], "similarity": similar})
-    links = links[links["similarity"] >= MIN_SIMILARITY]
-    links = pd.concat(
-        [links, links.rename(columns={"a": "b", "b": "a"}), pd.DataFrame({"a": uid.values, "b": uid.values, "similarity": 1.0})],
-        ignore_index=True,
+    pool = pool.reset_index(drop=True)
+    # Integer codes only from here on: merges over millions of candidate rows must not copy strings.
+    keys = pd.DataFrame(
+        {
+            "form": pd.factorize(pool["evaluation_id"])[0],
+            "unit": pd.factorize(pool["unit_key"])[0],
+            "year": pd.to_numeric(pool["year"], errors="coerce").to_numpy(dtype="float64"),
+            "group": pool["field"].map(FIELD_GROUP).map({"goal": 0, "explanation": 1}).to_numpy(),
+            "uid": pd.factorize(pool["norm"])[0],
+            "current": pool["current"].to_numpy(dtype=bool),
+            "position": pool["position"].to_numpy(),
+        }
     )
-    common = shared_units[shared_units > MAX_SHARED_UNITS].index
+    norms = list(pd.unique(pool["norm"]))
+    shared_units = keys.drop_duplicates(["uid", "unit"]).groupby("uid").size()
+    signature = minhash.signatures(norms)
+    pairs = minhash.candidate_pairs(signature)
+    # The MinHash estimate ranks candidates; the exact similarity is computed for the reported match only.
+    estimate = minhash.estimated_similarity(signature, pairs)
+    keep = estimate >= MIN_SIMILARITY
+    a, b, estimate = pairs[keep, 0], pairs[keep, 1], estimate[keep]
+    every = np.arange(len(norms))
+    links = pd.DataFrame(
+        {"a": np.concatenate([a, b, every]), "b": np.concatenate([b, a, every]),
+         "estimate": np.concatenate([estimate, estimate, np.ones(len(norms))])}
+    )
+    common = shared_units.index[shared_units.to_numpy() > MAX_SHARED_UNITS]
     links = links[~links["a"].isin(common) & ~links["b"].isin(common)]
 
-    mine = pool[pool["current"]][["position", "evaluation_id", "unit_key", "year", "group", "uid"]]
-    theirs = pool[["evaluation_id", "source_file", "form_index", "unit", "unit_key", "year", "group", "uid", "current"]]
+    mine = keys[keys["current"]].reset_index().rename(columns={"index": "mine"})
+    theirs = keys.reset_index().rename(columns={"index": "theirs"})
     matches = mine.merge(links, left_on="uid", right_on="a").merge(
         theirs, left_on=["b", "group"], right_on=["uid", "group"], suffixes=("", "_other")
     )
-    matches = matches[matches["evaluation_id"] != matches["evaluation_id_other"]]
-    same_unit = matches["unit_key"] == matches["unit_key_other"]
-    relation = np.select(
-        [~same_unit, same_unit & (matches["year_other"] == matches["year"] - 1), same_unit & (matches["year_other"] == matches["year"])],
+    matches = matches[matches["form"] != matches["form_other"]]
+    same_unit = matches["unit"] == matches["unit_other"]
+    matches["relation"] = np.select(
+        [~same_unit, same_unit & (matches["year_other"] == matches["year"] - 1),
+         same_unit & (matches["year_other"] == matches["year"])],
         ["other_unit", "previous_year", "same_unit"],
         default="",
     )
-    matches = matches.assign(relation=relation)
     matches = matches[matches["relation"] != ""]
     if matches.empty:
         return
-    matches["form"] = (
-        matches["unit"].fillna("").astype(str)
-        + "《"
-        + matches["source_file"].astype(str)
-        + "》第"
-        + matches["form_index"].astype(str)
-        + "张表（"
-        + matches["year_other"].astype("Int64").astype(str).str.replace("<NA>", "年度不详")
-        + "）"
+    best = matches.sort_values(["estimate", "current_other"], ascending=False).drop_duplicates(["mine", "relation"])
+    best = best.assign(
+        similarity=[1.0 if x == y else jaccard(norms[x], norms[y]) for x, y in zip(best["a"], best["b"], strict=True)]
     )
-    best = matches.sort_values(["similarity", "current"], ascending=False).drop_duplicates(["position", "relation"])
+    best = best[best["similarity"] >= MIN_SIMILARITY]
+    other = pool.loc[best["theirs"].to_numpy()]
+    year = pd.to_numeric(other["year"], errors="coerce").astype("Int64").astype(str).str.replace("<NA>", "年度不详")
+    best["form_name"] = (
+        other["unit"].fillna("").astype(str) + "《" + other["source_file"].astype(str) + "》第"
+        + other["form_index"].astype(str) + "张表（" + year + "）"
+    ).to_numpy()
     for prefix in ("other_unit", "previous_year", "same_unit"):
-        chosen = best[best["relation"] == prefix].set_index("position")
-        texts.loc[chosen.index, f"{prefix}_similarity"] = chosen["similarity"]
-        texts.loc[chosen.index, f"{prefix}_form"] = chosen["form"]
+        chosen = best[best["relation"] == prefix]
+        rows = chosen["position"].to_numpy()
+        texts.loc[rows, f"{prefix}_similarity"] = chosen["similarity"].to_numpy()
+        texts.loc[rows, f"{prefix}_form"] = chosen["form_name"].to_numpy()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from evalaudit.model import Evaluation
-from evalaudit.text.normalize import normalize
+from evalaudit.text.normalize import TRIVIAL, normalize
 from evalaudit.textnorm import fold
 
 FIELD_LABELS = {
@@ -46,12 +46,14 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
             "unit": [e.unit for e in evaluations],
             "year": pd.array([e.year for e in evaluations], dtype="Int64"),
             "form_type": [e.form_type for e in evaluations],
-            "context": [form_context(e) for e in evaluations],
+            # one category per form: row operations copy codes, not each form's long context string
+            "context": pd.Categorical([form_context(e) for e in evaluations]),
         }
     )
     texts = texts.merge(forms, on="evaluation_id", how="left")
     unique = pd.unique(texts["text"])
     texts["norm"] = texts["text"].map(dict(zip(unique, map(normalize, unique), strict=True)))
+    texts = texts[~texts["norm"].isin(TRIVIAL - {""})].reset_index(drop=True)  # 无偏差 says nothing to compare
     units = pd.unique(texts["unit"].fillna(""))
     texts["unit_key"] = texts["unit"].fillna("").map(dict(zip(units, map(normalize, units), strict=True)))
     texts["field_label"] = texts["field"].map(FIELD_LABELS)

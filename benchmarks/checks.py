@@ -1,5 +1,7 @@
 """Throughput of the checks: frames + facts + suites, batched GX vs a per-document GX loop vs plain pandas.
 
+The numeric suites only; the text analysis has its own benchmark (benchmarks/text_eval.py).
+
     .venv/bin/python benchmarks/checks.py                 # N = 1,000 and 100,000; loop on 1,000 forms
     .venv/bin/python benchmarks/checks.py --sizes 5000 --loop-sample 200
 
@@ -19,6 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+def numeric_suites() -> dict:
+    from evalaudit.checks.suites import load_suites
+
+    return {name: suite for name, suite in load_suites().items() if name != "texts"}
+
+
 def _batched(count: int) -> dict:
     from synthetic import synthetic_evaluations
 
@@ -26,7 +34,7 @@ def _batched(count: int) -> dict:
 
     forms = synthetic_evaluations(count)
     start = time.perf_counter()
-    result = run_checks(forms)
+    result = run_checks(forms, with_text=False)
     elapsed = time.perf_counter() - start
     return {"seconds": elapsed, "findings": len(result.findings)}
 
@@ -35,12 +43,11 @@ def _pandas_floor(count: int) -> dict:
     from pandas_rules import failing_rows
     from synthetic import synthetic_evaluations
 
-    from evalaudit.checks.suites import load_suites
     from evalaudit.facts import derive_facts
     from evalaudit.frames import build_frames
 
     forms = synthetic_evaluations(count)
-    suites = load_suites()
+    suites = numeric_suites()
     start = time.perf_counter()
     frames = derive_facts(build_frames(forms)).named()
     rows = failing_rows(frames, suites)
@@ -51,12 +58,12 @@ def _pandas_floor(count: int) -> dict:
 def _per_document(count: int) -> dict:
     from synthetic import synthetic_evaluations
 
-    from evalaudit.checks.suites import SuiteRunner, load_suites
+    from evalaudit.checks.suites import SuiteRunner
     from evalaudit.facts import derive_facts
     from evalaudit.frames import build_frames
 
     forms = synthetic_evaluations(count)
-    runner = SuiteRunner(load_suites())  # one context, reused: the loop's fairest form
+    runner = SuiteRunner(numeric_suites())  # one context, reused: the loop's fairest form
     start = time.perf_counter()
     failures = 0
     for form in forms:
@@ -70,11 +77,11 @@ def _same_rows(count: int) -> bool:
     from pandas_rules import failing_rows
     from synthetic import synthetic_evaluations
 
-    from evalaudit.checks.suites import load_suites, validate
+    from evalaudit.checks.suites import validate
     from evalaudit.facts import derive_facts
     from evalaudit.frames import build_frames
 
-    suites = load_suites()
+    suites = numeric_suites()
     frames = derive_facts(build_frames(synthetic_evaluations(count))).named()
     by_gx = {}
     for failure in validate(frames, suites):

@@ -104,10 +104,14 @@ def scale(count: int) -> None:
         append_run(index, "second", second_texts, history)
         end = time.perf_counter()
     rows = len(first_texts) + len(second_texts)
-    flagged = int((first_texts["other_unit_similarity"] >= 0.8).sum() + (second_texts["other_unit_similarity"] >= 0.8).sum())
-    print(f"scale: {count:,} forms, {rows:,} texts — run 1 ({half:,} forms, empty index) {middle - start:.1f} s, "
-          f"run 2 ({count - half:,} forms against {len(history):,} indexed texts) {end - middle:.1f} s, "
-          f"total {end - start:.1f} s (target < 120 s); {planted:,} pastes planted, {flagged:,} texts flagged as copies")
+    flagged = int(
+        (first_texts["other_unit_similarity"] >= 0.8).sum() + (second_texts["other_unit_similarity"] >= 0.8).sum()
+    )
+    print(
+        f"scale: {count:,} forms, {rows:,} texts — run 1 ({half:,} forms, empty index) {middle - start:.1f} s, "
+        f"run 2 ({count - half:,} forms against {len(history):,} indexed texts) {end - middle:.1f} s, "
+        f"total {end - start:.1f} s (target < 120 s); {planted:,} pastes planted, {flagged:,} texts flagged as copies"
+    )
 
 
 def main() -> None:

@@ -74,8 +74,19 @@ def project_form(kind: str, unit: str, year: int, goal: Goal) -> Evaluation:
     form.form_type = "project"
     form.source_file = f"{unit}{year}年项目支出绩效自评表.txt"
     form.project_name = f"{unit}重点业务项目"
-    form.indicators = [Indicator(name=i.name, level1=i.level1, level2=i.level2, target=i.target, actual=i.actual,
-                                 weight=i.weight, score=i.weight, explanation="无偏差") for i in form.indicators]
+    form.indicators = [
+        Indicator(
+            name=i.name,
+            level1=i.level1,
+            level2=i.level2,
+            target=i.target,
+            actual=i.actual,
+            weight=i.weight,
+            score=i.weight,
+            explanation="无偏差",
+        )
+        for i in form.indicators
+    ]
     form.stated_total = 99.8
     return form
 
@@ -123,14 +134,27 @@ def evaluation_set() -> tuple[Year, Year]:
     for _, unit, _ in everyone[12:15]:
         rows = forms[unit].indicators
         first = rows[2]
-        rows.insert(3, Indicator(name="", level1=first.level1, level2=first.level2, target=first.target,
-                                 actual=first.actual, weight=first.weight, score=first.score,
-                                 explanation=first.explanation))
+        rows.insert(
+            3,
+            Indicator(
+                name="",
+                level1=first.level1,
+                level2=first.level2,
+                target=first.target,
+                actual=first.actual,
+                weight=first.weight,
+                score=first.score,
+                explanation=first.explanation,
+            ),
+        )
         label(unit, "text_copy.row_duplicated", "指标/第4行（未填指标名称）")
 
     # 5. another unit's explanation pasted: two within a kind, one across kinds (also irrelevant there)
-    for (kind_a, unit_a, _), (kind_b, unit_b, _) in ((everyone[15], everyone[16]), (everyone[18], everyone[19]),
-                                                     (everyone[21], everyone[13])):
+    for (kind_a, unit_a, _), (kind_b, unit_b, _) in (
+        (everyone[15], everyone[16]),
+        (everyone[18], everyone[19]),
+        (everyone[21], everyone[13]),
+    ):
         source = forms[unit_a].indicators[1]
         target = forms[unit_b].indicators[1]
         target.explanation = source.explanation
@@ -164,8 +188,10 @@ def evaluation_set() -> tuple[Year, Year]:
                 label(unit, "text_copy.same_unit_other_form", location)
         else:
             amount, done, left = 40 + 17 * index, 3 + index, 11 - index
-            goal = Goal(f"{unit}围绕{names[0]}安排专项资金{amount}万元，年内完成{done + left}项建设任务。",
-                        f"已完成{done}项，{names[3]}达到预期，其余{left}项转入{2024 + index % 2}年续建。")
+            goal = Goal(
+                f"{unit}围绕{names[0]}安排专项资金{amount}万元，年内完成{done + left}项建设任务。",
+                f"已完成{done}项，{names[3]}达到预期，其余{left}项转入{2024 + index % 2}年续建。",
+            )
         this.forms.append(project_form(kind, unit, 2023, goal))
     _label_exact_copies_between_units(this)
     return last, this
@@ -185,5 +211,13 @@ def _label_exact_copies_between_units(year: Year) -> None:
 
 
 def _row(name: str, target: str, actual: str, weight: float, score: float, explanation: str) -> Indicator:
-    return Indicator(name=name, level1="产出指标", level2="数量指标", target=parse_measure(target),
-                     actual=parse_measure(actual), weight=weight, score=score, explanation=explanation)
+    return Indicator(
+        name=name,
+        level1="产出指标",
+        level2="数量指标",
+        target=parse_measure(target),
+        actual=parse_measure(actual),
+        weight=weight,
+        score=score,
+        explanation=explanation,
+    )

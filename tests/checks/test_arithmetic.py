@@ -89,7 +89,9 @@ class TestWeights:
         assert (finding.location, finding.stated, finding.expected) == ("指标/产出指标/分值", "55", "50")
 
     def test_stated_group_score_that_is_not_the_sum_of_its_rows_is_an_error(self):
-        form = replace(consistent_form(), sections=[Section("产出指标", 50, score=50), Section("效益指标", 30, score=30)])
+        form = replace(
+            consistent_form(), sections=[Section("产出指标", 50, score=50), Section("效益指标", 30, score=30)]
+        )
         [finding] = only("arithmetic.section_score", form)
         assert (finding.location, finding.stated, finding.expected) == ("指标/产出指标/得分", "50", "49")
 

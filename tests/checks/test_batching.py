@@ -41,3 +41,9 @@ def test_validations_do_not_grow_with_the_number_of_evaluations(validations):
     assert {60, 240} <= set(validations)
     overspent = {f.evaluation_id for f in result.findings if f.check_id == "execution_rate.spending_over_budget"}
     assert len(overspent) == 20
+
+
+def test_the_numeric_checks_can_run_without_the_text_analysis(validations):
+    result = run_checks(forms(3), with_text=False)
+    assert len(validations) == len(load_suites()) - 1
+    assert result.frames.texts is None

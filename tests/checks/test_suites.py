@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
+from evalaudit.checks import run_checks
 from evalaudit.checks.findings import template_fields
 from evalaudit.checks.suites import SUITES_DIR, SuiteError, load_suites, validate
-from evalaudit.checks import run_checks
 from tests.forms import consistent_form
 
 

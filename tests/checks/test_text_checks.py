@@ -8,7 +8,6 @@ import pytest
 
 from evalaudit.checks import run_checks
 from evalaudit.model import Goal
-from evalaudit.text.frame import build_texts
 from evalaudit.text.index import append_run, load_history
 from tests.forms import check_ids, consistent_form, findings, only, with_indicator
 
@@ -55,14 +54,23 @@ class TestWithinAForm:
 
     def test_a_repeated_row_is_a_copy(self):
         form = school()
-        form = replace(form, indicators=form.indicators[:1] + [replace(form.indicators[0], name="")] + form.indicators[1:])
+        form = replace(
+            form, indicators=form.indicators[:1] + [replace(form.indicators[0], name="")] + form.indicators[1:]
+        )
         found = {f.check_id for f in findings(form)}
         assert "text_copy.row_duplicated" in found
 
     def test_rows_with_equal_values_but_their_own_names_pass(self):
         form = school()
         twin = replace(form.indicators[3], name="企业满意度")
-        form = replace(form, indicators=[*form.indicators[:3], replace(form.indicators[3], weight=5, score=5), replace(twin, weight=5, score=5)])
+        form = replace(
+            form,
+            indicators=[
+                *form.indicators[:3],
+                replace(form.indicators[3], weight=5, score=5),
+                replace(twin, weight=5, score=5),
+            ],
+        )
         assert "text_copy.row_duplicated" not in check_ids(form)
 
 
@@ -77,7 +85,11 @@ class TestAcrossForms:
 
     def test_different_explanations_of_the_same_kind_pass(self):
         first = with_indicator(school(1), 1, explanation="受汛期影响施工停工两周，项目已调整计划并于次年一季度完成。")
-        second = with_indicator(school(2, unit="东山县教育局", goals=[OTHER_GOALS]), 1, explanation="设计方案变更导致招标延后，两所学校改造顺延至寒假实施。")
+        second = with_indicator(
+            school(2, unit="东山县教育局", goals=[OTHER_GOALS]),
+            1,
+            explanation="设计方案变更导致招标延后，两所学校改造顺延至寒假实施。",
+        )
         assert "text_copy.other_unit" not in check_ids(first, second)
 
     def test_the_same_units_previous_year_is_found_through_the_index(self, tmp_path):
@@ -137,3 +149,14 @@ class TestTemplate:
         recurring = [f for f in findings(*forms) if f.check_id == "text_template.recurring"]
         assert len(recurring) == 6
         assert not [f for f in findings(*forms) if f.check_id == "text_copy.other_unit"]
+
+
+def test_a_form_without_any_text_is_checked_without_error():
+    form = consistent_form(goals=[], indicators=[replace(i, explanation="") for i in consistent_form().indicators])
+    assert check_ids(form) == {"consistency.deduction_unexplained"}  # 合格率 lost a point and says nothing
+
+
+def test_arbitrary_texts_never_break_the_text_analysis():
+    odd = ["", "……", "ab", "𠀀𠀁𠀂𠀃𠀄𠀅𠀆𠀇𠀈𠀉𠀊𠀋𠀌", "<p>&nbsp;</p>", "目标1：", "一是", "x" * 5000]
+    forms = [school(i, unit=f"单位{i}", goals=[Goal(text, text)], notes=text) for i, text in enumerate(odd)]
+    assert run_checks(forms).frames.texts is not None

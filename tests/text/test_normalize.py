@@ -6,7 +6,11 @@ from evalaudit.text.normalize import is_trivial, jaccard, normalize
 
 
 def test_numbering_punctuation_width_and_traditional_characters_fold_away():
-    assert normalize("目标1：推進網上辦事，提升效率。") == normalize("（一）推进网上办事 提升效率") == "推进网上办事提升效率"
+    assert (
+        normalize("目标1：推進網上辦事，提升效率。")
+        == normalize("（一）推进网上办事 提升效率")
+        == "推进网上办事提升效率"
+    )
     assert normalize("一是加强培训；二是完善制度") == "加强培训完善制度"
 
 
@@ -16,7 +20,11 @@ def test_numbers_inside_sentences_are_kept():
 
 
 def test_trivial_explanations():
-    assert is_trivial(normalize("無偏差。")) and is_trivial(normalize("已完成")) and not is_trivial(normalize("资金拨付滞后"))
+    assert (
+        is_trivial(normalize("無偏差。"))
+        and is_trivial(normalize("已完成"))
+        and not is_trivial(normalize("资金拨付滞后"))
+    )
 
 
 def test_jaccard_of_three_grams():

@@ -26,14 +26,19 @@ def run_checks(
     evaluations: Sequence[Evaluation],
     suites: dict[str, dict] | None = None,
     history: pd.DataFrame | None = None,
+    with_text: bool = True,
 ) -> CheckResult:
     """Frames and facts for all evaluations, one validation per suite, findings sorted for reading.
 
-    `history` holds the texts of earlier runs (`text.index.load_history`) for cross-run copy detection.
+    `history` holds the texts of earlier runs (`text.index.load_history`) for cross-run copy detection;
+    `with_text=False` leaves the text analysis out (the numeric benchmark measures it apart).
     """
     with gc_paused():
         frames = derive_facts(build_frames(evaluations))
-        frames = replace(frames, texts=text_facts(build_texts(evaluations), history))
+        if with_text:
+            frames = replace(frames, texts=text_facts(build_texts(evaluations), history))
+    if not with_text:
+        suites = {name: suite for name, suite in (suites or load_suites(SUITES_DIR)).items() if name != "texts"}
     named = frames.named()
     failures = validate(named, suites if suites is not None else load_suites(SUITES_DIR))
     findings = findings_from_failures(failures, named) + findings_from_warnings(evaluations)

@@ -22,7 +22,7 @@ MAX_SHARED_UNITS = 50  # beyond this many units one text is the template, not a 
 def text_facts(texts: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
     texts = texts.copy()
     texts["length"] = texts["norm"].str.len()
-    texts["substantive"] = (texts["length"] >= MIN_CHARS) & ~texts["norm"].map(is_trivial)
+    texts["substantive"] = (texts["length"] >= MIN_CHARS) & ~texts["norm"].map(is_trivial).astype(bool)
     _goal_copies(texts)
     _reused_explanations(texts)
     _templates(texts, history)
@@ -37,7 +37,9 @@ def _goal_copies(texts: pd.DataFrame) -> None:
     actual = texts["field"] == "goal_actual"
     keys = pd.MultiIndex.from_frame(texts.loc[actual, ["evaluation_id", "row"]])
     partner = expected.reindex(keys).to_numpy()
-    similarity = [jaccard(a, b) if isinstance(b, str) else np.nan for a, b in zip(texts.loc[actual, "norm"], partner, strict=True)]
+    similarity = [
+        jaccard(a, b) if isinstance(b, str) else np.nan for a, b in zip(texts.loc[actual, "norm"], partner, strict=True)
+    ]
     texts["goal_similarity"] = np.nan
     texts.loc[actual, "goal_similarity"] = similarity
     texts.loc[~texts["substantive"], "goal_similarity"] = np.nan
@@ -105,7 +107,9 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
     columns = ["evaluation_id", "source_file", "form_index", "unit", "unit_key", "year", "field", "norm"]
     pool = current[columns].assign(current=True, position=current.index)
     if history is not None and not history.empty:
-        past = history[history["field"].isin(COPY_FIELDS) & ~history["evaluation_id"].isin(set(current["evaluation_id"]))]
+        past = history[
+            history["field"].isin(COPY_FIELDS) & ~history["evaluation_id"].isin(set(current["evaluation_id"]))
+        ]
         past = past[past["norm"].str.len() >= MIN_CHARS]
         pool = pd.concat([pool, past[columns].assign(current=False, position=-1)], ignore_index=True)
     pool = pool.reset_index(drop=True)
@@ -131,8 +135,11 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
     a, b, estimate = pairs[keep, 0], pairs[keep, 1], estimate[keep]
     every = np.arange(len(norms))
     links = pd.DataFrame(
-        {"a": np.concatenate([a, b, every]), "b": np.concatenate([b, a, every]),
-         "estimate": np.concatenate([estimate, estimate, np.ones(len(norms))])}
+        {
+            "a": np.concatenate([a, b, every]),
+            "b": np.concatenate([b, a, every]),
+            "estimate": np.concatenate([estimate, estimate, np.ones(len(norms))]),
+        }
     )
     common = shared_units.index[shared_units.to_numpy() > MAX_SHARED_UNITS]
     links = links[~links["a"].isin(common) & ~links["b"].isin(common)]
@@ -145,8 +152,11 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
     matches = matches[matches["form"] != matches["form_other"]]
     same_unit = matches["unit"] == matches["unit_other"]
     matches["relation"] = np.select(
-        [~same_unit, same_unit & (matches["year_other"] == matches["year"] - 1),
-         same_unit & (matches["year_other"] == matches["year"])],
+        [
+            ~same_unit,
+            same_unit & (matches["year_other"] == matches["year"] - 1),
+            same_unit & (matches["year_other"] == matches["year"]),
+        ],
         ["other_unit", "previous_year", "same_unit"],
         default="",
     )
@@ -161,8 +171,14 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
     other = pool.loc[best["theirs"].to_numpy()]
     year = pd.to_numeric(other["year"], errors="coerce").astype("Int64").astype(str).str.replace("<NA>", "年度不详")
     best["form_name"] = (
-        other["unit"].fillna("").astype(str) + "《" + other["source_file"].astype(str) + "》第"
-        + other["form_index"].astype(str) + "张表（" + year + "）"
+        other["unit"].fillna("").astype(str)
+        + "《"
+        + other["source_file"].astype(str)
+        + "》第"
+        + other["form_index"].astype(str)
+        + "张表（"
+        + year
+        + "）"
     ).to_numpy()
     for prefix in ("other_unit", "previous_year", "same_unit"):
         chosen = best[best["relation"] == prefix]

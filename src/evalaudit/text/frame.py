@@ -37,7 +37,9 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
             add(evaluation, "explanation", index, indicator.name or f"第{index + 1}行", indicator.explanation)
         add(evaluation, "notes", 0, "其他需要说明的问题", evaluation.notes)
 
-    texts = pd.DataFrame(rows)
+    texts = pd.DataFrame(
+        {key: pd.Series(values, dtype="int64" if key == "row" else "str") for key, values in rows.items()}
+    )
     forms = pd.DataFrame(
         {
             "evaluation_id": [e.evaluation_id for e in evaluations],
@@ -58,7 +60,9 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
     texts["unit_key"] = texts["unit"].fillna("").map(dict(zip(units, map(normalize, units), strict=True)))
     texts["field_label"] = texts["field"].map(FIELD_LABELS)
     is_explanation = texts["field"] == "explanation"
-    texts["location"] = texts["field_label"].where(~is_explanation, "指标/" + texts["label"].str.slice(0, 20) + "/偏差原因分析")
+    texts["location"] = texts["field_label"].where(
+        ~is_explanation, "指标/" + texts["label"].str.slice(0, 20) + "/偏差原因分析"
+    )
     texts["excerpt"] = texts["text"].str.replace(r"\s+", " ", regex=True).str.slice(0, 40)
     return texts
 

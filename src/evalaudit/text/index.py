@@ -12,8 +12,19 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = ("evaluation_id", "source_file", "form_index", "unit", "unit_key", "year", "form_type", "field", "row",
-           "label", "norm")
+COLUMNS = (
+    "evaluation_id",
+    "source_file",
+    "form_index",
+    "unit",
+    "unit_key",
+    "year",
+    "form_type",
+    "field",
+    "row",
+    "label",
+    "norm",
+)
 
 
 def load_history(folder: Path | None) -> pd.DataFrame:

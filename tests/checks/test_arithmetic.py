@@ -10,7 +10,15 @@ from evalaudit.model import FundRow, Section
 from tests.forms import check_ids, consistent_form, findings, indicator, only, with_fund, with_indicator
 
 
-def test_the_consistent_form_has_nofindings():
+def with_subtotal(form, score: float, children: list):
+    """The first indicator becomes 数量小计 (weight 30) standing for `children`, linked to it."""
+    rows = list(form.indicators)
+    rows[0] = replace(rows[0], is_subtotal=True, name="数量小计", score=score)
+    rows[1:1] = [replace(child, parent=0) for child in children]
+    return replace(form, indicators=rows)
+
+
+def test_the_consistent_form_has_no_findings():
     assert check_ids(consistent_form()) == set()
 
 
@@ -44,26 +52,17 @@ class TestTotal:
 
     def test_subtotal_rows_count_once(self):
         # A 小计 row of 30 standing for two linked rows of 15: the total still adds up to 98.5.
-        form = consistent_form()
-        rows = list(form.indicators)
-        rows[0] = replace(rows[0], is_subtotal=True, name="数量小计")
-        rows[1:1] = [
-            indicator("子项一", "≥50个", "50个", 15, 15, parent=0),
-            indicator("子项二", "≥50个", "50个", 15, 15, parent=0),
-        ]
-        assert check_ids(replace(form, indicators=rows)) == set()
+        children = [indicator("子项一", "≥50个", "50个", 15, 15), indicator("子项二", "≥50个", "50个", 15, 15)]
+        assert check_ids(with_subtotal(consistent_form(), 30, children)) == set()
 
 
 class TestSubtotals:
     def test_subtotal_score_that_is_not_the_sum_of_its_rows_is_an_error(self):
-        form = consistent_form()
-        rows = list(form.indicators)
-        rows[0] = replace(rows[0], is_subtotal=True, name="数量小计", score=30)
-        rows[1:1] = [
-            indicator("子项一", "≥50个", "50个", 15, 15, parent=0),
-            indicator("子项二", "≥50个", "40个", 15, 12, parent=0, explanation="进度滞后"),
+        children = [
+            indicator("子项一", "≥50个", "50个", 15, 15),
+            indicator("子项二", "≥50个", "40个", 15, 12, explanation="进度滞后"),
         ]
-        [finding] = only("arithmetic.subtotal_score", replace(form, indicators=rows, stated_total=98.5))
+        [finding] = only("arithmetic.subtotal_score", with_subtotal(consistent_form(), 30, children))
         assert (finding.stated, finding.expected) == ("30", "27")
         assert finding.message == "数量小计得分填报为30，按其下各项得分合计应为27（15 + 12）"
 
@@ -96,14 +95,10 @@ class TestWeights:
         assert (finding.location, finding.stated, finding.expected) == ("指标/产出指标/得分", "50", "49")
 
     def test_subtotal_weight_that_is_not_the_sum_of_its_rows_is_an_error(self):
-        form = consistent_form()
-        rows = list(form.indicators)
-        rows[0] = replace(rows[0], is_subtotal=True, name="数量小计", score=25)
-        rows[1:1] = [
-            indicator("子项一", "≥50个", "50个", 15, 15, parent=0),
-            indicator("子项二", "≥50个", "50个", 10, 10, parent=0),
-        ]
-        [finding] = only("arithmetic.subtotal_weight", replace(form, indicators=rows, stated_total=93.5))
+        children = [indicator("子项一", "≥50个", "50个", 15, 15), indicator("子项二", "≥50个", "50个", 10, 10)]
+        [finding] = only(
+            "arithmetic.subtotal_weight", replace(with_subtotal(consistent_form(), 25, children), stated_total=93.5)
+        )
         assert (finding.stated, finding.expected) == ("30", "25")
 
     def test_group_names_match_by_dimension(self):

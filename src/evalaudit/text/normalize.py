@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from evalaudit.facts.words import NO_DEVIATION
 from evalaudit.textnorm import fold, strip_inline_html
 
 MIN_CHARS = 12  # shorter texts (无偏差, 按计划完成) are too common to say anything about copying
@@ -15,28 +16,9 @@ _NUMBERING = re.compile(
     r"|(?<![0-9.])[0-9一二三四五六七八九十]+\s*[、.．](?![0-9])"
 )
 _NOT_WORD = re.compile(r"[\W_]+")
-# Explanations that explain nothing and therefore cannot be copied: 无 / 无偏差 / 已完成 …
+# Explanations that explain nothing and therefore cannot be copied: 无 / 无偏差 (facts.words) and 已完成 …
 TRIVIAL = frozenset(
-    {
-        "",
-        "无",
-        "无偏差",
-        "暂无",
-        "没有",
-        "没有偏差",
-        "无差异",
-        "不存在偏差",
-        "已完成",
-        "完成",
-        "按计划完成",
-        "正常",
-        "按时完成",
-        "全部完成",
-        "达到预期",
-        "已达到预期",
-        "无偏离",
-        "未发生偏差",
-    }
+    NO_DEVIATION | {"", "已完成", "完成", "按计划完成", "按时完成", "全部完成", "达到预期", "已达到预期"}
 )
 
 

@@ -16,6 +16,7 @@ from evalaudit.ingest import SUPPORTED_SUFFIXES
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS
 from evalaudit.outputs import write_jsonl, write_run_outputs
 from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
+from evalaudit.report import publish
 
 FORM_TYPE_LABELS = {"department": "部门整体支出表", "project": "项目支出表", "report": "自评报告"}
 
@@ -54,6 +55,7 @@ def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
     for problem in run.batch.problems:
         label = "无法读取" if problem.status == "unreadable" else "无法解析"
         lines.append(f"  [{label}] {problem.source_file}：{problem.reason}（文件已保留，请单位重新提交）")
+    lines.append(f"审核报告：{paths['index.html']}")
     lines.append(f"审核结果（Excel 可直接打开）：{paths['findings.csv']}")
     lines.append(f"其他结果：{paths['findings.jsonl']}  {paths['evaluations.jsonl']}")
     return "\n".join(lines)
@@ -62,6 +64,7 @@ def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
 def _cmd_audit(args: argparse.Namespace) -> int:
     run = audit(args.paths, text_index=Path(args.index) if args.index else None)
     paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
+    paths["index.html"] = publish(run, Path(args.out))
     print(audit_summary(run, paths))
     return 1 if run.batch.files == 0 else 0
 

@@ -1,0 +1,189 @@
+"""Self-contained HTML audit reports: run overview, one page per unit, one page per form.
+
+Nothing is fetched: CSS, JavaScript and SVG charts are inline, so the pages open on an intranet without
+internet. All submitted text goes through Jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+
+from evalaudit.display import format_number
+from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
+from evalaudit.pipeline import AuditRun
+from evalaudit.report.charts import bar_chart, rate_strip, scatter
+
+FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
+_HERE = Path(__file__).parent
+
+
+def unit_slug(unit: str) -> str:
+    """A file name for a unit page: stable, ASCII, safe whatever the unit typed."""
+    return hashlib.sha1((unit or "未填写单位").encode("utf-8")).hexdigest()[:12]
+
+
+def page_cell(cell: str, evaluation: Evaluation) -> str | None:
+    """The table cell of the form page a finding points at, or None when it has no cell there."""
+    parts = cell.split("/")
+    if parts[0] == "funds" and len(parts) == 3:
+        if parts[1] == "total":
+            rows = [i for i, row in enumerate(evaluation.funds) if row.item == "年度资金总额"]
+            return f"funds/{rows[0]}/{parts[2]}" if rows else None
+        return cell
+    if parts[0] == "indicators":
+        return cell
+    if parts[0] == "texts" and len(parts) == 3:
+        field, row = parts[1], parts[2]
+        return {
+            "explanation": f"indicators/{row}/explanation",
+            "goal_expected": f"goals/{row}/expected",
+            "goal_actual": f"goals/{row}/actual",
+            "notes": "notes",
+        }.get(field)
+    if cell in ("total", "weights"):
+        return "total"
+    if cell == "conclusion":
+        return "conclusion"
+    return None
+
+
+def publish(run: AuditRun, out: Path) -> Path:
+    """Write index.html, units/*.html and forms/*.html into `out`; returns the overview's path."""
+    environment = Environment(loader=PackageLoader("evalaudit.report", "templates"), autoescape=True)
+    common = {
+        "css": (_HERE / "style.css").read_text(encoding="utf-8"),
+        "js": (_HERE / "filter.js").read_text(encoding="utf-8"),
+        "run_id": run.run_id,
+        "categories": CATEGORY_LABELS,
+        "severities": SEVERITY_LABELS,
+        "form_types": FORM_TYPES,
+        "fmt": format_number,
+    }
+    evaluations = run.batch.evaluations
+    by_form: dict[str, list[Finding]] = defaultdict(list)
+    by_unit: dict[str, list[Finding]] = defaultdict(list)
+    for finding in run.findings:
+        by_form[finding.evaluation_id].append(finding)
+        by_unit[finding.unit or finding.source_file].append(finding)
+    computed = {}
+    if run.checks is not None:
+        frame = run.checks.frames.evaluations
+        computed = dict(zip(frame["evaluation_id"], frame["computed_total"], strict=True))
+
+    for evaluation in evaluations:
+        flagged: dict[str, list[Finding]] = defaultdict(list)
+        unplaced = []
+        for finding in by_form.get(evaluation.evaluation_id, []):
+            key = page_cell(finding.cell, evaluation)
+            (flagged[key] if key else unplaced).append(finding)
+        html = environment.get_template("form.html.j2").render(
+            common,
+            root="../",
+            title=f"{evaluation.unit or '未填写单位'} · 第{evaluation.form_index}张表",
+            e=evaluation,
+            flagged=flagged,
+            unplaced=unplaced,
+            unit_slug=unit_slug(evaluation.unit),
+            computed_total=computed.get(evaluation.evaluation_id),
+        )
+        _write(out / "forms" / f"{evaluation.evaluation_id}.html", html)
+
+    units = _unit_rows(evaluations, run.findings)
+    for unit in units:
+        forms = [e for e in evaluations if (e.unit or e.source_file) == unit["name"]]
+        counts = Counter((f.evaluation_id, f.severity) for f in by_unit[unit["name"]])
+        rows = [
+            {
+                **e.to_dict(),
+                "errors": counts[(e.evaluation_id, "error")],
+                "warnings": counts[(e.evaluation_id, "warning")],
+            }
+            for e in forms
+        ]
+        html = environment.get_template("unit.html.j2").render(
+            common,
+            root="../",
+            title=unit["name"],
+            evaluations=rows,
+            findings=by_unit[unit["name"]],
+            changes="本次为该单位首次审核，暂无可比较的上次提交。",
+        )
+        _write(out / "units" / f"{unit['slug']}.html", html)
+
+    severity_counts = Counter(f.severity for f in run.findings)
+    html = environment.get_template("index.html.j2").render(
+        common,
+        root="",
+        title="绩效自评表审核总览",
+        files=run.batch.files,
+        forms=len(evaluations),
+        problems=run.batch.problems,
+        severity_counts=severity_counts,
+        by_category=Counter((f.category, f.severity) for f in run.findings),
+        units=units,
+        findings=run.findings,
+        chart_checks=bar_chart(Counter(f.check_id for f in run.findings).most_common(15), "各项检查的发现数"),
+        chart_totals=scatter(
+            _total_points(evaluations, computed), "填报总分与按得分合计的总分", "按各项得分合计", "填报总分"
+        ),
+        chart_rates=rate_strip(_rates(run), "各表预算执行率（红线为100%）"),
+    )
+    index = out / "index.html"
+    _write(index, html)
+    return index
+
+
+def _unit_rows(evaluations: list[Evaluation], findings: list[Finding]) -> list[dict]:
+    names = {e.unit or e.source_file for e in evaluations} | {f.unit or f.source_file for f in findings}
+    severity = Counter((f.unit or f.source_file, f.severity) for f in findings)
+    forms = Counter(e.unit or e.source_file for e in evaluations)
+    rows = [
+        {
+            "name": name,
+            "slug": unit_slug(name),
+            "errors": severity[(name, "error")],
+            "warnings": severity[(name, "warning")],
+            "forms": forms[name],
+        }
+        for name in names
+    ]
+    return sorted(rows, key=lambda row: (-row["errors"], -row["warnings"], row["name"]))
+
+
+def _total_points(evaluations: list[Evaluation], computed: dict) -> list[tuple[float, float, str, bool]]:
+    points = []
+    for e in evaluations:
+        value = computed.get(e.evaluation_id)
+        if e.stated_total is not None and value is not None and value == value:
+            points.append(
+                (
+                    float(value),
+                    float(e.stated_total),
+                    f"{e.unit} 第{e.form_index}张",
+                    abs(value - e.stated_total) > 0.05,
+                )
+            )
+    return points
+
+
+def _rates(run: AuditRun) -> list[tuple[float, str]]:
+    if run.checks is None:
+        return []
+    frame = run.checks.frames.evaluations
+    return [
+        (float(rate), f"{unit} 第{index}张")
+        for rate, unit, index in zip(frame["exec_rate"], frame["unit"], frame["form_index"], strict=True)
+        if rate == rate
+    ]
+
+
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)

@@ -7,7 +7,11 @@ INBOX ?= data/inbox
 OUT ?= reports/latest
 TEXT_INDEX ?= data/text_index
 
-.PHONY: audit test clean
+# Browser tests drive Debian's chromium; CJK fonts make the pages legible (and fast) in it.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: audit test clean browser-deps
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -19,7 +23,12 @@ $(STAMP): pyproject.toml
 audit: $(STAMP)
 	$(BIN)/evalaudit audit $(INBOX) --out $(OUT) --index $(TEXT_INDEX)
 
-test: $(STAMP)
+browser-deps:
+	@[ -x /usr/bin/chromium ] && [ -f $(CJK_FONT) ] || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; }
+
+test: $(STAMP) browser-deps
 	$(BIN)/pytest
 
 clean:

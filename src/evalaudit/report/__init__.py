@@ -94,8 +94,11 @@ def publish(run: AuditRun, out: Path) -> Path:
         _write(out / "forms" / f"{evaluation.evaluation_id}.html", html)
 
     units = _unit_rows(evaluations, run.findings)
+    forms_of: dict[str, list[Evaluation]] = defaultdict(list)
+    for evaluation in evaluations:
+        forms_of[evaluation.unit or evaluation.source_file].append(evaluation)
     for unit in units:
-        forms = [e for e in evaluations if (e.unit or e.source_file) == unit["name"]]
+        forms = forms_of[unit["name"]]
         counts = Counter((f.evaluation_id, f.severity) for f in by_unit[unit["name"]])
         rows = [
             {

@@ -2,19 +2,23 @@
 (function () {
   var table = document.getElementById("findings");
   if (!table) return;
-  var selects = document.querySelectorAll("select[data-filter]");
+  // A select matches its value exactly; the unit box matches any part of the unit's name.
+  var controls = document.querySelectorAll("[data-filter]");
   function apply() {
     var rows = table.tBodies[0].rows;
     for (var i = 0; i < rows.length; i++) {
       var show = true;
-      for (var j = 0; j < selects.length; j++) {
-        var key = selects[j].getAttribute("data-filter"), value = selects[j].value;
-        if (value && rows[i].getAttribute("data-" + key) !== value) show = false;
+      for (var j = 0; j < controls.length; j++) {
+        var key = controls[j].getAttribute("data-filter"), value = controls[j].value.trim();
+        var cell = rows[i].getAttribute("data-" + key) || "";
+        if (value && (controls[j].tagName === "INPUT" ? cell.indexOf(value) < 0 : cell !== value)) show = false;
       }
       rows[i].style.display = show ? "" : "none";
     }
   }
-  for (var k = 0; k < selects.length; k++) selects[k].addEventListener("change", apply);
+  for (var k = 0; k < controls.length; k++) {
+    controls[k].addEventListener(controls[k].tagName === "INPUT" ? "input" : "change", apply);
+  }
   var headers = table.tHead.rows[0].cells;
   for (var h = 0; h < headers.length; h++) {
     headers[h].addEventListener("click", (function (column) {
@@ -31,6 +35,6 @@
     })(h));
   }
   var unit = new URLSearchParams(window.location.search).get("unit");
-  var unitSelect = document.querySelector('select[data-filter="unit"]');
-  if (unit && unitSelect) { unitSelect.value = unit; apply(); }
+  var unitBox = document.querySelector('[data-filter="unit"]');
+  if (unit && unitBox) { unitBox.value = unit; apply(); }
 })();

@@ -20,6 +20,7 @@ from evalaudit.report.charts import bar_chart, rate_strip, scatter
 
 FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
 _HERE = Path(__file__).parent
+UNIT_PAGE_FIELDS = ("evaluation_id", "source_file", "form_index", "form_type", "year", "project_name", "stated_total")
 
 
 def unit_slug(unit: str) -> str:
@@ -102,7 +103,7 @@ def publish(run: AuditRun, out: Path) -> Path:
         counts = Counter((f.evaluation_id, f.severity) for f in by_unit[unit["name"]])
         rows = [
             {
-                **e.to_dict(),
+                **{key: getattr(e, key) for key in UNIT_PAGE_FIELDS},
                 "errors": counts[(e.evaluation_id, "error")],
                 "warnings": counts[(e.evaluation_id, "warning")],
             }

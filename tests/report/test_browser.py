@@ -75,6 +75,13 @@ def test_overview_filter_to_a_unit_and_open_a_form(browser, seed_report):
     page.screenshot(path=str(SCREENSHOTS / "form-001-1.png"), full_page=True)
 
 
+def test_every_page_of_the_seed_audit_loads_quickly(browser, seed_report):
+    _, out = seed_report
+    for path in sorted(out.rglob("*.html")):
+        _, seconds = open_page(browser, path)
+        assert seconds < LOAD_LIMIT_SECONDS, f"{path.name} took {seconds:.2f} s"
+
+
 def test_pages_read_without_javascript(browser, seed_report):
     run, out = seed_report
     page, _ = open_page(browser, out / "index.html", javascript=False)

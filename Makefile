@@ -26,7 +26,7 @@ audit: $(STAMP)
 browser-deps:
 	@[ -x /usr/bin/chromium ] && [ -f $(CJK_FONT) ] || { \
 	  $(SUDO) apt-get update -q && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; }
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
 
 test: $(STAMP) browser-deps
 	$(BIN)/pytest

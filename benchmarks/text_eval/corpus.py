@@ -8,7 +8,7 @@ rows whose values are equal but whose names differ, 无偏差 under many rows, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vocabulary import KINDS
 
@@ -74,19 +74,7 @@ def project_form(kind: str, unit: str, year: int, goal: Goal) -> Evaluation:
     form.form_type = "project"
     form.source_file = f"{unit}{year}年项目支出绩效自评表.txt"
     form.project_name = f"{unit}重点业务项目"
-    form.indicators = [
-        Indicator(
-            name=i.name,
-            level1=i.level1,
-            level2=i.level2,
-            target=i.target,
-            actual=i.actual,
-            weight=i.weight,
-            score=i.weight,
-            explanation="无偏差",
-        )
-        for i in form.indicators
-    ]
+    form.indicators = [replace(i, score=i.weight, explanation="无偏差") for i in form.indicators]
     form.stated_total = 99.8
     return form
 
@@ -136,16 +124,7 @@ def evaluation_set() -> tuple[Year, Year]:
         first = rows[2]
         rows.insert(
             3,
-            Indicator(
-                name="",
-                level1=first.level1,
-                level2=first.level2,
-                target=first.target,
-                actual=first.actual,
-                weight=first.weight,
-                score=first.score,
-                explanation=first.explanation,
-            ),
+            replace(first, name=""),
         )
         label(unit, "text_copy.row_duplicated", "指标/第4行（未填指标名称）")
 

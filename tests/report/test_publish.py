@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from evalaudit.checks import run_checks
-from evalaudit.pipeline import AuditRun, ParsedBatch, audit
+from evalaudit.pipeline import AuditRun, ParsedBatch
 from evalaudit.report import publish, unit_slug
 from tests.forms import consistent_form, with_indicator
 
 REMOTE = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def seed_report(tmp_path_factory, seeds_dir):
-    out = tmp_path_factory.mktemp("report")
-    run = audit(sorted(seeds_dir.glob("*.txt")))
-    publish(run, out)
-    return run, out
 
 
 def pages(out):

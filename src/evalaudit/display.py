@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
+LABEL_LENGTH = 20
+
 
 def format_number(value: object) -> str:
     """97.75200000001 → 97.752, 10.0 → 10, None/NaN → ''. Strings pass through."""
@@ -17,3 +21,10 @@ def format_number(value: object) -> str:
         text = f"{float(value):.4f}".rstrip("0").rstrip(".")
         return "0" if text == "-0" else text
     return str(value)
+
+
+def indicator_labels(names: pd.Series, rows: pd.Series) -> pd.Series:
+    """How findings name an indicator row: its name, shortened; a row without a name by its position."""
+    name = names.fillna("").astype(str).str.strip()
+    short = name.where(name.str.len() <= LABEL_LENGTH, name.str[:LABEL_LENGTH] + "…")
+    return short.where(name != "", "第" + (rows + 1).astype(str) + "行（未填指标名称）")

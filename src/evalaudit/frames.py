@@ -10,7 +10,7 @@ Derived fact columns are added by `facts.py`.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
@@ -77,6 +77,13 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def map_distinct(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """`values.map(function)`, calling `function` once per distinct value: forms repeat the same few words,
+    labels and amounts, and the per-text functions (folding, matching) are the costly part."""
+    table = {value: function(value) for value in pd.unique(values)}
+    return values.map(table)
 
 
 def build_frames(evaluations: Sequence[Evaluation]) -> Frames:

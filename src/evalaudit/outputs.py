@@ -12,12 +12,15 @@ from pathlib import Path
 from evalaudit.model import FINDING_COLUMNS, Evaluation, Finding
 
 
-def write_atomically(target: Path, write, encoding: str = "utf-8", newline: str | None = None) -> None:
+def write_atomically(
+    target: Path, write, encoding: str | None = "utf-8", newline: str | None = None, binary: bool = False
+) -> None:
     """`write(handle)` fills a temporary file that replaces `target` only once complete."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     try:
-        with temporary.open("w", encoding=encoding, newline=newline) as handle:
+        opened = temporary.open("wb") if binary else temporary.open("w", encoding=encoding, newline=newline)
+        with opened as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())

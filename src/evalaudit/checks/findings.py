@@ -41,7 +41,7 @@ def render(template: str, row: dict) -> str:
 
 
 def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    forms = frames["evaluations"].set_index("evaluation_id")[list(FORM_COLUMNS)]
+    forms = frames["evaluations"].set_index("evaluation_id")[list(FORM_COLUMNS)].to_dict("index")
     findings: list[Finding] = []
     for failure in failures:
         meta = failure.meta
@@ -56,7 +56,7 @@ def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.Dat
             raise KeyError(f"{failure.frame}: {meta['check_id']} refers to unknown columns {sorted(missing)}")
         rows = frame.iloc[failure.rows][sorted(needed)].to_dict("records")
         for row in rows:
-            form = forms.loc[row["evaluation_id"]]
+            form = forms[row["evaluation_id"]]
             findings.append(
                 Finding(
                     evaluation_id=row["evaluation_id"],

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from evalaudit.display import format_number
-from evalaudit.facts.precision import EPSILON, half_unit
+from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
 from evalaudit.facts.words import DEFAULT_BANDS, band_grade, dimension, grade, stated_bands
+from evalaudit.frames import map_distinct
 
-WEIGHT_TOLERANCE = 0.01
 # Words an explanation uses when it accounts for money not spent.
 _EXECUTION_REASON = re.compile(r"执行|支出|资金|预算|结余|结转|拨付|支付|未完成|进度|采购|延期|推迟|未到位")
 
@@ -23,7 +23,6 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     forms["unit_filled"] = forms["unit"].fillna("").astype(str).str.strip() != ""
 
     total_rows = funds[funds["is_total"]].drop_duplicates("evaluation_id").set_index("evaluation_id")
-    forms["has_total_row"] = forms["evaluation_id"].isin(total_rows.index)
     for column, source in (
         ("total_budget", "budget"),
         ("total_executed", "executed"),
@@ -79,7 +78,7 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
 def _grades(forms: pd.DataFrame) -> None:
     """Conclusion grade vs the band its stated total falls in (the form's own bands when it states them)."""
     conclusion = forms["conclusion"].fillna("").astype(str)
-    forms["grade"] = conclusion.map({value: grade(value) for value in pd.unique(conclusion)})
+    forms["grade"] = map_distinct(conclusion, grade)
     expected = []
     for stated, raw, has_grade in zip(forms["stated_total"], forms["raw_text"], forms["grade"].notna()):
         if not has_grade or stated != stated:
@@ -106,7 +105,7 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
     """A stated group weight (产出指标 50分) vs the weights of the indicators in that group."""
     sections = sections.copy()
     top = indicators[indicators["is_top"]]
-    dims = top["level1"].fillna("").map({v: dimension(v) for v in pd.unique(top["level1"].fillna(""))})
+    dims = map_distinct(top["level1"].fillna(""), dimension)
     grouped = top.assign(dimension=dims).groupby(["evaluation_id", "dimension"], sort=False)
     weights = pd.DataFrame(
         {
@@ -115,8 +114,7 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
             "weights_complete": grouped["weight"].count() == grouped["weight"].size(),
         }
     )
-    names = sections["name"].fillna("")
-    sections["dimension"] = names.map({value: dimension(value) for value in pd.unique(names)})
+    sections["dimension"] = map_distinct(sections["name"].fillna(""), dimension)
     joined = sections[["evaluation_id", "dimension"]].join(weights, on=["evaluation_id", "dimension"])
     complete = joined["weights_complete"].fillna(False).astype(bool).to_numpy()
     sections["computed_weight"] = joined["computed_weight"].where(complete).to_numpy()

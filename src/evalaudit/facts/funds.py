@@ -6,6 +6,7 @@ import pandas as pd
 
 from evalaudit.display import format_number
 from evalaudit.facts.precision import EPSILON, half_unit, money_half_unit
+from evalaudit.frames import map_distinct
 
 TOTAL = "年度资金总额"
 # A total row is broken down by use (基本/项目) and, on project forms, by source (财政拨款/结转/其他).
@@ -29,7 +30,6 @@ def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
         + 100 * (money_half_unit(executed) / budget + executed * money_half_unit(budget) / budget**2)
         + EPSILON
     ).where(positive)
-    funds["overspend"] = (executed - budget).where(positive)
     funds["is_total"] = funds["item"] == TOTAL
 
     # The execution score: min(rate, 100 %) × weight. Forms compute it from the rate they display, so the
@@ -66,7 +66,7 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
             if filled.empty:
                 continue
             values = filled[column]
-            terms = " + " + filled["label"].astype(str) + " " + values.map(_cached_format(values)).astype(object)
+            terms = " + " + filled["label"].astype(str) + " " + map_distinct(values, format_number).astype(object)
             grouped = filled.assign(term=terms.astype(object), half=money_half_unit(values)).groupby(
                 "evaluation_id", sort=False
             )
@@ -107,7 +107,3 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
     result["tolerance"] = result["parts_half"] + money_half_unit(result["stated"]).fillna(0.0) + EPSILON
     result["amount_unit"] = result["evaluation_id"].map(amount_unit).fillna("")
     return result
-
-
-def _cached_format(values: pd.Series) -> dict:
-    return {value: format_number(value) for value in pd.unique(values)}

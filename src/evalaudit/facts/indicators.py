@@ -6,12 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evalaudit.display import format_number
-from evalaudit.facts.precision import EPSILON, half_unit
+from evalaudit.display import format_number, indicator_labels
+from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
 from evalaudit.facts.words import GRADE_RANK, bare, explanation_kind, grade, says_missed
+from evalaudit.frames import map_distinct
 
-WEIGHT_TOLERANCE = 0.01
-LABEL_LENGTH = 20
 # Indicators that restate a budget execution rate, and the fund row whose B/A they restate.
 _RATE_NAMES = (("基本支出", "基本支出"), ("项目支出", "项目支出"), ("", "年度资金总额"))
 _RATE_WORDS = ("预算执行率", "预算完成率", "资金执行率", "支出执行率")
@@ -23,7 +22,7 @@ def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.Da
     """`form_type` maps evaluation_id → department / project / report; `funds` carries its own facts."""
     ind = indicators.copy()
     ind["form_type"] = ind["evaluation_id"].map(form_type)
-    ind["label"] = _labels(ind)
+    ind["label"] = indicator_labels(ind["name"], ind["row"])
     ind["is_table_form"] = ind["form_type"] != "report"
     ind["is_leaf"] = ~ind["is_subtotal"].astype(bool)
     ind["is_top"] = ind["parent"].isna()
@@ -44,11 +43,10 @@ def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.Da
 
 def _duplicated_rows(ind: pd.DataFrame) -> None:
     """A row repeated in the same form (values and explanation identical, name the same or left blank)."""
-    key = (
-        ind["level2"].fillna("").astype(str) + "|" + ind["target_raw"].fillna("").astype(str) + "|"
-        + ind["actual_raw"].fillna("").astype(str) + "|" + ind["weight"].astype(str) + "|"
-        + ind["score"].astype(str) + "|" + ind["explanation"].fillna("").astype(str)
-    )
+    columns = [
+        ind[c].astype(str).fillna("") for c in ("level2", "target_raw", "actual_raw", "weight", "score", "explanation")
+    ]
+    key = columns[0].str.cat(columns[1:], sep="|")
     filled = ind["target_raw"].fillna("").astype(str).str.strip() != ""
     grouped = ind[filled].assign(key=key[filled]).groupby(["evaluation_id", "key"], sort=False)
     first_label = grouped["label"].transform("first")
@@ -59,13 +57,6 @@ def _duplicated_rows(ind: pd.DataFrame) -> None:
     ind["duplicate_of"] = None
     ind.loc[repeated[repeated].index, "duplicate_of"] = first_label[repeated]
     ind["is_duplicate_row"] = ind["duplicate_of"].notna()
-
-
-def _labels(ind: pd.DataFrame) -> pd.Series:
-    """How a finding names the row: its name, shortened; a row without a name by its position."""
-    name = ind["name"].fillna("").astype(str).str.strip()
-    short = name.where(name.str.len() <= LABEL_LENGTH, name.str[:LABEL_LENGTH] + "…")
-    return short.where(name != "", "第" + (ind["row"] + 1).astype(str) + "行（未填指标名称）")
 
 
 def _children(ind: pd.DataFrame) -> None:
@@ -92,8 +83,7 @@ def _children(ind: pd.DataFrame) -> None:
 
 
 def _deductions(ind: pd.DataFrame) -> None:
-    kinds = ind["explanation"].map(_cached(explanation_kind, ind["explanation"]))
-    ind["explanation_kind"] = kinds
+    ind["explanation_kind"] = map_distinct(ind["explanation"].fillna(""), explanation_kind)
     ind["deducted"] = ind["is_leaf"] & (ind["score"] < ind["weight"] - EPSILON)
     ind["full_marks"] = ind["is_leaf"] & (ind["score"] >= ind["weight"] - EPSILON)
     ind["lost_points"] = (ind["weight"] - ind["score"]).where(ind["deducted"])
@@ -107,12 +97,12 @@ def _quantities(ind: pd.DataFrame) -> None:
         ind[f"{side}_base_unit"] = unit.where(scale == 1.0, unit.str[1:])
         ind[f"{side}_quantity"] = ind[f"{side}_value"] * scale
         # 2023年11月底前 parses as 2023 with unit 年…, 12月底前 as 12 with unit 月底前: both are dates.
-        ind[f"{side}_is_date"] = unit.map(_cached(_is_date_unit, unit))
+        ind[f"{side}_is_date"] = map_distinct(unit, _is_date_unit)
     target_unit, actual_unit = ind["target_base_unit"], ind["actual_base_unit"]
     percent_mismatch = (target_unit == "%") != (actual_unit == "%")
     units_agree = (target_unit == actual_unit) | (target_unit == "") | (actual_unit == "")
     nature = ind["nature"].fillna("").astype(str)
-    nature_words = nature.map(_cached(bare, nature))
+    nature_words = map_distinct(nature, bare)
     ind["negative"] = ind["target_op"].isin(["≤", "<"]) | nature_words.str.contains("反向")
     ind["comparable"] = (
         ind["is_leaf"]
@@ -137,20 +127,15 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
     # Rounding the rule's result to the precision shown, or cutting it off there, are both fine.
     half = half_unit(ind["score"]).fillna(0.0)
     ind["rule_tolerance"] = np.where(ind["score"] > ind["rule_score"], half, 2 * half) + EPSILON
-    ind["rule_gap"] = ind["score"] - ind["rule_score"]
 
     quantitative_miss = ind["comparable"] & np.where(
         ind["negative"], actual > target * (1 + 1e-9), actual < target * (1 - 1e-9)
     )
     # Only values in words can say "missed" or carry a grade; numbers are compared above.
     target_words, actual_words = ind["target_words"], ind["actual_words"]
-    worded_miss = (
-        ind["is_leaf"]
-        & actual_words.map(_cached(says_missed, actual_words))
-        & ~target_words.map(_cached(says_missed, target_words))
-    )
-    target_grade = target_words.map(_cached(_grade_rank, target_words))
-    actual_grade = actual_words.map(_cached(_grade_rank, actual_words))
+    worded_miss = ind["is_leaf"] & map_distinct(actual_words, says_missed) & ~map_distinct(target_words, says_missed)
+    target_grade = map_distinct(target_words, _grade_rank)
+    actual_grade = map_distinct(actual_words, _grade_rank)
     graded_miss = ind["is_leaf"] & (actual_grade < target_grade)
     ind["missed_target"] = quantitative_miss | worded_miss | graded_miss.fillna(False)
     ind["full_marks_missed_target"] = ind["full_marks"] & ind["missed_target"]
@@ -159,7 +144,7 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
 def _cost_rates(ind: pd.DataFrame) -> None:
     """A cost indicator whose actual is a percentage of an amount target is an execution rate (106 %)."""
     labels = ind["level1"].fillna("") + ind["level2"].fillna("")
-    groups = labels.map(_cached(bare, labels))
+    groups = map_distinct(labels, bare)
     is_cost = groups.str.contains("成本") | ind["name"].fillna("").str.contains("支出", regex=False)
     applies = is_cost & (ind["actual_base_unit"] == "%") & (ind["target_base_unit"] != "%")
     ind["cost_rate"] = ind["actual_value"].where(applies)
@@ -169,7 +154,7 @@ def _words(raw: pd.Series) -> pd.Series:
     """The folded words of cells that hold no number; '' for numbers and blanks."""
     raw = raw.fillna("").astype(str)
     wordy = ~raw.str.contains(r"\d", regex=True) & (raw != "")
-    return raw.where(wordy, "").map(_cached(bare, raw[wordy]) | {"": ""})
+    return map_distinct(raw.where(wordy, ""), bare)
 
 
 def _is_date_unit(unit: str) -> bool:
@@ -181,17 +166,12 @@ def _grade_rank(text: str) -> float:
     return float(GRADE_RANK[label]) if label else np.nan
 
 
-def _cached(function, values: pd.Series) -> dict:
-    """Apply a per-text function once per distinct text: forms repeat the same few words a lot."""
-    return {value: function(value if isinstance(value, str) else "") for value in pd.unique(values)}
-
-
 def _stated_execution_rates(ind: pd.DataFrame, funds: pd.DataFrame) -> None:
     """An indicator such as 预算完成率 1% restates B/A of a fund row: it must agree with the funds table."""
     # Fold only the few names that might restate a rate (執行率 in traditional characters included).
     raw_name = ind["name"].fillna("").astype(str)
     candidate = (ind["actual_base_unit"] == "%") & raw_name.str.contains("率", regex=False)
-    name = raw_name.where(~candidate, raw_name.where(candidate).map(_cached(bare, raw_name[candidate])))
+    name = raw_name.where(~candidate, map_distinct(raw_name.where(candidate, ""), bare))
     restates = candidate & name.str.contains("|".join(_RATE_WORDS))
     item = pd.Series(None, index=ind.index, dtype="object")
     for word, fund_item in reversed(_RATE_NAMES):

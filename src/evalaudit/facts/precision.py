@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 EPSILON = 1e-6  # floating-point slack added to every tolerance
+WEIGHT_TOLERANCE = 0.01  # weights are whole or half points: any difference is real
 MAX_DECIMALS = 4
 
 
@@ -33,6 +34,6 @@ def half_unit(values: pd.Series) -> pd.Series:
 def money_half_unit(values: pd.Series) -> pd.Series:
     """Rounding slack of an amount: half its last decimal place; whole amounts (245, 0) are exact budgets,
     taken as accurate to the cent (0.005)."""
-    half = half_unit(values)
-    whole = displayed_decimals(values) == 0
-    return half.where(~whole, 0.005).where(values != 0, 0.0)
+    decimals = displayed_decimals(values)
+    half = 0.5 * 10.0 ** (-decimals)
+    return half.where(decimals != 0, 0.005).where(values != 0, 0.0)

@@ -7,7 +7,6 @@ internet. All submitted text goes through Jinja2's autoescaping.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from jinja2 import Environment, PackageLoader
 
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
+from evalaudit.outputs import write_atomically
 from evalaudit.pipeline import AuditRun
 from evalaudit.report.charts import bar_chart, rate_strip, scatter
 
@@ -187,7 +187,4 @@ def _rates(run: AuditRun) -> list[tuple[float, str]]:
 
 
 def _write(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    write_atomically(target, lambda handle: handle.write(text))

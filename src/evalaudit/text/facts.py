@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evalaudit.frames import map_distinct
 from evalaudit.text import minhash
-from evalaudit.text.normalize import MIN_CHARS, is_trivial, jaccard
+from evalaudit.text.normalize import MIN_CHARS, TRIVIAL, jaccard
 from evalaudit.text.template import template_phrase
 from evalaudit.text.topics import foreign_words, kind_of, topic_words
 
@@ -22,7 +23,7 @@ MAX_SHARED_UNITS = 50  # beyond this many units one text is the template, not a 
 def text_facts(texts: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
     texts = texts.copy()
     texts["length"] = texts["norm"].str.len()
-    texts["substantive"] = (texts["length"] >= MIN_CHARS) & ~texts["norm"].map(is_trivial).astype(bool)
+    texts["substantive"] = (texts["length"] >= MIN_CHARS) & ~texts["norm"].isin(TRIVIAL)
     _goal_copies(texts)
     _reused_explanations(texts)
     _templates(texts, history)
@@ -58,9 +59,7 @@ def _reused_explanations(texts: pd.DataFrame) -> None:
 
 
 def _templates(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
-    unique = pd.unique(texts["text"])
-    phrases = dict(zip(unique, map(template_phrase, unique), strict=True))
-    texts["template_phrase"] = texts["text"].map(phrases)
+    texts["template_phrase"] = map_distinct(texts["text"], template_phrase)
     texts["has_template_phrase"] = texts["template_phrase"].notna()
     # The same words in the same cell of many units' forms: the template's sample text left in place.
     pool = texts[["field", "norm", "unit_key"]]
@@ -114,18 +113,19 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
         pool = pd.concat([pool, past[columns].assign(current=False, position=-1)], ignore_index=True)
     pool = pool.reset_index(drop=True)
     # Integer codes only from here on: merges over millions of candidate rows must not copy strings.
+    uid, norms = pd.factorize(pool["norm"])
+    norms = list(norms)
     keys = pd.DataFrame(
         {
             "form": pd.factorize(pool["evaluation_id"])[0],
             "unit": pd.factorize(pool["unit_key"])[0],
             "year": pd.to_numeric(pool["year"], errors="coerce").to_numpy(dtype="float64"),
             "group": pool["field"].map(FIELD_GROUP).map({"goal": 0, "explanation": 1}).to_numpy(),
-            "uid": pd.factorize(pool["norm"])[0],
+            "uid": uid,
             "current": pool["current"].to_numpy(dtype=bool),
             "position": pool["position"].to_numpy(),
         }
     )
-    norms = list(pd.unique(pool["norm"]))
     shared_units = keys.drop_duplicates(["uid", "unit"]).groupby("uid").size()
     signature = minhash.signatures(norms)
     pairs = minhash.candidate_pairs(signature)

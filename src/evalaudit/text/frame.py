@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from evalaudit.display import indicator_labels
+from evalaudit.frames import map_distinct
 from evalaudit.model import Evaluation
 from evalaudit.text.normalize import TRIVIAL, normalize
 from evalaudit.textnorm import fold
@@ -34,7 +36,7 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
             add(evaluation, "goal_expected", index, "预期目标", goal.expected)
             add(evaluation, "goal_actual", index, "实际完成情况", goal.actual)
         for index, indicator in enumerate(evaluation.indicators):
-            add(evaluation, "explanation", index, indicator.name or f"第{index + 1}行", indicator.explanation)
+            add(evaluation, "explanation", index, indicator.name, indicator.explanation)
         add(evaluation, "notes", 0, "其他需要说明的问题", evaluation.notes)
 
     texts = pd.DataFrame(
@@ -53,16 +55,13 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
         }
     )
     texts = texts.merge(forms, on="evaluation_id", how="left")
-    unique = pd.unique(texts["text"])
-    texts["norm"] = texts["text"].map(dict(zip(unique, map(normalize, unique), strict=True)))
+    texts["norm"] = map_distinct(texts["text"], normalize)
     texts = texts[~texts["norm"].isin(TRIVIAL - {""})].reset_index(drop=True)  # 无偏差 says nothing to compare
-    units = pd.unique(texts["unit"].fillna(""))
-    texts["unit_key"] = texts["unit"].fillna("").map(dict(zip(units, map(normalize, units), strict=True)))
+    texts["unit_key"] = map_distinct(texts["unit"].fillna(""), normalize)
     texts["field_label"] = texts["field"].map(FIELD_LABELS)
     is_explanation = texts["field"] == "explanation"
-    texts["location"] = texts["field_label"].where(
-        ~is_explanation, "指标/" + texts["label"].str.slice(0, 20) + "/偏差原因分析"
-    )
+    texts["label"] = texts["label"].where(~is_explanation, indicator_labels(texts["label"], texts["row"]))
+    texts["location"] = texts["field_label"].where(~is_explanation, "指标/" + texts["label"] + "/偏差原因分析")
     texts["excerpt"] = texts["text"].str.replace(r"\s+", " ", regex=True).str.slice(0, 40)
     return texts
 

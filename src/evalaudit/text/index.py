@@ -7,10 +7,11 @@ next run simply does not see that run's texts. Reading the folder is reading the
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
+
+from evalaudit.outputs import write_atomically
 
 COLUMNS = (
     "evaluation_id",
@@ -41,12 +42,6 @@ def append_run(folder: Path, run_id: str, texts: pd.DataFrame, history: pd.DataF
     new = texts[~texts["evaluation_id"].isin(set(history["evaluation_id"]))][list(COLUMNS)]
     if new.empty:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"texts-{run_id}.parquet"
-    temporary = folder / f".texts-{run_id}.parquet.tmp"
-    try:
-        new.to_parquet(temporary, index=False)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomically(target, lambda handle: new.to_parquet(handle, index=False), binary=True)
     return target

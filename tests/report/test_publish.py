@@ -63,3 +63,13 @@ def test_submitted_text_is_escaped(tmp_path):
 def test_the_report_works_without_any_form(tmp_path):
     run = AuditRun(run_id="r2", batch=ParsedBatch(files=0), findings=[], checks=None)
     assert publish(run, tmp_path).read_text(encoding="utf-8").count("<table") >= 2
+
+
+def test_a_form_without_a_unit_name_links_to_the_page_of_its_file(tmp_path):
+    form = consistent_form(unit="")
+    checks = run_checks([form])
+    run = AuditRun(run_id="r3", batch=ParsedBatch(evaluations=[form], files=1), findings=checks.findings, checks=checks)
+    publish(run, tmp_path)
+    page = (tmp_path / "forms" / f"{form.evaluation_id}.html").read_text(encoding="utf-8")
+    [slug] = re.findall(r'href="\.\./units/([0-9a-f]{12})\.html"', page)
+    assert (tmp_path / "units" / f"{slug}.html").exists()

@@ -37,9 +37,10 @@ def run_checks(
         frames = derive_facts(build_frames(evaluations))
         if with_text:
             frames = replace(frames, texts=text_facts(build_texts(evaluations), history))
+    suites = suites if suites is not None else load_suites(SUITES_DIR)
     if not with_text:
-        suites = {name: suite for name, suite in (suites or load_suites(SUITES_DIR)).items() if name != "texts"}
+        suites = {name: suite for name, suite in suites.items() if name != "texts"}
     named = frames.named()
-    failures = validate(named, suites if suites is not None else load_suites(SUITES_DIR))
+    failures = validate(named, suites)
     findings = findings_from_failures(failures, named) + findings_from_warnings(evaluations)
     return CheckResult(findings=sort_findings(findings), frames=frames)

@@ -23,6 +23,11 @@ _HERE = Path(__file__).parent
 UNIT_PAGE_FIELDS = ("evaluation_id", "source_file", "form_index", "form_type", "year", "project_name", "stated_total")
 
 
+def unit_name(item: Evaluation | Finding) -> str:
+    """The unit a form or finding is filed under: a form without a unit name under its file's name."""
+    return item.unit or item.source_file
+
+
 def unit_slug(unit: str) -> str:
     """A file name for a unit page: stable, ASCII, safe whatever the unit typed."""
     return hashlib.sha1((unit or "未填写单位").encode("utf-8")).hexdigest()[:12]
@@ -70,7 +75,7 @@ def publish(run: AuditRun, out: Path) -> Path:
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for finding in run.findings:
         by_form[finding.evaluation_id].append(finding)
-        by_unit[finding.unit or finding.source_file].append(finding)
+        by_unit[unit_name(finding)].append(finding)
     computed = {}
     if run.checks is not None:
         frame = run.checks.frames.evaluations
@@ -89,7 +94,7 @@ def publish(run: AuditRun, out: Path) -> Path:
             e=evaluation,
             flagged=flagged,
             unplaced=unplaced,
-            unit_slug=unit_slug(evaluation.unit),
+            unit_slug=unit_slug(unit_name(evaluation)),
             computed_total=computed.get(evaluation.evaluation_id),
         )
         _write(out / "forms" / f"{evaluation.evaluation_id}.html", html)
@@ -97,7 +102,7 @@ def publish(run: AuditRun, out: Path) -> Path:
     units = _unit_rows(evaluations, run.findings)
     forms_of: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in evaluations:
-        forms_of[evaluation.unit or evaluation.source_file].append(evaluation)
+        forms_of[unit_name(evaluation)].append(evaluation)
     for unit in units:
         forms = forms_of[unit["name"]]
         counts = Counter((f.evaluation_id, f.severity) for f in by_unit[unit["name"]])
@@ -143,9 +148,9 @@ def publish(run: AuditRun, out: Path) -> Path:
 
 
 def _unit_rows(evaluations: list[Evaluation], findings: list[Finding]) -> list[dict]:
-    names = {e.unit or e.source_file for e in evaluations} | {f.unit or f.source_file for f in findings}
-    severity = Counter((f.unit or f.source_file, f.severity) for f in findings)
-    forms = Counter(e.unit or e.source_file for e in evaluations)
+    names = {unit_name(e) for e in evaluations} | {unit_name(f) for f in findings}
+    severity = Counter((unit_name(f), f.severity) for f in findings)
+    forms = Counter(unit_name(e) for e in evaluations)
     rows = [
         {
             "name": name,

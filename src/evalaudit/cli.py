@@ -64,7 +64,7 @@ def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
 def _cmd_audit(args: argparse.Namespace) -> int:
     run = audit(args.paths, text_index=Path(args.index) if args.index else None)
     paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
-    paths["index.html"] = publish(run, Path(args.out))
+    paths["index.html"] = publish(run.snapshot(), Path(args.out))
     print(audit_summary(run, paths))
     return 1 if run.batch.files == 0 else 0
 

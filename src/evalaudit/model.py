@@ -170,6 +170,7 @@ class Finding:
     message: str = ""
     cell: str = ""  # machine location for the report: "funds/0/executed", "indicators/12/score", "total"
     run_id: str = ""
+    change: str = ""  # against the unit's previous submission: new | still_open | fixed ("" when not compared)
 
     def to_row(self) -> dict:
         """The output-contract columns, in order: what findings.csv and findings.jsonl hold."""
@@ -179,3 +180,17 @@ class Finding:
 def evaluation_id(source_sha256: str, form_index: int) -> str:
     """Stable id: the same file content and position always yield the same id."""
     return f"{source_sha256[:16]}-{form_index}"
+
+
+def evaluation_from_dict(data: dict) -> Evaluation:
+    """The inverse of `Evaluation.to_dict`: the store keeps evaluations as JSON and the report reads them back."""
+    fields = dict(data)
+    fields["funds"] = [FundRow(**row) for row in data.get("funds", [])]
+    fields["goals"] = [Goal(**goal) for goal in data.get("goals", [])]
+    fields["indicators"] = [
+        Indicator(**{**row, "target": Measure(**row["target"]), "actual": Measure(**row["actual"])})
+        for row in data.get("indicators", [])
+    ]
+    fields["sections"] = [Section(**section) for section in data.get("sections", [])]
+    fields["warnings"] = [ParseWarning(**warning) for warning in data.get("warnings", [])]
+    return Evaluation(**fields)

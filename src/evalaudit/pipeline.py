@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,11 +33,41 @@ class ParsedBatch:
 
 
 @dataclass
+class Snapshot:
+    """What a report shows: the forms, their open findings and the files that could not be audited.
+
+    A one-off audit is its own snapshot; the nightly flow's snapshot is the store's view of the whole inbox,
+    with the findings each resubmission fixed.
+    """
+
+    run_id: str
+    files: int
+    evaluations: list[Evaluation]
+    findings: list[Finding]
+    problems: list[FileProblem]
+    computed_totals: dict[str, float] = field(default_factory=dict)
+    exec_rates: dict[str, float] = field(default_factory=dict)
+    fixed: list[Finding] = field(default_factory=list)
+    audited_this_run: set[str] | None = None  # None: every form was read by this run
+
+
+@dataclass
 class AuditRun:
     run_id: str
     batch: ParsedBatch
     findings: list[Finding]
     checks: CheckResult | None = None
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            run_id=self.run_id,
+            files=self.batch.files,
+            evaluations=self.batch.evaluations,
+            findings=self.findings,
+            problems=self.batch.problems,
+            computed_totals=self.checks.facts("computed_total") if self.checks else {},
+            exec_rates=self.checks.facts("exec_rate") if self.checks else {},
+        )
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -62,20 +93,64 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+@dataclass
+class SubmittedFile:
+    """A file in the inbox: where it is, its name as recorded (relative to the inbox) and its content hash."""
+
+    path: Path
+    name: str
+    sha256: str
+    size: int
+    duplicates: list[str] = field(default_factory=list)  # other names in the inbox with the same content
+
+
+@dataclass
+class FileOutcome:
+    """What one file yielded: its evaluations (status audited), or why it yielded none."""
+
+    file: SubmittedFile
+    status: str  # audited | unreadable | unparseable
+    reason: str = ""
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+
+def submitted_files(inbox: Path) -> list[SubmittedFile]:
+    """Every file of the inbox with its SHA-256: the content hash decides what a run has to audit."""
+    files = []
+    for path in discover([inbox]):
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        name = path.relative_to(inbox).as_posix() if path != inbox else path.name
+        files.append(SubmittedFile(path=path, name=name, sha256=digest.hexdigest(), size=path.stat().st_size))
+    return files
+
+
+def parse_file(file: SubmittedFile) -> FileOutcome:
+    """Read and parse one file; never raises on content."""
+    try:
+        document = read_source(file.path)
+    except UnreadableFile as error:
+        return FileOutcome(file, "unreadable", str(error))
+    except OSError as error:
+        return FileOutcome(file, "unreadable", f"文件无法打开（{error.strerror or error}）")
+    result = parse_document(document)
+    if not result.evaluations:
+        reason = "；".join(warning.message for warning in result.warnings) or "文件中未识别出绩效自评表或自评报告"
+        return FileOutcome(file, "unparseable", reason)
+    return FileOutcome(file, "audited", evaluations=result.evaluations)
+
+
 def parse_files(paths: Sequence[str | Path]) -> ParsedBatch:
     """Every file is accounted for: parsed into evaluations, or recorded with the reason it was not."""
     batch = ParsedBatch()
     for path in discover(paths):
         batch.files += 1
-        try:
-            document = read_source(path)
-        except UnreadableFile as error:
-            batch.problems.append(FileProblem(path.name, "unreadable", str(error)))
-            continue
-        result = parse_document(document)
-        batch.evaluations.extend(result.evaluations)
-        for warning in result.warnings:
-            batch.problems.append(FileProblem(document.name, "unparseable", warning.message))
+        outcome = parse_file(SubmittedFile(path=path, name=path.name, sha256="", size=0))
+        batch.evaluations.extend(outcome.evaluations)
+        if outcome.status != "audited":
+            batch.problems.append(FileProblem(path.name, outcome.status, outcome.reason))
     return batch
 
 

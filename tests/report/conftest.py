@@ -12,5 +12,5 @@ from evalaudit.report import publish
 def seed_report(tmp_path_factory, seeds_dir):
     out = tmp_path_factory.mktemp("report")
     run = audit(sorted(seeds_dir.glob("*.txt")))
-    publish(run, out)
+    publish(run.snapshot(), out)
     return run, out

@@ -99,7 +99,7 @@ def test_a_form_with_an_injected_script_shows_the_text_and_runs_nothing(browser,
     run = AuditRun(
         run_id="xss", batch=ParsedBatch(evaluations=[form], files=1), findings=checks.findings, checks=checks
     )
-    publish(run, tmp_path)
+    publish(run.snapshot(), tmp_path)
     page, _ = open_page(browser, tmp_path / "forms" / f"{form.evaluation_id}.html")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -119,7 +119,7 @@ def test_a_5000_form_audit_loads_quickly(browser, tmp_path):
     run = AuditRun(
         run_id="big", batch=ParsedBatch(evaluations=forms, files=5000), findings=checks.findings, checks=checks
     )
-    publish(run, tmp_path)
+    publish(run.snapshot(), tmp_path)
     page, _ = open_page(browser, tmp_path / "index.html")
     assert page.locator("#findings tbody tr").count() == len(run.findings)
     seconds = fastest_load(browser, tmp_path / "index.html")

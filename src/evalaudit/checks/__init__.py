@@ -21,6 +21,15 @@ class CheckResult:
     findings: list[Finding]
     frames: Frames
 
+    def facts(self, column: str) -> dict[str, float]:
+        """One fact per evaluation (e.g. `computed_total`, `exec_rate`), where it could be computed."""
+        frame = self.frames.evaluations
+        return {
+            evaluation_id: float(value)
+            for evaluation_id, value in zip(frame["evaluation_id"], frame[column], strict=True)
+            if value is not None and value == value
+        }
+
 
 def run_checks(
     evaluations: Sequence[Evaluation],

@@ -15,7 +15,8 @@ from jinja2 import Environment, PackageLoader
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.outputs import write_atomically
-from evalaudit.pipeline import AuditRun
+from evalaudit.pipeline import Snapshot
+from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN
 from evalaudit.report.charts import bar_chart, rate_strip, scatter
 
 FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
@@ -58,7 +59,7 @@ def page_cell(cell: str, evaluation: Evaluation) -> str | None:
     return None
 
 
-def publish(run: AuditRun, out: Path) -> Path:
+def publish(run: Snapshot, out: Path) -> Path:
     """Write index.html, units/*.html and forms/*.html into `out`; returns the overview's path."""
     environment = Environment(loader=PackageLoader("evalaudit.report", "templates"), autoescape=True)
     common = {
@@ -69,17 +70,18 @@ def publish(run: AuditRun, out: Path) -> Path:
         "severities": SEVERITY_LABELS,
         "form_types": FORM_TYPES,
         "fmt": format_number,
+        "changes": CHANGE_LABELS,
     }
-    evaluations = run.batch.evaluations
+    evaluations = run.evaluations
     by_form: dict[str, list[Finding]] = defaultdict(list)
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for finding in run.findings:
         by_form[finding.evaluation_id].append(finding)
         by_unit[unit_name(finding)].append(finding)
-    computed = {}
-    if run.checks is not None:
-        frame = run.checks.frames.evaluations
-        computed = dict(zip(frame["evaluation_id"], frame["computed_total"], strict=True))
+    computed = run.computed_totals
+    fixed_by_unit: dict[str, list[Finding]] = defaultdict(list)
+    for finding in run.fixed:
+        fixed_by_unit[unit_name(finding)].append(finding)
 
     for evaluation in evaluations:
         flagged: dict[str, list[Finding]] = defaultdict(list)
@@ -120,7 +122,8 @@ def publish(run: AuditRun, out: Path) -> Path:
             title=unit["name"],
             evaluations=rows,
             findings=by_unit[unit["name"]],
-            changes="本次为该单位首次审核，暂无可比较的上次提交。",
+            change_counts=_change_counts(by_unit[unit["name"]], fixed_by_unit[unit["name"]]),
+            fixed=fixed_by_unit[unit["name"]],
         )
         _write(out / "units" / f"{unit['slug']}.html", html)
 
@@ -129,9 +132,11 @@ def publish(run: AuditRun, out: Path) -> Path:
         common,
         root="",
         title="绩效自评表审核总览",
-        files=run.batch.files,
+        files=run.files,
         forms=len(evaluations),
-        problems=run.batch.problems,
+        audited_now=len(evaluations) if run.audited_this_run is None else len(run.audited_this_run),
+        fixed_count=len(run.fixed),
+        problems=run.problems,
         severity_counts=severity_counts,
         by_category=Counter((f.category, f.severity) for f in run.findings),
         units=units,
@@ -180,15 +185,20 @@ def _total_points(evaluations: list[Evaluation], computed: dict) -> list[tuple[f
     return points
 
 
-def _rates(run: AuditRun) -> list[tuple[float, str]]:
-    if run.checks is None:
-        return []
-    frame = run.checks.frames.evaluations
+def _rates(run: Snapshot) -> list[tuple[float, str]]:
     return [
-        (float(rate), f"{unit} 第{index}张")
-        for rate, unit, index in zip(frame["exec_rate"], frame["unit"], frame["form_index"], strict=True)
-        if rate == rate
+        (run.exec_rates[e.evaluation_id], f"{e.unit} 第{e.form_index}张")
+        for e in run.evaluations
+        if e.evaluation_id in run.exec_rates
     ]
+
+
+def _change_counts(findings: list[Finding], fixed: list[Finding]) -> dict[str, int] | None:
+    """New / still open / fixed for a unit's page; None when this audit did not compare submissions."""
+    if not fixed and not any(finding.change for finding in findings):
+        return None
+    counts = Counter(finding.change for finding in findings)
+    return {NEW: counts[NEW], STILL_OPEN: counts[STILL_OPEN], FIXED: len(fixed)}
 
 
 def _write(target: Path, text: str) -> None:

@@ -1,0 +1,62 @@
+"""A form's identity across submissions, and what changed since the unit's previous submission of it.
+
+A unit that fixes its form sends a new file (same name or not); its content hash, and so its evaluation ids,
+change. What stays is who submitted which form for which year: that is the form key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from evalaudit.model import Evaluation, Finding
+from evalaudit.text.normalize import normalize
+
+NEW, STILL_OPEN, FIXED = "new", "still_open", "fixed"
+CHANGE_LABELS = {NEW: "新发现", STILL_OPEN: "仍未修正", FIXED: "已修正"}
+
+
+def unit_key(unit: str) -> str:
+    """A unit name as matched: width, traditional characters, spaces and punctuation folded away."""
+    return normalize(unit)
+
+
+def form_key(evaluation: Evaluation) -> str:
+    """Unit, year and form type; a project form also by its project (or its place in the file when unnamed)."""
+    parts = [
+        unit_key(evaluation.unit) or f"file:{evaluation.source_file}",
+        str(evaluation.year or ""),
+        evaluation.form_type,
+    ]
+    if evaluation.form_type == "project":
+        parts.append(normalize(evaluation.project_name) or f"#{evaluation.form_index}")
+    return "|".join(parts)
+
+
+def fingerprint(finding: Finding) -> tuple[str, str]:
+    """The same problem in two submissions: the same check at the same place, whatever the numbers now say."""
+    return finding.check_id, finding.location
+
+
+def compare(previous: Sequence[Finding], current: Sequence[Finding]) -> tuple[list[str], list[Finding]]:
+    """The change of each current finding (new / still open) and the previous findings now fixed.
+
+    Findings are paired by fingerprint as multisets: two reused explanations before and one now is one
+    still open and one fixed.
+    """
+    remaining = Counter(fingerprint(finding) for finding in previous)
+    changes = []
+    for finding in current:
+        key = fingerprint(finding)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            changes.append(STILL_OPEN)
+        else:
+            changes.append(NEW)
+    fixed = []
+    for finding in reversed(previous):
+        key = fingerprint(finding)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            fixed.append(finding)
+    return changes, fixed[::-1]

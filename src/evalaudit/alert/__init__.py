@@ -1,0 +1,1 @@
+"""Alerts: who to tell (registry), what to tell them (compose), and the outbox that sends it (deliver)."""

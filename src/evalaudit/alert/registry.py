@@ -1,0 +1,84 @@
+"""The unit registry `data/units.csv`: who a unit is (name and aliases) and where its alerts go.
+
+Bureau staff keep it in Excel, so it is read whatever Excel saved it as (UTF-8 with or without BOM, GB18030),
+with Chinese headers 单位名称,别名,邮箱 (English name,aliases,email also accepted). Aliases are separated
+by ; ； 、 or |.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from evalaudit.ingest.decode import UnreadableFile, decode_bytes
+from evalaudit.resubmission import unit_key
+
+HEADERS = {"name": ("单位名称", "name"), "aliases": ("别名", "aliases"), "email": ("邮箱", "email")}
+_ALIAS_SEPARATORS = re.compile(r"[;；、|]")
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+class RegistryError(Exception):
+    """The registry cannot be trusted as it is; the message says which line to fix."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    email: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Registry:
+    units: list[Unit]
+
+    def __post_init__(self) -> None:
+        self._by_key: dict[str, Unit] = {}
+        for unit in self.units:
+            for name in (unit.name, *unit.aliases):
+                key = unit_key(name)
+                other = self._by_key.get(key)
+                if other is not None and other.name != unit.name:
+                    raise RegistryError(f"单位名录中“{name}”同时对应“{other.name}”和“{unit.name}”，请删除其一")
+                self._by_key[key] = unit
+
+    def find(self, unit: str) -> Unit | None:
+        """The registered unit a form's unit name means (spacing, width and traditional characters aside)."""
+        return self._by_key.get(unit_key(unit)) if unit else None
+
+
+def load_registry(path: Path) -> Registry:
+    """Read the registry; a missing file is an empty registry (every unit goes to the bureau's digest)."""
+    if not path.exists():
+        return Registry([])
+    try:
+        text, _ = decode_bytes(path.read_bytes())
+    except UnreadableFile as error:
+        raise RegistryError(f"单位名录 {path} 无法读取：{error}") from error
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return Registry([])
+    header = [cell.strip() for cell in rows[0]]
+    columns = {}
+    for role, names in HEADERS.items():
+        matches = [i for i, cell in enumerate(header) if cell in names]
+        if not matches and role != "aliases":
+            raise RegistryError(f"单位名录 {path} 第1行缺少“{names[0]}”列（应为：单位名称,别名,邮箱）")
+        columns[role] = matches[0] if matches else None
+    units = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cell = lambda role: row[columns[role]].strip() if columns[role] is not None and columns[role] < len(row) else ""  # noqa: E731
+        name, email = cell("name"), cell("email")
+        if not name:
+            raise RegistryError(f"单位名录 {path} 第{number}行缺少单位名称")
+        if not _EMAIL.match(email):
+            raise RegistryError(f"单位名录 {path} 第{number}行（{name}）的邮箱“{email}”不是有效的电子邮件地址")
+        aliases = tuple(alias.strip() for alias in _ALIAS_SEPARATORS.split(cell("aliases")) if alias.strip())
+        units.append(Unit(name=name, email=email, aliases=aliases))
+    return Registry(units)

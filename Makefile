@@ -4,14 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 INBOX ?= data/inbox
-OUT ?= reports/latest
-TEXT_INDEX ?= data/text_index
+REPORTS ?= reports
+STORE ?=
+PORT ?= 4200
+CRON ?=
+TIMEZONE ?=
+NIGHTLY := $(BIN)/python -m flows.nightly_audit
 
 # Browser tests drive Debian's chromium; CJK fonts make the pages legible (and fast) in it.
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: audit test clean browser-deps
+.PHONY: audit serve test clean browser-deps
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -20,8 +24,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# The nightly flow, once, on the sample inbox: no server needed (Prefect starts a temporary API).
 audit: $(STAMP)
-	$(BIN)/evalaudit audit $(INBOX) --out $(OUT) --index $(TEXT_INDEX)
+	$(NIGHTLY) run --inbox $(INBOX) --reports $(REPORTS) $(if $(STORE),--store $(STORE))
+
+# A local Prefect server (http://127.0.0.1:$(PORT)) serving the nightly deployment on its cron schedule.
+serve: $(STAMP)
+	$(NIGHTLY) serve --inbox $(INBOX) --reports $(REPORTS) --port $(PORT) $(if $(STORE),--store $(STORE)) \
+	  $(if $(CRON),--cron "$(CRON)") $(if $(TIMEZONE),--timezone $(TIMEZONE))
 
 browser-deps:
 	@[ -x /usr/bin/chromium ] && [ -f $(CJK_FONT) ] || { \

@@ -1,0 +1,269 @@
+"""The `nightly-audit` Prefect flow: discover → parse → check → store → report → alert.
+
+Thin wiring over `evalaudit.nightly`: the tasks take batches of files, the I/O tasks retry, every step logs
+what it did, and each run leaves three artifacts (summary, units with errors, link to the report).
+
+    python -m flows.nightly_audit run     # once, on data/inbox, without a server (`make audit`)
+    python -m flows.nightly_audit serve   # local Prefect server + cron deployment (`make serve`)
+"""
+
+from __future__ import annotations
+
+import os
+
+# The temporary API server of a one-off run must not race its own telemetry writes on SQLite.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import argparse  # noqa: E402
+import ctypes  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from prefect import flow, get_run_logger, serve, task  # noqa: E402
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.deployments.runner import RunnerDeployment  # noqa: E402
+from prefect.schedules import Cron  # noqa: E402
+from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
+
+from evalaudit.alert.deliver import SmtpSettings  # noqa: E402
+from evalaudit.nightly import (  # noqa: E402
+    KEEP_REPORTS,
+    AlertResult,
+    CheckedFiles,
+    Published,
+    alert,
+    batches,
+    check_outcomes,
+    publish_run,
+    record,
+    summary_lines,
+    units_with_errors,
+)
+from evalaudit.pipeline import FileOutcome, SubmittedFile, new_run_id, parse_file, submitted_files  # noqa: E402
+from evalaudit.store import Store, open_store  # noqa: E402
+
+FLOW_NAME = "nightly-audit"
+DEPLOYMENT_NAME = "nightly"
+DEFAULT_CRON = "0 2 * * *"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+BATCH_SIZE = 200
+IO = {"retries": 2, "retry_delay_seconds": 5, "cache_policy": NO_CACHE}
+
+
+@task(name="start-run", **IO)
+def start_run(store: Store, run_id: str, inbox: str) -> None:
+    stale = store.begin_run(run_id, inbox)
+    logger = get_run_logger()
+    logger.info("审核批次 %s 开始，收件箱 %s", run_id, inbox)
+    for earlier in stale:
+        logger.warning("上次运行 %s 未正常结束，已标记为中断；其未完成的文件将在本次审核", earlier)
+
+
+@task(name="discover", **IO)
+def discover(store: Store, run_id: str, inbox: str) -> list[SubmittedFile]:
+    """Hash every file in the inbox; only content the store has not seen goes on."""
+    found = submitted_files(Path(inbox))
+    todo = store.plan(run_id, found)
+    get_run_logger().info("收件箱共有文件 %d 个，其中新的或已更改的 %d 个", len(found), len(todo))
+    return todo
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse(files: list[SubmittedFile]) -> list[FileOutcome]:
+    outcomes = [parse_file(file) for file in files]
+    logger = get_run_logger()
+    for outcome in outcomes:
+        if outcome.status != "audited":
+            logger.warning("%s 无法审核（%s）：%s", outcome.file.name, outcome.status, outcome.reason)
+    return outcomes
+
+
+@task(name="check", cache_policy=NO_CACHE)
+def check(store: Store, run_id: str, outcomes: list[FileOutcome]) -> CheckedFiles:
+    checked = check_outcomes(store, run_id, outcomes)
+    forms = sum(len(outcome.evaluations) for outcome in outcomes)
+    get_run_logger().info("检查自评表 %d 张，审核发现 %d 条", forms, len(checked.findings))
+    return checked
+
+
+@task(name="store", **IO)
+def store_batch(store: Store, run_id: str, checked: CheckedFiles, batch: list[FileOutcome]) -> int:
+    forms = record(store, run_id, checked, batch)
+    get_run_logger().info("已保存文件 %d 个、自评表 %d 张", len(batch), forms)
+    return forms
+
+
+@task(name="report", **IO)
+def report(store: Store, run_id: str, reports: str, keep: int) -> Published:
+    published = publish_run(store, run_id, Path(reports), keep)
+    get_run_logger().info("审核报告：%s", published.report)
+    return published
+
+
+@task(name="alert", **IO)
+def alert_units(store: Store, run_id: str, published: Published, registry: str) -> AlertResult:
+    result = alert(store, run_id, published, Path(registry), SmtpSettings.from_env())
+    logger = get_run_logger()
+    logger.info("提醒邮件：本次生成 %d 封，已发送 %d 封", result.queued, result.delivery.sent)
+    if result.delivery.queued:
+        logger.warning("排队待发 %d 封：%s", result.delivery.queued, result.delivery.error)
+    return result
+
+
+@flow(name=FLOW_NAME, description="每晚审核收件箱中新提交的绩效自评表，保存结果，发布审核报告并提醒有错误的单位")
+def nightly_audit(
+    inbox: str = "data/inbox",
+    store_url: str | None = None,
+    reports: str = "reports",
+    registry: str = "data/units.csv",
+    batch_size: int = BATCH_SIZE,
+    keep_reports: int = KEEP_REPORTS,
+) -> dict:
+    """One nightly run. `store_url` defaults to $EVALAUDIT_STORE_URL, then the SQLite file data/evalaudit.db."""
+    store = open_store(store_url or os.environ.get("EVALAUDIT_STORE_URL"))
+    run_id = new_run_id()
+    start_run(store, run_id, inbox)
+    try:
+        todo = discover(store, run_id, inbox)
+        outcomes = [outcome for part in parse.map(batches(todo, batch_size)).result() for outcome in part]
+        checked = check(store, run_id, outcomes)
+        for batch in batches(outcomes, batch_size):
+            store_batch(store, run_id, checked, batch)
+        published = report(store, run_id, reports, keep_reports)
+        alerts = alert_units(store, run_id, published, registry)
+    except BaseException as error:
+        store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}")
+        raise
+    store.finish_run(
+        run_id,
+        "completed",
+        files_seen=published.snapshot.files,
+        report=str(published.report),
+        alerts_sent=alerts.delivery.sent,
+        alerts_queued=alerts.delivery.queued,
+        **store.run_counts(run_id),
+    )
+    lines = summary_lines(store.run(run_id), published, alerts)
+    _artifacts(run_id, lines, published)
+    return {"run_id": run_id, "report": str(published.report), "summary": lines}
+
+
+def _artifacts(run_id: str, lines: list[str], published: Published) -> None:
+    create_markdown_artifact(
+        "# 绩效自评表审核 " + run_id + "\n\n" + "\n".join(f"- {line}" for line in lines),
+        key="nightly-audit-summary",
+        description="本次审核摘要",
+    )
+    rows = units_with_errors(published.snapshot)
+    create_table_artifact(rows or [{"单位": "（无）", "错误": 0, "其中新发现": 0}], key="units-with-errors",
+                          description="有错误的单位")
+    create_link_artifact(published.report.resolve().as_uri(), link_text="审核报告", key="audit-report",
+                         description="本次审核报告（HTML）")
+
+
+# scheduling --------------------------------------------------------------------------------------------------
+
+
+def deployment(cron: str | None = None, timezone: str | None = None, **parameters) -> RunnerDeployment:
+    """The nightly deployment `make serve` serves: cron and time zone from arguments, the environment
+    ($EVALAUDIT_CRON, $EVALAUDIT_TIMEZONE), or 02:00 Asia/Shanghai."""
+    schedule = Cron(
+        cron or os.environ.get("EVALAUDIT_CRON") or DEFAULT_CRON,
+        timezone=timezone or os.environ.get("EVALAUDIT_TIMEZONE") or DEFAULT_TIMEZONE,
+    )
+    return nightly_audit.to_deployment(
+        name=DEPLOYMENT_NAME,
+        schedule=schedule,
+        parameters={key: value for key, value in parameters.items() if value is not None},
+        description="每晚审核新提交的绩效自评表",
+        tags=["evalaudit"],
+    )
+
+
+@contextmanager
+def local_server(port: int) -> Iterator[str]:
+    """A Prefect server on localhost for as long as the block runs (the scheduler needs one)."""
+    url = f"http://127.0.0.1:{port}/api"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
+        preexec_fn=_die_with_parent,
+    )
+    try:
+        _wait_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if `make serve` is killed outright, so no orphan keeps the port."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"Prefect 服务器启动失败（退出码 {server.returncode}）")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"Prefect 服务器在 {timeout:.0f} 秒内未就绪：{url}")
+
+
+def serve_nightly(port: int, cron: str | None, timezone: str | None, **parameters) -> None:
+    """`make serve`: use $PREFECT_API_URL when set, else start a local server; serve until stopped."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly, taking the server down too
+    if os.environ.get("PREFECT_API_URL"):
+        serve(deployment(cron, timezone, **parameters))
+        return
+    with local_server(port) as url:
+        os.environ["PREFECT_API_URL"] = url
+        print(f"Prefect 服务器：{url.removesuffix('/api')}（界面），按 Ctrl+C 停止", flush=True)
+        with temporary_settings({PREFECT_API_URL: url}):
+            serve(deployment(cron, timezone, **parameters))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.nightly_audit", description="绩效自评表每晚审核")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("run", "立即运行一次（不需要服务器）"), ("serve", "启动本地 Prefect 服务器并按计划每晚运行")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--inbox", default="data/inbox", help="收件箱文件夹")
+        command.add_argument("--store", dest="store_url", help="数据库 URL（默认 sqlite:///data/evalaudit.db）")
+        command.add_argument("--reports", default="reports", help="报告文件夹")
+        command.add_argument("--registry", default="data/units.csv", help="单位名录")
+    serve_command = commands.choices["serve"]
+    serve_command.add_argument("--port", type=int, default=4200, help="本地 Prefect 服务器端口")
+    serve_command.add_argument("--cron", help=f"运行时间（cron，默认 {DEFAULT_CRON}）")
+    serve_command.add_argument("--timezone", help=f"时区（默认 {DEFAULT_TIMEZONE}）")
+    args = parser.parse_args(argv)
+    parameters = {"inbox": args.inbox, "store_url": args.store_url, "reports": args.reports, "registry": args.registry}
+    if args.command == "serve":
+        serve_nightly(args.port, args.cron, args.timezone, **parameters)
+        return 0
+    result = nightly_audit(**parameters)
+    print("\n".join(result["summary"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

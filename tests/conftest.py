@@ -14,3 +14,23 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.fail(f"real seed submissions are expected at {SEEDS}")
     return SEEDS
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on a free localhost port; stopped at the end of the test."""
+    from tests.smtp import Mailbox
+
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def mailbox_down():
+    """An SMTP address where nothing listens yet; `.start()` brings the server up on it."""
+    from tests.smtp import Mailbox
+
+    box = Mailbox()
+    yield box
+    box.stop()

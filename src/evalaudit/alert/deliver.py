@@ -74,8 +74,9 @@ def build_message(alert: PendingAlert, sender: str, recipient: str) -> EmailMess
     message["Message-ID"] = make_msgid(idstring=f"evalaudit-alert-{alert.id}")
     message.set_content(alert.body)
     if alert.attachment is not None:
+        # as text with its charset, so mail clients show the Chinese page as written
         message.add_attachment(
-            alert.attachment, maintype="text", subtype="html", filename=alert.attachment_name or "report.html"
+            alert.attachment.decode("utf-8"), subtype="html", filename=alert.attachment_name or "report.html"
         )
     return message
 

@@ -1,0 +1,52 @@
+"""The unit registry as bureau staff keep it: Excel CSV, Chinese headers, aliases."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalaudit.alert.registry import Registry, RegistryError, Unit, load_registry
+from tests.conftest import ROOT
+
+
+def write(tmp_path, text: str, encoding: str = "utf-8-sig"):
+    path = tmp_path / "units.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_a_unit_is_found_by_its_name_or_any_alias_whatever_the_spelling(tmp_path):
+    registry = load_registry(write(tmp_path, "单位名称,别名,邮箱\n清溪县疾病预防控制中心,县疾控中心；清溪县疾控,jk@a.gov.cn\n"))
+    unit = registry.find("清溪縣疾病預防控制中心")  # traditional characters, as some forms are typed
+    assert unit is not None and unit.email == "jk@a.gov.cn"
+    assert registry.find("县疾控中心") == unit and registry.find("清溪县 疾控") == unit
+    assert registry.find("清溪县教育局") is None and registry.find("") is None
+
+
+def test_excel_gb18030_and_english_headers_are_read(tmp_path):
+    registry = load_registry(write(tmp_path, "单位名称,邮箱\r\n清溪县教育局,jy@a.gov.cn\r\n", "gb18030"))
+    assert registry.units == [Unit("清溪县教育局", "jy@a.gov.cn")]
+    registry = load_registry(write(tmp_path, "name,aliases,email\nA局,B局|C局,a@a.cn\n"))
+    assert registry.units == [Unit("A局", "a@a.cn", ("B局", "C局"))]
+
+
+def test_a_bad_address_names_its_line(tmp_path):
+    with pytest.raises(RegistryError, match="第3行.*不是有效的电子邮件地址"):
+        load_registry(write(tmp_path, "单位名称,别名,邮箱\n甲局,,a@a.cn\n乙局,,乙局邮箱\n"))
+
+
+def test_a_missing_column_or_an_alias_of_two_units_is_an_error(tmp_path):
+    with pytest.raises(RegistryError, match="缺少“邮箱”列"):
+        load_registry(write(tmp_path, "单位名称,别名\n甲局,\n"))
+    with pytest.raises(RegistryError, match="同时对应"):
+        load_registry(write(tmp_path, "单位名称,别名,邮箱\n甲局,总局,a@a.cn\n乙局,总局,b@a.cn\n"))
+
+
+def test_no_registry_means_every_unit_goes_to_the_digest(tmp_path):
+    assert load_registry(tmp_path / "missing.csv").find("甲局") is None
+
+
+def test_the_bundled_registry_knows_the_sample_units_but_one():
+    registry = load_registry(ROOT / "data" / "units.csv")
+    assert registry.find("清溪縣稅務局") is not None  # the tax form spells its name in traditional characters
+    assert registry.find("清溪县社会保险事业中心") is None  # left out so the digest shows an unknown unit
+    assert isinstance(registry, Registry)

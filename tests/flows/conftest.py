@@ -1,0 +1,42 @@
+"""Real flow runs: Prefect's test harness (a temporary API server), a real SQLite file per test, the
+bundled sample inbox and registry."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import INBOX, ROOT
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def nightly(prefect_api, tmp_path, monkeypatch):
+    """Run the nightly flow on this test's own inbox, store and reports; SMTP settings from the environment."""
+    from flows.nightly_audit import nightly_audit
+
+    for name in ("EVALAUDIT_SMTP_HOST", "EVALAUDIT_BUREAU_EMAIL", "EVALAUDIT_STORE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    inbox = tmp_path / "inbox"
+    shutil.copytree(INBOX, inbox)
+    url = f"sqlite:///{tmp_path / 'evalaudit.db'}"
+
+    def run(**options):
+        return nightly_audit(
+            inbox=str(inbox),
+            store_url=url,
+            reports=str(tmp_path / "reports"),
+            registry=str(ROOT / "data" / "units.csv"),
+            **options,
+        )
+
+    run.inbox, run.url, run.reports = inbox, url, tmp_path / "reports"
+    return run

@@ -1,0 +1,55 @@
+"""A form is the same form across submissions when the same unit files it for the same year."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from evalaudit.model import Finding
+from evalaudit.resubmission import FIXED, NEW, STILL_OPEN, compare, form_key
+from tests.forms import consistent_form
+
+
+def finding(check_id: str, location: str, stated: str = "") -> Finding:
+    return Finding("e", "f.txt", 1, "清溪县某中心", 2023, "project", check_id, "arithmetic", "error", location, stated)
+
+
+def test_a_resubmitted_form_keeps_its_key_whatever_the_file_or_spelling():
+    form = consistent_form()
+    again = replace(form, evaluation_id="a" * 16 + "-1", source_file="v2.txt", source_sha256="a" * 64,
+                    unit=" 清溪縣某中心 ", project_name="示例项目（修改）")
+    assert form_key(again) != form_key(form)  # a different project is a different form
+    again.project_name = form.project_name
+    assert form_key(again) == form_key(form)
+
+
+def test_forms_of_other_years_types_or_projects_are_different_forms():
+    form = consistent_form()
+    assert form_key(replace(form, year=2022)) != form_key(form)
+    assert form_key(replace(form, form_type="department")) != form_key(form)
+    assert form_key(replace(form, project_name="另一项目")) != form_key(form)
+
+
+def test_unnamed_projects_in_one_file_are_told_apart_by_position():
+    first, second = consistent_form(1, project_name=""), consistent_form(2, project_name="")
+    assert form_key(first) != form_key(second)
+
+
+def test_findings_are_new_still_open_or_fixed_by_check_and_place_not_by_value():
+    previous = [finding("arithmetic.total", "总分", "88"), finding("arithmetic.fund_parts", "资金表/年度资金总额")]
+    current = [finding("arithmetic.total", "总分", "90"), finding("arithmetic.score_over_weight", "指标/甲/得分")]
+    changes, fixed = compare(previous, current)
+    assert changes == [STILL_OPEN, NEW]
+    assert [f.check_id for f in fixed] == ["arithmetic.fund_parts"]
+
+
+def test_repeated_findings_pair_off_one_by_one():
+    reused = finding("text_copy.explanation_reused", "指标/甲/偏差原因分析")
+    changes, fixed = compare([reused, reused], [reused])
+    assert changes == [STILL_OPEN] and len(fixed) == 1
+    changes, fixed = compare([reused], [reused, reused])
+    assert changes == [STILL_OPEN, NEW] and fixed == []
+
+
+def test_a_first_submission_has_only_new_findings():
+    changes, fixed = compare([], [finding("arithmetic.total", "总分")])
+    assert changes == [NEW] and fixed == [] and FIXED == "fixed"

@@ -162,10 +162,15 @@ def _artifacts(run_id: str, lines: list[str], published: Published) -> None:
         description="本次审核摘要",
     )
     rows = units_with_errors(published.snapshot)
-    create_table_artifact(rows or [{"单位": "（无）", "错误": 0, "其中新发现": 0}], key="units-with-errors",
-                          description="有错误的单位")
-    create_link_artifact(published.report.resolve().as_uri(), link_text="审核报告", key="audit-report",
-                         description="本次审核报告（HTML）")
+    create_table_artifact(
+        rows or [{"单位": "（无）", "错误": 0, "其中新发现": 0}], key="units-with-errors", description="有错误的单位"
+    )
+    create_link_artifact(
+        published.report.resolve().as_uri(),
+        link_text="审核报告",
+        key="audit-report",
+        description="本次审核报告（HTML）",
+    )
 
 
 # scheduling --------------------------------------------------------------------------------------------------
@@ -245,18 +250,28 @@ def serve_nightly(port: int, cron: str | None, timezone: str | None, **parameter
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m flows.nightly_audit", description="绩效自评表每晚审核")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("run", "立即运行一次（不需要服务器）"), ("serve", "启动本地 Prefect 服务器并按计划每晚运行")):
+    for name, help_text in (
+        ("run", "立即运行一次（不需要服务器）"),
+        ("serve", "启动本地 Prefect 服务器并按计划每晚运行"),
+    ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--inbox", default="data/inbox", help="收件箱文件夹")
         command.add_argument("--store", dest="store_url", help="数据库 URL（默认 sqlite:///data/evalaudit.db）")
         command.add_argument("--reports", default="reports", help="报告文件夹")
         command.add_argument("--registry", default="data/units.csv", help="单位名录")
+        command.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="每个任务处理的文件数")
     serve_command = commands.choices["serve"]
     serve_command.add_argument("--port", type=int, default=4200, help="本地 Prefect 服务器端口")
     serve_command.add_argument("--cron", help=f"运行时间（cron，默认 {DEFAULT_CRON}）")
     serve_command.add_argument("--timezone", help=f"时区（默认 {DEFAULT_TIMEZONE}）")
     args = parser.parse_args(argv)
-    parameters = {"inbox": args.inbox, "store_url": args.store_url, "reports": args.reports, "registry": args.registry}
+    parameters = {
+        "inbox": args.inbox,
+        "store_url": args.store_url,
+        "reports": args.reports,
+        "registry": args.registry,
+        "batch_size": args.batch_size,
+    }
     if args.command == "serve":
         serve_nightly(args.port, args.cron, args.timezone, **parameters)
         return 0

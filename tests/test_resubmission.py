@@ -15,8 +15,14 @@ def finding(check_id: str, location: str, stated: str = "") -> Finding:
 
 def test_a_resubmitted_form_keeps_its_key_whatever_the_file_or_spelling():
     form = consistent_form()
-    again = replace(form, evaluation_id="a" * 16 + "-1", source_file="v2.txt", source_sha256="a" * 64,
-                    unit=" 清溪縣某中心 ", project_name="示例项目（修改）")
+    again = replace(
+        form,
+        evaluation_id="a" * 16 + "-1",
+        source_file="v2.txt",
+        source_sha256="a" * 64,
+        unit=" 清溪縣某中心 ",
+        project_name="示例项目（修改）",
+    )
     assert form_key(again) != form_key(form)  # a different project is a different form
     again.project_name = form.project_name
     assert form_key(again) == form_key(form)

@@ -132,3 +132,18 @@ def test_the_schema_is_the_metadata(url):
     store = open_store(url)
     for table in metadata.sorted_tables:
         assert {c["name"] for c in inspect(store.engine).get_columns(table.name)} == {c.name for c in table.columns}
+
+
+def test_processes_opening_a_new_store_together_migrate_it_once(url):
+    import subprocess
+    import sys
+
+    script = "import sys; from evalaudit.store import open_store; open_store(sys.argv[1])"
+    starters = [subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE) for _ in range(4)]
+    errors = [starter.communicate()[1].decode() for starter in starters]
+    assert [starter.returncode for starter in starters] == [0, 0, 0, 0], errors
+    store = open_store(url)
+    with store.engine.connect() as connection:
+        from evalaudit.store import schema_version
+
+        assert schema_version(connection) == len(MIGRATIONS)

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evalaudit.ingest import SUPPORTED_SUFFIXES
-from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS
 from evalaudit.outputs import write_jsonl, write_run_outputs
 from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
 from evalaudit.report import publish
+from evalaudit.summary import finding_lines, problem_lines
 
 FORM_TYPE_LABELS = {"department": "部门整体支出表", "project": "项目支出表", "report": "自评报告"}
 
@@ -29,32 +29,12 @@ def parse_summary(batch: ParsedBatch) -> list[str]:
         + (f"（{'，'.join(f'{FORM_TYPE_LABELS[k]} {v}' for k, v in sorted(by_type.items()))}）" if by_type else ""),
         f"解析提示 {warnings} 条（无法确定位置的内容，均已保留原文）",
     ]
-    for problem in batch.problems:
-        label = "无法读取" if problem.status == "unreadable" else "无法解析"
-        lines.append(f"  [{label}] {problem.source_file}：{problem.reason}")
-    return lines
+    return lines + problem_lines(batch.problems)
 
 
 def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
-    findings = run.findings
-    severities = Counter(finding.severity for finding in findings)
-    lines = parse_summary(run.batch)[:1] + [
-        f"审核发现 {len(findings)} 条："
-        + "，".join(f"{label} {severities.get(name, 0)}" for name, label in SEVERITY_LABELS.items())
-    ]
-    by_category = Counter((finding.category, finding.severity) for finding in findings)
-    for category, label in CATEGORY_LABELS.items():
-        counts = [
-            f"{SEVERITY_LABELS[s]} {by_category[(category, s)]}" for s in SEVERITY_LABELS if by_category[(category, s)]
-        ]
-        if counts:
-            lines.append(f"  {label}（{category}）：{'，'.join(counts)}")
-    units = Counter(finding.unit or finding.source_file for finding in findings if finding.severity == "error")
-    if units:
-        lines.append("错误最多的单位：" + "；".join(f"{unit} {count}" for unit, count in units.most_common(3)))
-    for problem in run.batch.problems:
-        label = "无法读取" if problem.status == "unreadable" else "无法解析"
-        lines.append(f"  [{label}] {problem.source_file}：{problem.reason}（文件已保留，请单位重新提交）")
+    lines = parse_summary(run.batch)[:1] + finding_lines(run.findings)
+    lines += problem_lines(run.batch.problems, "（文件已保留，请单位重新提交）")
     lines.append(f"审核报告：{paths['index.html']}")
     lines.append(f"审核结果（Excel 可直接打开）：{paths['findings.csv']}")
     lines.append(f"其他结果：{paths['findings.jsonl']}  {paths['evaluations.jsonl']}")

@@ -19,12 +19,13 @@ from evalaudit.alert.compose import compose_alerts
 from evalaudit.alert.deliver import Delivery, SmtpSettings, deliver
 from evalaudit.alert.registry import load_registry
 from evalaudit.checks import run_checks
-from evalaudit.model import SEVERITY_LABELS, Finding
+from evalaudit.model import Finding
 from evalaudit.outputs import write_run_outputs
 from evalaudit.pipeline import FileOutcome, Snapshot, problem_findings
 from evalaudit.report import publish, unit_name
 from evalaudit.resubmission import NEW, form_key
 from evalaudit.store import Store
+from evalaudit.summary import finding_lines, problem_lines
 
 KEEP_REPORTS = 30  # nightly report folders kept under reports/runs/
 
@@ -151,20 +152,17 @@ def alert(
 def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[str]:
     """The operator's one-screen summary (Chinese), also the flow's markdown artifact."""
     snapshot = published.snapshot
-    severities = Counter(finding.severity for finding in snapshot.findings)
-    new = [finding for finding in snapshot.findings if finding.change == NEW and finding.run_id == snapshot.run_id]
+    new = sum(1 for finding in snapshot.findings if finding.change == NEW and finding.run_id == snapshot.run_id)
     lines = [
         f"收件箱文件 {snapshot.files} 个，本次新审核 {run.get('files_audited') or 0} 个；自评表 {len(snapshot.evaluations)} 张",
-        f"现有审核发现 {len(snapshot.findings)} 条："
-        + "，".join(f"{label} {severities.get(name, 0)}" for name, label in SEVERITY_LABELS.items())
-        + f"；本次新发现 {len(new)} 条，已修正 {run.get('findings_fixed') or 0} 条",
+        *finding_lines(snapshot.findings, "现有审核发现"),
+        f"与上次相比：新发现 {new} 条，已修正 {run.get('findings_fixed') or 0} 条",
         f"提醒邮件：本次生成 {alerts.queued} 封，已发送 {alerts.delivery.sent} 封，排队待发 {alerts.delivery.queued} 封"
         + (f"（{alerts.delivery.error}）" if alerts.delivery.error else ""),
+        *problem_lines(snapshot.problems, "（文件已保留，请单位重新提交）"),
+        f"审核报告：{published.report}",
+        f"审核结果（Excel 可直接打开）：{published.report.parent / 'findings.csv'}",
     ]
-    for problem in snapshot.problems:
-        label = "无法读取" if problem.status == "unreadable" else "无法解析"
-        lines.append(f"  [{label}] {problem.source_file}：{problem.reason}（文件已保留，请单位重新提交）")
-    lines.append(f"审核报告：{published.report}")
     return lines
 
 

@@ -25,8 +25,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    bindparam,
     Text,
+    bindparam,
     create_engine,
     event,
     func,
@@ -183,16 +183,23 @@ def open_store(url: str | None = None, migrations: Sequence[Callable[[Connection
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     migrate(engine, migrations)
     return Store(engine)
 
 
-def _sqlite_pragmas(connection, _record) -> None:
+def _sqlite_connect(connection, _record) -> None:
+    connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below), so DDL is transactional too
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (the report) do not block the nightly writer
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # a migration takes the write lock before it reads the schema version (two processes may start at once)
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 def schema_version(connection: Connection) -> int:
@@ -202,16 +209,25 @@ def schema_version(connection: Connection) -> int:
 
 
 def migrate(engine: Engine, migrations: Sequence[Callable[[Connection], None]] = MIGRATIONS) -> int:
-    """Apply the migrations this database has not had, each in its own transaction; returns the version."""
-    with engine.begin() as connection:
-        version = schema_version(connection)
-    if version > len(migrations):
-        raise StoreError(f"数据库结构版本为 {version}，高于本程序支持的 {len(migrations)}：请升级 evalaudit 后再运行")
-    for target, step in enumerate(migrations[version:], start=version + 1):
-        with engine.begin() as connection:
+    """Apply the migrations this database has not had, each in its own transaction; returns the version.
+
+    Each step holds the database's write lock (SQLite) or an advisory lock (PostgreSQL) from reading the
+    version to recording the new one, so processes starting together migrate once, one after the other.
+    """
+    for target, step in enumerate(migrations, start=1):
+        with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7420391)")
+            version = schema_version(connection)
+            if version > len(migrations):
+                raise StoreError(
+                    f"数据库结构版本为 {version}，高于本程序支持的 {len(migrations)}：请升级 evalaudit 后再运行"
+                )
+            if version >= target:
+                continue
             step(connection)
-            if target == 1:
-                connection.execute(insert(store_meta).values(key="schema_version", value="1"))
+            if version == 0:
+                connection.execute(insert(store_meta).values(key="schema_version", value=str(target)))
             else:
                 connection.execute(
                     update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(target))
@@ -283,13 +299,12 @@ class Store:
         sits under several names; a known content under a new name is recorded with its earlier outcome.
         """
         with self.engine.begin() as connection:
-            known = {
-                (row.name, row.sha256)
-                for row in connection.execute(select(files.c.name, files.c.sha256))
-            }
+            known = {(row.name, row.sha256) for row in connection.execute(select(files.c.name, files.c.sha256))}
             outcomes = {
                 row.sha256: row
-                for row in connection.execute(select(files.c.sha256, files.c.status, files.c.reason, files.c.audited_run))
+                for row in connection.execute(
+                    select(files.c.sha256, files.c.status, files.c.reason, files.c.audited_run)
+                )
             }
             seen = [{"seen_name": f.name, "seen_sha": f.sha256} for f in submitted if (f.name, f.sha256) in known]
             if seen:
@@ -305,8 +320,11 @@ class Store:
                     continue
                 if file.sha256 in outcomes:
                     earlier = outcomes[file.sha256]
-                    connection.execute(insert(files).values(**_file_row(file, run_id, earlier.status, earlier.reason),
-                                                            audited_run=earlier.audited_run))
+                    connection.execute(
+                        insert(files).values(
+                            **_file_row(file, run_id, earlier.status, earlier.reason), audited_run=earlier.audited_run
+                        )
+                    )
                 elif file.sha256 in todo:
                     todo[file.sha256].duplicates.append(file.name)
                 else:
@@ -416,11 +434,15 @@ class Store:
                 .where(files.c.last_seen_run == run_id)
                 .order_by(files.c.name)
             ).all()
-            rows = connection.execute(
-                select(evaluations)
-                .where(evaluations.c.sha256.in_(select(files.c.sha256).where(files.c.last_seen_run == run_id)))
-                .order_by(evaluations.c.source_file, evaluations.c.form_index)
-            ).mappings().all()
+            rows = (
+                connection.execute(
+                    select(evaluations)
+                    .where(evaluations.c.sha256.in_(select(files.c.sha256).where(files.c.last_seen_run == run_id)))
+                    .order_by(evaluations.c.source_file, evaluations.c.form_index)
+                )
+                .mappings()
+                .all()
+            )
             ids = [row["evaluation_id"] for row in rows]
             current: list[Finding] = []
             fixed: list[Finding] = []
@@ -472,9 +494,7 @@ class Store:
         with self.engine.begin() as connection:
             for fields, finding_ids, file_names in queued:
                 alert_id = connection.execute(
-                    insert(alerts).values(
-                        run_id=run_id, status=PENDING, attempts=0, created_at=now(), **fields
-                    )
+                    insert(alerts).values(run_id=run_id, status=PENDING, attempts=0, created_at=now(), **fields)
                 ).inserted_primary_key[0]
                 ids.append(alert_id)
                 for chunk in _chunks(finding_ids, 500):
@@ -489,43 +509,45 @@ class Store:
 
     def pending_alerts(self) -> list[PendingAlert]:
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(alerts).where(alerts.c.status == PENDING).order_by(alerts.c.id)
-            ).mappings()
-            return [
-                PendingAlert(**{key: row[key] for key in PendingAlert.__dataclass_fields__}) for row in rows
-            ]
+            rows = connection.execute(select(alerts).where(alerts.c.status == PENDING).order_by(alerts.c.id)).mappings()
+            return [PendingAlert(**{key: row[key] for key in PendingAlert.__dataclass_fields__}) for row in rows]
 
     def mark_sent(self, alert_id: int, recipient: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(
                 update(alerts)
                 .where(alerts.c.id == alert_id)
-                .values(status=SENT, sent_at=now(), recipient=recipient, attempts=alerts.c.attempts + 1,
-                        last_error=None)
+                .values(
+                    status=SENT, sent_at=now(), recipient=recipient, attempts=alerts.c.attempts + 1, last_error=None
+                )
             )
 
     def mark_failed(self, alert_id: int, error: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(
-                update(alerts)
-                .where(alerts.c.id == alert_id)
-                .values(attempts=alerts.c.attempts + 1, last_error=error)
+                update(alerts).where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, last_error=error)
             )
 
     def run_counts(self, run_id: str) -> dict[str, int]:
         """What a run added: files read, and its findings by change."""
         with self.engine.connect() as connection:
             audited = connection.execute(
-                select(func.count()).select_from(files).where(files.c.audited_run == run_id,
-                                                              files.c.first_seen_run == run_id)
+                select(func.count())
+                .select_from(files)
+                .where(files.c.audited_run == run_id, files.c.first_seen_run == run_id)
             ).scalar_one()
             changes = dict(
                 connection.execute(
-                    select(findings.c.change, func.count()).where(findings.c.run_id == run_id).group_by(findings.c.change)
+                    select(findings.c.change, func.count())
+                    .where(findings.c.run_id == run_id)
+                    .group_by(findings.c.change)
                 ).all()
             )
-        return {"files_audited": audited, "findings_new": changes.get("new", 0), "findings_fixed": changes.get(FIXED, 0)}
+        return {
+            "files_audited": audited,
+            "findings_new": changes.get("new", 0),
+            "findings_fixed": changes.get(FIXED, 0),
+        }
 
     def count(self, table: Table, *where) -> int:
         with self.engine.connect() as connection:

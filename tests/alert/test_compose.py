@@ -13,8 +13,20 @@ REGISTRY = Registry([Unit("清溪镇人民政府", "zhen@a.gov.cn", ("清溪镇�
 
 def finding(unit: str, check_id: str, location: str, stated: str, expected: str, severity: str = "error", **kw):
     return Finding(
-        "e1", "07.txt", 1, unit, 2023, "project", check_id, "arithmetic", severity, location, stated, expected,
-        message=f"{location}有误", **kw,
+        "e1",
+        "07.txt",
+        1,
+        unit,
+        2023,
+        "project",
+        check_id,
+        "arithmetic",
+        severity,
+        location,
+        stated,
+        expected,
+        message=f"{location}有误",
+        **kw,
     )
 
 
@@ -26,7 +38,12 @@ def test_one_email_per_registered_unit_with_each_finding_spelled_out(tmp_path):
         (2, finding("清溪镇政府", "text_template.instruction", "其他需要说明的问题", "请在此处…", "", "warning")),
     ]
     unit, digest = compose_alerts("r1", new, [], REGISTRY, tmp_path, bureau_email="czj@a.gov.cn")
-    assert (unit.kind, unit.unit, unit.recipient, unit.finding_ids) == ("unit", "清溪镇人民政府", "zhen@a.gov.cn", [1, 2])
+    assert (unit.kind, unit.unit, unit.recipient, unit.finding_ids) == (
+        "unit",
+        "清溪镇人民政府",
+        "zhen@a.gov.cn",
+        [1, 2],
+    )
     assert "错误 1 处、警告 1 处" in unit.subject
     assert "位置：总分" in unit.body and "填报值：87；应为：95.2" in unit.body and "说明：总分有误" in unit.body
     assert "文件“07.txt”第1张项目支出绩效自评表" in unit.body

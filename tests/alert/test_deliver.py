@@ -13,8 +13,15 @@ def queue(store, *recipients: str) -> None:
         "r1",
         [
             (
-                {"kind": "unit" if r else "digest", "unit": f"单位{i}", "recipient": r, "subject": f"主题{i}",
-                 "body": f"正文{i}：总分填报为88，应为98", "attachment_name": "审核结果.html", "attachment": "<p>总分有误</p>".encode()},
+                {
+                    "kind": "unit" if r else "digest",
+                    "unit": f"单位{i}",
+                    "recipient": r,
+                    "subject": f"主题{i}",
+                    "body": f"正文{i}：总分填报为88，应为98",
+                    "attachment_name": "审核结果.html",
+                    "attachment": "<p>总分有误</p>".encode(),
+                },
                 [],
                 [],
             )

@@ -15,7 +15,9 @@ def write(tmp_path, text: str, encoding: str = "utf-8-sig"):
 
 
 def test_a_unit_is_found_by_its_name_or_any_alias_whatever_the_spelling(tmp_path):
-    registry = load_registry(write(tmp_path, "单位名称,别名,邮箱\n清溪县疾病预防控制中心,县疾控中心；清溪县疾控,jk@a.gov.cn\n"))
+    registry = load_registry(
+        write(tmp_path, "单位名称,别名,邮箱\n清溪县疾病预防控制中心,县疾控中心；清溪县疾控,jk@a.gov.cn\n")
+    )
     unit = registry.find("清溪縣疾病預防控制中心")  # traditional characters, as some forms are typed
     assert unit is not None and unit.email == "jk@a.gov.cn"
     assert registry.find("县疾控中心") == unit and registry.find("清溪县 疾控") == unit

@@ -3,11 +3,15 @@ bundled sample inbox and registry."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
 
 from tests.conftest import INBOX, ROOT
+
+# as flows/nightly_audit.py does: the temporary API server must not race its own telemetry writes on SQLite
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 @pytest.fixture(scope="session")
@@ -30,13 +34,13 @@ def nightly(prefect_api, tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'evalaudit.db'}"
 
     def run(**options):
-        return nightly_audit(
-            inbox=str(inbox),
-            store_url=url,
-            reports=str(tmp_path / "reports"),
-            registry=str(ROOT / "data" / "units.csv"),
-            **options,
-        )
+        settings = {
+            "inbox": str(inbox),
+            "store_url": url,
+            "reports": str(tmp_path / "reports"),
+            "registry": str(ROOT / "data" / "units.csv"),
+        }
+        return nightly_audit(**{**settings, **options})
 
     run.inbox, run.url, run.reports = inbox, url, tmp_path / "reports"
     return run

@@ -79,8 +79,9 @@ def test_a_resubmitted_form_is_compared_with_its_previous_submission(nightly, ma
     result = nightly()
     state = open_store(nightly.url).current_state(result["run_id"])
     township = [f for f in state.findings if f.source_file == ERRORS_FORM]
-    by_change = {change: {(f.check_id, f.location) for f in township if f.change == change} for change in
-                 ("new", "still_open")}
+    by_change = {
+        change: {(f.check_id, f.location) for f in township if f.change == change} for change in ("new", "still_open")
+    }
     fixed_now = {(f.check_id, f.location) for f in state.fixed}
     assert ("arithmetic.fund_parts", "资金表/年度资金总额/全年预算数") in fixed_now
     assert ("text_template.instruction", "其他需要说明的问题") in fixed_now

@@ -34,15 +34,22 @@ def test_the_deployment_schedule_is_configurable_and_defaults_to_two_at_night_in
 
 def _scheduled_runs(deployment_id, deadline: float) -> list:
     from prefect import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
-    from prefect.client.schemas.filters import FlowRunFilterState, FlowRunFilterStateName
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateName,
+    )
     from prefect.client.schemas.sorting import FlowRunSort
 
     while time.monotonic() < deadline:
         with get_client(sync_client=True) as client:
             runs = client.read_flow_runs(
                 deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
-                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(name=FlowRunFilterStateName(any_=["Scheduled"]))),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(name=FlowRunFilterStateName(any_=["Scheduled"]))
+                ),
                 sort=FlowRunSort.EXPECTED_START_TIME_ASC,
                 limit=10,
             )
@@ -74,9 +81,24 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
     log = (tmp_path / "serve.log").open("w")
     # exactly what `make serve` runs
     serve = subprocess.Popen(
-        [sys.executable, "-m", "flows.nightly_audit", "serve", "--port", str(port), "--inbox", str(inbox),
-         "--store", url, "--reports", str(reports)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "flows.nightly_audit",
+            "serve",
+            "--port",
+            str(port),
+            "--inbox",
+            str(inbox),
+            "--store",
+            url,
+            "--reports",
+            str(reports),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         with temporary_settings({PREFECT_API_URL: api}):

@@ -122,8 +122,9 @@ def deliver(store: Store, settings: SmtpSettings | None) -> Delivery:
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     if settings.security == "ssl":
-        smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                context=ssl.create_default_context())
+        smtp = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+        )
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         if settings.security == "starttls":

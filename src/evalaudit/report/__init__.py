@@ -16,8 +16,8 @@ from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.outputs import write_atomically
 from evalaudit.pipeline import Snapshot
-from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN
 from evalaudit.report.charts import bar_chart, rate_strip, scatter
+from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN
 
 FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
 _HERE = Path(__file__).parent

@@ -1,0 +1,37 @@
+"""The one-screen Chinese summary lines shared by `evalaudit audit` and the nightly flow."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
+from evalaudit.pipeline import FileProblem
+
+
+def finding_lines(findings: Sequence[Finding], heading: str = "审核发现") -> list[str]:
+    """Findings by severity, then by category, then the units with the most errors."""
+    severities = Counter(finding.severity for finding in findings)
+    lines = [
+        f"{heading} {len(findings)} 条："
+        + "，".join(f"{label} {severities.get(name, 0)}" for name, label in SEVERITY_LABELS.items())
+    ]
+    by_category = Counter((finding.category, finding.severity) for finding in findings)
+    for category, label in CATEGORY_LABELS.items():
+        counts = [
+            f"{SEVERITY_LABELS[s]} {by_category[(category, s)]}" for s in SEVERITY_LABELS if by_category[(category, s)]
+        ]
+        if counts:
+            lines.append(f"  {label}（{category}）：{'，'.join(counts)}")
+    units = Counter(finding.unit or finding.source_file for finding in findings if finding.severity == "error")
+    if units:
+        lines.append("错误最多的单位：" + "；".join(f"{unit} {count}" for unit, count in units.most_common(3)))
+    return lines
+
+
+def problem_lines(problems: Sequence[FileProblem], advice: str = "") -> list[str]:
+    """One line per file that yielded no form, with its reason."""
+    return [
+        f"  [{'无法读取' if problem.status == 'unreadable' else '无法解析'}] {problem.source_file}：{problem.reason}{advice}"
+        for problem in problems
+    ]

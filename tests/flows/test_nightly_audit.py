@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from evalaudit.store import alerts, files, findings, open_store
@@ -10,6 +12,16 @@ from tests.conftest import INBOX
 ERRORS_FORM = "07_township_party_building_errors.txt"
 TOWNSHIP = "qingxizhen@qingxi.example.gov.cn"
 BUREAU = "shenhe@czj.example.gov.cn"
+
+
+def latest_artifact(key: str) -> dict:
+    """The newest artifact with this key, read from the API the flow wrote it to."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    response = httpx.get(f"{PREFECT_API_URL.value()}/artifacts/{key}/latest", timeout=30)
+    response.raise_for_status()
+    return response.json()
 
 
 def counts(url: str) -> dict[str, int]:
@@ -47,6 +59,13 @@ def test_first_run_audits_every_file_reports_it_and_tells_each_unit(nightly, mai
     [digest] = mailbox.to(BUREAU)
     assert "清溪县社会保险事业中心" in mailbox.text(digest).split("三、")[1]  # not in the registry
     assert run["alerts_sent"] == len(mailbox.messages) and run["alerts_queued"] == 0
+    # the run's Prefect artifacts: summary, units with errors, link to the report
+    summary = latest_artifact("nightly-audit-summary")
+    assert result["run_id"] in summary["data"] and "现有审核发现 17 条" in summary["data"]
+    rows = json.loads(latest_artifact("units-with-errors")["data"])
+    assert {"单位": "清溪镇人民政府", "错误": 4, "其中新发现": 4} in rows
+    link = latest_artifact("audit-report")
+    assert (nightly.reports / "runs" / result["run_id"] / "index.html").as_uri() in link["data"]
 
 
 def test_the_same_inbox_twice_adds_no_finding_and_no_alert(nightly, mailbox, monkeypatch):

@@ -31,6 +31,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.deployments.runner import RunnerDeployment  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
 from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from evalaudit.alert.deliver import SmtpSettings  # noqa: E402
 from evalaudit.nightly import (  # noqa: E402
@@ -133,11 +134,12 @@ def nightly_audit(
     try:
         todo = discover(store, run_id, inbox)
         outcomes = [outcome for part in parse.map(batches(todo, batch_size)).result() for outcome in part]
-        checked = check(store, run_id, outcomes)
+        # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures
+        checked = check(store, run_id, quote(outcomes))
         for batch in batches(outcomes, batch_size):
-            store_batch(store, run_id, checked, batch)
+            store_batch(store, run_id, quote(checked), quote(batch))
         published = report(store, run_id, reports, keep_reports)
-        alerts = alert_units(store, run_id, published, registry)
+        alerts = alert_units(store, run_id, quote(published), registry)
     except BaseException as error:
         store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}")
         raise

@@ -87,7 +87,6 @@ def publish_run(store: Store, run_id: str, reports: Path, keep: int = KEEP_REPOR
     `latest` moves only once the new report is complete, so a crash never leaves reviewers a half report.
     """
     snapshot = store.current_state(run_id)
-    snapshot.run_id = run_id
     out = reports / "runs" / run_id
     problems = problem_findings(snapshot.problems)
     for finding in problems:

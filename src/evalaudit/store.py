@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from evalaudit.model import FINDING_COLUMNS, Evaluation, Finding, evaluation_from_dict
-from evalaudit.pipeline import FileOutcome, FileProblem, SubmittedFile
+from evalaudit.pipeline import FileOutcome, FileProblem, Snapshot, SubmittedFile
 from evalaudit.resubmission import FIXED, compare, form_key
 from evalaudit.text.index import COLUMNS as TEXT_COLUMNS
 
@@ -236,20 +236,6 @@ def migrate(engine: Engine, migrations: Sequence[Callable[[Connection], None]] =
 
 
 @dataclass
-class CurrentState:
-    """What the inbox holds after a run, as the report and the alerts need it."""
-
-    files: int
-    evaluations: list[Evaluation]
-    findings: list[Finding]  # open findings of the current submissions (change new / still_open)
-    fixed: list[Finding]  # findings of a previous submission that the current one no longer has
-    problems: list[FileProblem]
-    computed_totals: dict[str, float] = field(default_factory=dict)
-    exec_rates: dict[str, float] = field(default_factory=dict)
-    audited_this_run: set[str] = field(default_factory=set)  # evaluation ids read by this run
-
-
-@dataclass
 class PendingAlert:
     id: int
     kind: str
@@ -426,7 +412,7 @@ class Store:
         frame["year"] = frame["year"].astype("Int64")
         return frame
 
-    def current_state(self, run_id: str) -> CurrentState:
+    def current_state(self, run_id: str) -> Snapshot:
         """The submissions present in the inbox at `run_id`, with their findings and file problems."""
         with self.engine.connect() as connection:
             present = connection.execute(
@@ -449,7 +435,8 @@ class Store:
             for chunk in _chunks(ids, 500):
                 current += self._findings(connection, chunk)
                 fixed += self._findings(connection, chunk, fixed=True)
-        return CurrentState(
+        return Snapshot(
+            run_id=run_id,
             files=len(present),
             evaluations=[evaluation_from_dict(json.loads(row["data"])) for row in rows],
             findings=current,

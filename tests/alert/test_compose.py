@@ -44,7 +44,7 @@ def test_one_email_per_registered_unit_with_each_finding_spelled_out(tmp_path):
         "zhen@a.gov.cn",
         [1, 2],
     )
-    assert "错误 1 处、警告 1 处" in unit.subject
+    assert unit.subject == "【绩效自评审核】清溪镇人民政府：自评表发现错误 1 处、警告 1 处，请核对修改"
     assert "位置：总分" in unit.body and "填报值：87；应为：95.2" in unit.body and "说明：总分有误" in unit.body
     assert "文件“07.txt”第1张项目支出绩效自评表" in unit.body
     assert unit.attachment == "<html>本单位</html>".encode() and unit.attachment_name.endswith(".html")
@@ -70,6 +70,7 @@ def test_a_resubmission_email_says_what_was_fixed_and_what_is_still_open(tmp_pat
     unit, _ = compose_alerts("r2", new, [], REGISTRY, tmp_path, open_findings=[still_open], fixed=fixed)
     assert "已修正 1 处，仍未修正 1 处" in unit.body
     assert "位置：指标/甲/得分" in unit.body and "位置：总分" not in unit.body  # only what is new is listed
+    assert unit.subject.endswith("自评表发现错误 1 处，请核对修改")  # no "警告 0 处"
     assert unit.attachment is None  # no report page to attach
 
 

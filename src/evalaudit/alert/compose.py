@@ -93,9 +93,8 @@ def compose_alerts(
 
 def _unit_subject(unit: str, items: list[Finding]) -> str:
     severities = Counter(finding.severity for finding in items)
-    return (
-        f"【绩效自评审核】{unit}：自评表发现错误 {severities['error']} 处、警告 {severities['warning']} 处，请核对修改"
-    )
+    counts = "、".join(f"{label} {severities[name]} 处" for name, label in SEVERITY_LABELS.items() if severities[name])
+    return f"【绩效自评审核】{unit}：自评表发现{counts}，请核对修改"
 
 
 def _changes(unit: str, open_findings: Sequence[Finding], fixed: Sequence[Finding]) -> tuple[int, int]:

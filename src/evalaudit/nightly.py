@@ -34,9 +34,9 @@ KEEP_REPORTS = 30  # nightly report folders kept under reports/runs/
 class CheckedFiles:
     """The files a run read, checked together: one validation per suite over all their evaluations."""
 
-    outcomes: list[FileOutcome]
     findings: list[Finding] = field(default_factory=list)
-    facts: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)  # computed total, exec rate
+    computed_totals: dict[str, float] = field(default_factory=dict)
+    exec_rates: dict[str, float] = field(default_factory=dict)
     texts: pd.DataFrame | None = None
 
 
@@ -57,16 +57,15 @@ def check_outcomes(store: Store, run_id: str, outcomes: Sequence[FileOutcome]) -
     (except earlier submissions of the same forms)."""
     evaluations = [evaluation for outcome in outcomes for evaluation in outcome.evaluations]
     if not evaluations:
-        return CheckedFiles(list(outcomes))
+        return CheckedFiles()
     history = store.history_texts(exclude_form_keys={form_key(evaluation) for evaluation in evaluations})
     checks = run_checks(evaluations, history=history)
     for finding in checks.findings:
         finding.run_id = run_id
-    totals, rates = checks.facts("computed_total"), checks.facts("exec_rate")
     return CheckedFiles(
-        outcomes=list(outcomes),
         findings=checks.findings,
-        facts={e.evaluation_id: (totals.get(e.evaluation_id), rates.get(e.evaluation_id)) for e in evaluations},
+        computed_totals=checks.facts("computed_total"),
+        exec_rates=checks.facts("exec_rate"),
         texts=checks.frames.texts,
     )
 
@@ -75,9 +74,8 @@ def record(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[Fil
     """Store one batch of files with everything found in them, in one transaction; returns its forms."""
     ids = {evaluation.evaluation_id for outcome in batch for evaluation in outcome.evaluations}
     texts = checked.texts[checked.texts["evaluation_id"].isin(ids)] if checked.texts is not None else None
-    store.save_batch(
-        run_id, batch, [finding for finding in checked.findings if finding.evaluation_id in ids], checked.facts, texts
-    )
+    findings = [finding for finding in checked.findings if finding.evaluation_id in ids]
+    store.save_batch(run_id, batch, findings, checked.computed_totals, checked.exec_rates, texts)
     return len(ids)
 
 
@@ -129,7 +127,6 @@ def alert(
     published: Published,
     registry: Path,
     settings: SmtpSettings | None,
-    bureau_email: str = "",
 ) -> AlertResult:
     """Queue one email per unit with findings nobody has told it about, and the bureau's digest; then send
     everything queued (tonight's and what an SMTP outage held back)."""
@@ -142,7 +139,7 @@ def alert(
         published.report.parent,
         open_findings=published.snapshot.findings,
         fixed=published.snapshot.fixed,
-        bureau_email=bureau_email or (settings.bureau_email if settings else ""),
+        bureau_email=settings.bureau_email if settings else "",
     )
     store.queue_alerts(run_id, [(a.fields(), a.finding_ids, a.file_names) for a in composed])
     return AlertResult(queued=len(composed), delivery=deliver(store, settings))
@@ -151,18 +148,16 @@ def alert(
 def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[str]:
     """The operator's one-screen summary (Chinese), also the flow's markdown artifact."""
     snapshot = published.snapshot
-    new = sum(1 for finding in snapshot.findings if finding.change == NEW and finding.run_id == snapshot.run_id)
-    lines = [
+    return [
         f"收件箱文件 {snapshot.files} 个，本次新审核 {run.get('files_audited') or 0} 个；自评表 {len(snapshot.evaluations)} 张",
         *finding_lines(snapshot.findings, "现有审核发现"),
-        f"与上次相比：新发现 {new} 条，已修正 {run.get('findings_fixed') or 0} 条",
+        f"与上次相比：新发现 {run.get('findings_new') or 0} 条，已修正 {run.get('findings_fixed') or 0} 条",
         f"提醒邮件：本次生成 {alerts.queued} 封，已发送 {alerts.delivery.sent} 封，排队待发 {alerts.delivery.queued} 封"
         + (f"（{alerts.delivery.error}）" if alerts.delivery.error else ""),
         *problem_lines(snapshot.problems, "（文件已保留，请单位重新提交）"),
         f"审核报告：{published.report}",
         f"审核结果（Excel 可直接打开）：{published.report.parent / 'findings.csv'}",
     ]
-    return lines
 
 
 def units_with_errors(snapshot: Snapshot) -> list[dict]:

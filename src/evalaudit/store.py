@@ -38,7 +38,7 @@ from sqlalchemy.engine import make_url
 
 from evalaudit.model import FINDING_COLUMNS, Evaluation, Finding, evaluation_from_dict
 from evalaudit.pipeline import FileOutcome, FileProblem, Snapshot, SubmittedFile
-from evalaudit.resubmission import FIXED, compare, form_key
+from evalaudit.resubmission import FIXED, NEW, compare, form_key
 from evalaudit.text.index import COLUMNS as TEXT_COLUMNS
 
 DEFAULT_URL = "sqlite:///data/evalaudit.db"
@@ -286,7 +286,7 @@ class Store:
         """
         with self.engine.begin() as connection:
             known = {(row.name, row.sha256) for row in connection.execute(select(files.c.name, files.c.sha256))}
-            outcomes = {
+            earlier_by_content = {
                 row.sha256: row
                 for row in connection.execute(
                     select(files.c.sha256, files.c.status, files.c.reason, files.c.audited_run)
@@ -304,8 +304,8 @@ class Store:
             for file in submitted:
                 if (file.name, file.sha256) in known:
                     continue
-                if file.sha256 in outcomes:
-                    earlier = outcomes[file.sha256]
+                if file.sha256 in earlier_by_content:
+                    earlier = earlier_by_content[file.sha256]
                     connection.execute(
                         insert(files).values(
                             **_file_row(file, run_id, earlier.status, earlier.reason), audited_run=earlier.audited_run
@@ -324,7 +324,8 @@ class Store:
         run_id: str,
         outcomes: Sequence[FileOutcome],
         batch_findings: Sequence[Finding],
-        facts: dict[str, tuple[float | None, float | None]],
+        computed_totals: dict[str, float],
+        exec_rates: dict[str, float],
         batch_texts: pd.DataFrame | None,
     ) -> None:
         """Record a batch of files with their evaluations, findings (compared with each form's previous
@@ -343,7 +344,12 @@ class Store:
                     )
                 for evaluation in outcome.evaluations:
                     self._save_evaluation(
-                        connection, run_id, evaluation, by_evaluation.get(evaluation.evaluation_id, []), facts
+                        connection,
+                        run_id,
+                        evaluation,
+                        by_evaluation.get(evaluation.evaluation_id, []),
+                        computed_totals.get(evaluation.evaluation_id),
+                        exec_rates.get(evaluation.evaluation_id),
                     )
             if batch_texts is not None and not batch_texts.empty:
                 rows = batch_texts[list(TEXT_COLUMNS)].astype(object).where(batch_texts[list(TEXT_COLUMNS)].notna())
@@ -355,7 +361,8 @@ class Store:
         run_id: str,
         evaluation: Evaluation,
         current: list[Finding],
-        facts: dict[str, tuple[float | None, float | None]],
+        computed_total: float | None,
+        exec_rate: float | None,
     ) -> None:
         key = form_key(evaluation)
         previous_id = connection.execute(
@@ -366,7 +373,6 @@ class Store:
         ).scalar()
         previous = self._findings(connection, [previous_id]) if previous_id else []
         changes, fixed = compare(previous, current)
-        computed_total, exec_rate = facts.get(evaluation.evaluation_id, (None, None))
         connection.execute(
             insert(evaluations).values(
                 evaluation_id=evaluation.evaluation_id,
@@ -456,7 +462,7 @@ class Store:
                 select(findings)
                 .where(
                     findings.c.alert_id.is_(None),
-                    findings.c.change == "new",
+                    findings.c.change == NEW,
                     findings.c.severity.in_(("error", "warning")),
                 )
                 .order_by(findings.c.id)
@@ -532,7 +538,7 @@ class Store:
             )
         return {
             "files_audited": audited,
-            "findings_new": changes.get("new", 0),
+            "findings_new": changes.get(NEW, 0),
             "findings_fixed": changes.get(FIXED, 0),
         }
 

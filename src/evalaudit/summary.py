@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
 from evalaudit.pipeline import FileProblem
+from evalaudit.report import unit_name
 
 
 def finding_lines(findings: Sequence[Finding], heading: str = "审核发现") -> list[str]:
@@ -23,7 +24,7 @@ def finding_lines(findings: Sequence[Finding], heading: str = "审核发现") ->
         ]
         if counts:
             lines.append(f"  {label}（{category}）：{'，'.join(counts)}")
-    units = Counter(finding.unit or finding.source_file for finding in findings if finding.severity == "error")
+    units = Counter(unit_name(finding) for finding in findings if finding.severity == "error")
     if units:
         lines.append("错误最多的单位：" + "；".join(f"{unit} {count}" for unit, count in units.most_common(3)))
     return lines

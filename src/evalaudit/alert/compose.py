@@ -58,6 +58,8 @@ def compose_alerts(
     by_unit: dict[str, list[tuple[int, Finding]]] = defaultdict(list)
     for finding_id, finding in new:
         by_unit[unit_name(finding)].append((finding_id, finding))
+    still_open = Counter(unit_name(f) for f in open_findings if f.change == STILL_OPEN)
+    fixed_count = Counter(unit_name(f) for f in fixed)
     alerts: list[QueuedAlert] = []
     unregistered: dict[str, list[int]] = {}
     for unit, items in by_unit.items():
@@ -72,7 +74,7 @@ def compose_alerts(
                 unit=registered.name,
                 recipient=registered.email,
                 subject=_unit_subject(registered.name, [f for _, f in items]),
-                body=unit_body(registered.name, [f for _, f in items], run_id, _changes(unit, open_findings, fixed)),
+                body=unit_body(registered.name, [f for _, f in items], run_id, (fixed_count[unit], still_open[unit])),
                 finding_ids=[finding_id for finding_id, _ in items],
                 file_names=[],
                 attachment_name=f"审核结果-{registered.name}.html" if page.exists() else None,
@@ -95,11 +97,6 @@ def _unit_subject(unit: str, items: list[Finding]) -> str:
     severities = Counter(finding.severity for finding in items)
     counts = "、".join(f"{label} {severities[name]} 处" for name, label in SEVERITY_LABELS.items() if severities[name])
     return f"【绩效自评审核】{unit}：自评表发现{counts}，请核对修改"
-
-
-def _changes(unit: str, open_findings: Sequence[Finding], fixed: Sequence[Finding]) -> tuple[int, int]:
-    still_open = sum(1 for f in open_findings if unit_name(f) == unit and f.change == STILL_OPEN)
-    return sum(1 for f in fixed if unit_name(f) == unit), still_open
 
 
 def unit_body(unit: str, items: list[Finding], run_id: str, changes: tuple[int, int] = (0, 0)) -> str:

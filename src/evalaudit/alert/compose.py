@@ -157,7 +157,7 @@ def digest_body(
     lines += ["", "二、目前仍有错误未修正的单位"]
     lines += [f"  {unit}：错误 {count} 处" for unit, count in open_errors.most_common()] or ["  无"]
     missing = sorted(unit for unit in set(by_unit) | set(open_errors) if registry.find(unit) is None)
-    lines += ["", "三、不在单位名录（data/units.csv）中的单位，请补充名称或别名及邮箱"]
+    lines += ["", "三、不在单位名录中的单位，请在名录中补充其名称（或别名）及邮箱"]
     lines += [f"  {unit}" for unit in missing] or ["  无"]
     lines += ["", "四、无法读取或解析的文件（文件已保留，请通知提交单位重新提交）"]
     lines += [

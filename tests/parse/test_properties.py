@@ -4,10 +4,11 @@ Binary input (NUL bytes) is the reader's to refuse with UnreadableFile, tested i
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evalaudit.ingest import read_bytes
+from evalaudit.ingest import UnreadableFile, read_bytes
 from evalaudit.parse import parse_document
 from tests.conftest import INBOX, SEEDS
 
@@ -18,6 +19,10 @@ SOURCES = sorted(SEEDS.glob("*.txt")) + sorted(INBOX.iterdir())
 
 
 def _check(name: str, text: str) -> None:
+    if not text.strip():  # an empty file is the reader's to refuse, with its reason
+        with pytest.raises(UnreadableFile, match="文件为空"):
+            read_bytes(name, text.encode("utf-8"))
+        return
     result = parse_document(read_bytes(name, text.encode("utf-8")))
     assert isinstance(result.evaluations, list) and isinstance(result.warnings, list)
     assert result.evaluations or result.warnings

@@ -8,9 +8,13 @@ from typing import Literal
 BlockKind = Literal["row", "text", "blank"]
 
 
-@dataclass
+@dataclass(slots=True)  # a million-line file is a million blocks
 class Block:
-    """One physical line of the source. `row` blocks carry delimited cells (tab, |, HTML <td>)."""
+    """One physical line of the source. `row` blocks carry delimited cells (tab, |, HTML <td>).
+
+    An HTML cell broken by <br> or paragraphs has its lines joined by a space in `cells` and by a newline in
+    `raw`, which is what a reviewer is shown.
+    """
 
     kind: BlockKind
     cells: list[str]
@@ -29,3 +33,5 @@ class SourceDocument:
     encoding: str
     text: str  # decoded text: what the raw_text of each form is cut from
     blocks: list[Block] = field(default_factory=list)
+    # what the reader had to do to the bytes, in Chinese for the reviewer (e.g. a cut-off last character)
+    warnings: list[str] = field(default_factory=list)

@@ -46,6 +46,7 @@ def parse_document(document: SourceDocument) -> ParseResult:
             build_evaluation(evaluation, header, parts)
         except Exception as error:  # noqa: BLE001
             evaluation.warnings.append(_crash_warning(error, f"第{index}张表"))
+        evaluation.warnings += [ParseWarning("file_damaged", note, "文件") for note in document.warnings]
         result.evaluations.append(evaluation)
     return result
 

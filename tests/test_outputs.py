@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import json
+
 import pytest
 
-from evalaudit.outputs import write_jsonl
+from evalaudit.model import Finding
+from evalaudit.outputs import write_findings_csv, write_jsonl, write_run_outputs
 
 
 def test_a_crash_while_writing_keeps_the_previous_file(tmp_path):
@@ -25,3 +29,29 @@ def test_chinese_is_written_as_characters(tmp_path):
     target = tmp_path / "x.jsonl"
     write_jsonl([{"单位": "清溪县"}], target)
     assert target.read_text(encoding="utf-8") == '{"单位": "清溪县"}\n'
+
+
+def test_findings_csv_never_hands_excel_a_formula_but_keeps_numbers_numbers(tmp_path):
+    hostile = '=HYPERLINK("http://x","y")'
+    finding = Finding(
+        "e1", "@SUM(A1).txt", 1, hostile, 2023, "project", "arithmetic.total", "arithmetic", "error",
+        "\t总分", "-3", "-0.5", message="+1 分即可", run_id="-r1",
+    )  # fmt: skip
+    write_run_outputs(tmp_path, [finding], [])
+    with (tmp_path / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["unit"] == "'" + hostile and row["source_file"] == "'@SUM(A1).txt" and row["location"] == "'\t总分"
+    assert row["message"] == "'+1 分即可" and row["run_id"] == "'-r1"
+    assert (row["stated"], row["expected"], row["year"], row["form_index"]) == ("-3", "-0.5", "2023", "1")
+    [raw] = [json.loads(line) for line in (tmp_path / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert raw["unit"] == hostile and raw["location"] == "\t总分"  # the JSON lines keep what was submitted
+
+
+@pytest.mark.parametrize("cell", ["-3", "-0.5", "+2", "-12.5%", "=", "-", "@", "\r1", "-1-1", "+A1"])
+def test_only_plain_numbers_may_start_like_a_formula(tmp_path, cell):
+    finding = Finding("e1", "f.txt", 1, "单位", 2023, "project", "c", "arithmetic", "error", "总分", cell)
+    write_findings_csv([finding], tmp_path / "findings.csv")
+    with (tmp_path / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    number = cell in ("-3", "-0.5", "+2", "-12.5%")
+    assert row["stated"] == (cell if number else "'" + cell)

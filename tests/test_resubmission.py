@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from evalaudit.model import Finding
-from evalaudit.resubmission import FIXED, NEW, STILL_OPEN, compare, form_key
+from evalaudit.resubmission import FIXED, NEW, STILL_OPEN, compare, form_key, unit_key
 from tests.forms import consistent_form
 
 
@@ -26,6 +26,18 @@ def test_a_resubmitted_form_keeps_its_key_whatever_the_file_or_spelling():
     assert form_key(again) != form_key(form)  # a different project is a different form
     again.project_name = form.project_name
     assert form_key(again) == form_key(form)
+
+
+def test_a_unit_name_folds_width_spaces_line_breaks_punctuation_and_traditional_characters():
+    assert unit_key("清溪縣 中心衛生院（一）") == unit_key("清溪县中心卫生院(一)") == unit_key("清溪县\n中心卫生院 （ 一 ）")
+    assert unit_key("ＡＢＣ局。") == unit_key("abc局") and unit_key("") == ""
+
+
+def test_numbers_in_brackets_are_part_of_a_unit_name():
+    names = ["清溪县中心卫生院（一）", "清溪县中心卫生院（二）", "清溪县中心卫生院〔3〕", "清溪县中心卫生院②", "清溪县中心卫生院"]
+    assert len({unit_key(name) for name in names}) == len(names)
+    form = consistent_form()
+    assert form_key(replace(form, unit=names[0])) != form_key(replace(form, unit=names[1]))
 
 
 def test_forms_of_other_years_types_or_projects_are_different_forms():

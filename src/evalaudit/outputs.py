@@ -6,10 +6,15 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from evalaudit.model import FINDING_COLUMNS, Evaluation, Finding
+
+# What Excel (and LibreOffice) read as the start of a formula when a CSV cell begins with it (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 
 
 def write_atomically(
@@ -37,14 +42,25 @@ def write_jsonl(rows: Iterable[dict], target: Path) -> None:
     write_atomically(target, write)
 
 
+def spreadsheet_cell(value: object) -> object:
+    """A cell Excel shows as text, never runs: submitted text starting like a formula gets a leading '.
+    Plain numbers (-3, -0.5, +2%) stay as they are so Excel still reads them as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_findings_csv(findings: Iterable[Finding], target: Path) -> None:
-    """UTF-8 with BOM so Excel opens the Chinese text correctly; exactly the contract columns."""
+    """UTF-8 with BOM so Excel opens the Chinese text correctly; exactly the contract columns. Every cell
+    goes through `spreadsheet_cell` (findings.jsonl keeps the text as submitted)."""
 
     def write(handle) -> None:
         writer = csv.DictWriter(handle, fieldnames=FINDING_COLUMNS)
         writer.writeheader()
         for finding in findings:
-            writer.writerow({key: "" if value is None else value for key, value in finding.to_row().items()})
+            writer.writerow({key: spreadsheet_cell(value) for key, value in finding.to_row().items()})
 
     write_atomically(target, write, encoding="utf-8-sig", newline="")
 

@@ -6,19 +6,28 @@ change. What stays is who submitted which form for which year: that is the form 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from evalaudit.model import Evaluation, Finding
 from evalaudit.text.normalize import normalize
+from evalaudit.textnorm import fold, strip_inline_html
 
 NEW, STILL_OPEN, FIXED = "new", "still_open", "fixed"
 CHANGE_LABELS = {NEW: "新发现", STILL_OPEN: "仍未修正", FIXED: "已修正"}
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def unit_key(unit: str) -> str:
-    """A unit name as matched: width, traditional characters, spaces and punctuation folded away."""
-    return normalize(unit)
+    """A unit name as matched: width, traditional characters, spaces, line breaks and punctuation folded away.
+
+    Unlike `normalize` (text compared for copying), numbers in brackets stay: 中心卫生院（一） and
+    中心卫生院（二） are two units, not one numbered paragraph.
+    """
+    if not unit:
+        return ""
+    return _NOT_WORD.sub("", fold(strip_inline_html(unit))).lower()
 
 
 def form_key(evaluation: Evaluation) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from evalaudit.alert.deliver import SmtpSettings, deliver
-from evalaudit.store import alerts, open_store
+from evalaudit.alert.deliver import SmtpSettings, build_message, deliver
+from evalaudit.store import FAILED, PENDING, SENT, PendingAlert, alerts, open_store
 
 
-def queue(store, *recipients: str) -> None:
+def queue(store, *recipients: str, **changes_of: dict) -> None:
+    """Alerts for these recipients; `changes_of={"1": {...}}` changes fields of the second, as an older
+    version of the outbox might have written it."""
     store.queue_alerts(
         "r1",
         [
@@ -21,6 +24,7 @@ def queue(store, *recipients: str) -> None:
                     "body": f"正文{i}：总分填报为88，应为98",
                     "attachment_name": "审核结果.html",
                     "attachment": "<p>总分有误</p>".encode(),
+                    **changes_of.get(str(i), {}),
                 },
                 [],
                 [],
@@ -28,6 +32,12 @@ def queue(store, *recipients: str) -> None:
             for i, r in enumerate(recipients)
         ],
     )
+
+
+def statuses(store) -> list[tuple[str, str | None]]:
+    query = select(alerts.c.status, alerts.c.last_error).order_by(alerts.c.id)
+    with store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]
 
 
 @pytest.fixture
@@ -86,3 +96,45 @@ def test_a_digest_without_a_bureau_address_waits_for_one(store, mailbox):
 def test_an_unknown_security_setting_is_refused():
     with pytest.raises(ValueError, match="EVALAUDIT_SMTP_SECURITY"):
         SmtpSettings.from_env({"EVALAUDIT_SMTP_HOST": "x", "EVALAUDIT_SMTP_SECURITY": "tls1"})
+
+
+def test_no_header_carries_a_line_break_from_a_unit_name_or_an_address():
+    subject, attachment_name = "【绩效自评审核】清溪镇\r\n人民政府：错误 1 处", "审核结果-清溪镇\n人民政府.html"
+    alert = PendingAlert(1, "unit", "清溪镇人民政府", "", subject, "正文", attachment_name, b"<p>x</p>", 0)
+    message = build_message(alert, "jixiao@czj.cn", "zhen@a.cn\r\nBcc: x@x.cn")
+    assert message["Subject"] == "【绩效自评审核】清溪镇 人民政府：错误 1 处"
+    assert message["Bcc"] is None and not any(line.startswith("Bcc") for line in message.as_string().splitlines())
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "审核结果-清溪镇 人民政府.html"
+    assert "\n" not in "".join(str(value) for value in message.values())
+
+
+def test_an_older_outbox_row_with_a_line_break_in_its_subject_is_sent_on_one_line(store, mailbox):
+    queue(store, "a@a.cn", "b@a.cn", "c@a.cn", **{"1": {"subject": "【绩效自评审核】清溪镇\n人民政府：错误 1 处"}})
+    result = deliver(store, SmtpSettings.from_env(mailbox.env()))
+    assert (result.sent, result.queued, result.failed) == (3, 0, 0)
+    [message] = mailbox.to("b@a.cn")
+    assert message["Subject"] == "【绩效自评审核】清溪镇 人民政府：错误 1 处"
+
+
+def test_an_alert_that_cannot_be_built_fails_alone_and_for_good(store, mailbox):
+    not_utf8 = "<p>总分有误</p>".encode("gb18030")  # a page an older version saved in another encoding
+    queue(store, "a@a.cn", "b@a.cn", "c@a.cn", **{"1": {"attachment": not_utf8}})
+    settings = SmtpSettings.from_env(mailbox.env())
+    result = deliver(store, settings)
+    assert (result.sent, result.queued, result.failed) == (2, 0, 1) and "发送失败" in result.error
+    assert sorted(m["To"] for m in mailbox.messages) == ["a@a.cn", "c@a.cn"]
+    (first, _), (middle, reason), (third, _) = statuses(store)
+    assert (first, middle, third) == (SENT, FAILED, SENT) and "无法生成" in reason and "UnicodeDecodeError" in reason
+    assert store.pending_alerts() == []
+    again = deliver(store, settings)
+    assert (again.sent, again.queued, again.failed) == (0, 0, 0) and len(mailbox.messages) == 2
+
+
+def test_a_refused_recipient_is_not_given_up_on(store, mailbox):
+    mailbox.refuse.add("gone@a.cn")
+    queue(store, "gone@a.cn")
+    settings = SmtpSettings.from_env(mailbox.env())
+    assert deliver(store, settings).failed == 0 and statuses(store)[0][0] == PENDING
+    mailbox.refuse.clear()
+    assert deliver(store, settings).sent == 1 and mailbox.to("gone@a.cn")

@@ -43,8 +43,37 @@ def test_a_missing_column_or_an_alias_of_two_units_is_an_error(tmp_path):
         load_registry(write(tmp_path, "单位名称,别名,邮箱\n甲局,总局,a@a.cn\n乙局,总局,b@a.cn\n"))
 
 
-def test_no_registry_means_every_unit_goes_to_the_digest(tmp_path):
-    assert load_registry(tmp_path / "missing.csv").find("甲局") is None
+def test_a_line_break_typed_in_a_cell_is_no_part_of_a_name(tmp_path):
+    registry = load_registry(
+        write(tmp_path, '单位名称,别名,邮箱\r\n"清溪镇\n人民政府","清溪镇\r\n政府；A  Town\nOffice"," zhen@a.gov.cn\r\n"\r\n')
+    )
+    [unit] = registry.units
+    assert unit == Unit("清溪镇人民政府", "zhen@a.gov.cn", ("清溪镇政府", "A Town Office"))
+    assert registry.find("清溪镇 人民政府") == unit and registry.find("a town office") == unit
+
+
+@pytest.mark.parametrize("email", ["zhen@a.gov.cn\nqita@a.gov.cn", "zhen@a.gov.cn\rBcc: x@x.cn", "zhen @a.gov.cn"])
+def test_an_address_with_a_line_break_or_a_space_inside_names_its_line(tmp_path, email):
+    with pytest.raises(RegistryError, match="第3行（清溪镇人民政府）的邮箱.*不是有效的电子邮件地址") as error:
+        load_registry(write(tmp_path, f'单位名称,别名,邮箱\n甲局,,a@a.cn\n"清溪镇\n人民政府",,"{email}"\n'))
+    assert "\n" not in str(error.value) and "\r" not in str(error.value)  # the message stays one line
+
+
+def test_units_numbered_in_brackets_are_different_units(tmp_path):
+    registry = load_registry(
+        write(tmp_path, "单位名称,别名,邮箱\n清溪县中心卫生院（一）,,yi@a.cn\n清溪县中心卫生院（二）,,er@a.cn\n")
+    )
+    assert registry.find("清溪縣中心衛生院(一)").email == "yi@a.cn"
+    assert registry.find("清溪县中心卫生院 （二）").email == "er@a.cn"
+    assert registry.find("清溪县中心卫生院") is None
+
+
+def test_a_missing_registry_is_a_problem_to_report_not_an_empty_list(tmp_path):
+    registry = load_registry(tmp_path / "missing.csv")
+    assert registry.find("甲局") is None
+    assert "missing.csv" in registry.problem and "不存在" in registry.problem
+    assert "没有任何单位" in load_registry(write(tmp_path, "单位名称,别名,邮箱\n")).problem
+    assert load_registry(write(tmp_path, "单位名称,别名,邮箱\n甲局,,a@a.cn\n")).problem == ""
 
 
 def test_the_bundled_registry_knows_the_sample_units_but_one():

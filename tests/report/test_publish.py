@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from evalaudit.checks import run_checks
-from evalaudit.pipeline import AuditRun, ParsedBatch
-from evalaudit.report import publish, unit_slug
+from evalaudit.pipeline import Snapshot
+from evalaudit.report import form_slug, publish, unit_slug
 from tests.forms import consistent_form, with_indicator
 
 REMOTE = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
@@ -14,6 +15,20 @@ REMOTE = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.
 
 def pages(out):
     return sorted(out.rglob("*.html"))
+
+
+def checked(run_id: str, forms: list) -> Snapshot:
+    """What a one-off audit of these forms would publish."""
+    checks = run_checks(forms) if forms else None
+    return Snapshot(
+        run_id=run_id,
+        files=1 if forms else 0,
+        evaluations=forms,
+        findings=checks.findings if checks else [],
+        problems=[],
+        computed_totals=checks.facts("computed_total") if checks else {},
+        exec_rates=checks.facts("exec_rate") if checks else {},
+    )
 
 
 def test_no_page_refers_to_anything_on_the_internet(seed_report):
@@ -49,10 +64,7 @@ def test_units_are_ranked_by_errors_and_have_their_page(seed_report):
 def test_submitted_text_is_escaped(tmp_path):
     hostile = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
     form = with_indicator(consistent_form(unit=hostile, notes=hostile), 1, explanation=hostile, name=hostile)
-    run = AuditRun(run_id="r1", batch=ParsedBatch(evaluations=[form], files=1), findings=[], checks=None)
-    run.checks = run_checks([form])
-    run.findings = run.checks.findings
-    publish(run.snapshot(), tmp_path)
+    publish(checked("r1", [form]), tmp_path)
     for page in pages(tmp_path):
         text = page.read_text(encoding="utf-8")
         assert "<script>alert" not in text and "<img src=x" not in text, page.name
@@ -61,15 +73,32 @@ def test_submitted_text_is_escaped(tmp_path):
 
 
 def test_the_report_works_without_any_form(tmp_path):
-    run = AuditRun(run_id="r2", batch=ParsedBatch(files=0), findings=[], checks=None)
-    assert publish(run.snapshot(), tmp_path).read_text(encoding="utf-8").count("<table") >= 2
+    assert publish(checked("r2", []), tmp_path).read_text(encoding="utf-8").count("<table") >= 2
 
 
 def test_a_form_without_a_unit_name_links_to_the_page_of_its_file(tmp_path):
     form = consistent_form(unit="")
-    checks = run_checks([form])
-    run = AuditRun(run_id="r3", batch=ParsedBatch(evaluations=[form], files=1), findings=checks.findings, checks=checks)
-    publish(run.snapshot(), tmp_path)
+    publish(checked("r3", [form]), tmp_path)
     page = (tmp_path / "forms" / f"{form.evaluation_id}.html").read_text(encoding="utf-8")
     [slug] = re.findall(r'href="\.\./units/([0-9a-f]{12})\.html"', page)
     assert (tmp_path / "units" / f"{slug}.html").exists()
+
+
+def test_page_names_come_from_ids_never_from_what_a_unit_typed(tmp_path):
+    out = tmp_path / "report"
+    units = ["../../etc/x", "a/b\\c:*?<>|.html", "..", "/etc/passwd", ""]
+    forms = [consistent_form(i, unit=unit) for i, unit in enumerate(units, start=1)]
+    forms.append(replace(consistent_form(9), evaluation_id="../../escaped"))  # a tampered or legacy store row
+    publish(checked("r4", forms), out)
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert written and all(path.resolve().is_relative_to(out.resolve()) for path in written)
+    names = {path.relative_to(out).as_posix() for path in written}
+    assert {f"forms/{form_slug(form.evaluation_id)}.html" for form in forms} <= names
+    safe = re.compile(r"(index|units/[0-9a-f]{12}|forms/([0-9a-f]{16}-[0-9]+|x[0-9a-f]{16}))\.html")
+    assert all(safe.fullmatch(name) for name in names), names
+
+
+def test_an_evaluation_id_names_its_own_page_and_nothing_else_does():
+    assert form_slug("0123456789abcdef-3") == "0123456789abcdef-3"
+    assert re.fullmatch(r"x[0-9a-f]{16}", form_slug("../../escaped"))
+    assert form_slug("../a") != form_slug("../b")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalaudit.alert.registry import Registry
+from evalaudit.alert.registry import Registry, Unit
 from evalaudit.model import SEVERITY_LABELS, Finding
 from evalaudit.pipeline import FileProblem
 from evalaudit.report import FORM_TYPES, unit_name, unit_slug
-from evalaudit.resubmission import STILL_OPEN
+from evalaudit.resubmission import STILL_OPEN, unit_key
 
 SIGNATURE = "（本邮件由绩效自评表自动审核系统 evalaudit 发送，审核批次 {run_id}）"
+_UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 @dataclass
@@ -42,6 +44,38 @@ class QueuedAlert:
         }
 
 
+@dataclass
+class UnitGroup:
+    """The findings told to one unit: every spelling of a registered unit's name (simplified or traditional,
+    an alias) is one registered unit, and an unregistered name is one unit whatever its width or spacing."""
+
+    name: str  # the registered name, or the first spelling seen
+    registered: Unit | None
+    items: list[tuple[int, Finding]] = field(default_factory=list)
+    spellings: Counter[str] = field(default_factory=Counter)  # the names the forms wrote, with their findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for _, finding in self.items]
+
+
+def unit_of(name: str, registry: Registry) -> tuple[str, Unit | None]:
+    """Which unit a form's unit name means (a key to group by) and its registry entry, if any."""
+    registered = registry.find(name)
+    return unit_key(registered.name if registered else name) or name, registered
+
+
+def group_by_unit(new: Sequence[tuple[int, Finding]], registry: Registry) -> dict[str, UnitGroup]:
+    groups: dict[str, UnitGroup] = {}
+    for finding_id, finding in new:
+        name = unit_name(finding)
+        key, registered = unit_of(name, registry)
+        group = groups.setdefault(key, UnitGroup(registered.name if registered else name, registered))
+        group.items.append((finding_id, finding))
+        group.spellings[name] += 1
+    return groups
+
+
 def compose_alerts(
     run_id: str,
     new: Sequence[tuple[int, Finding]],
@@ -52,45 +86,60 @@ def compose_alerts(
     fixed: Sequence[Finding] = (),
     bureau_email: str = "",
 ) -> list[QueuedAlert]:
-    """Emails for findings and problem files not yet reported; none when there is nothing new."""
+    """Emails for findings and problem files not yet reported; none when there is nothing new.
+
+    The digest reports the findings of units missing from the registry, except when the registry itself
+    is missing (`registry.problem`): those findings then wait, and the next run with a registry emails them.
+    """
     if not new and not problems:
         return []
-    by_unit: dict[str, list[tuple[int, Finding]]] = defaultdict(list)
-    for finding_id, finding in new:
-        by_unit[unit_name(finding)].append((finding_id, finding))
-    still_open = Counter(unit_name(f) for f in open_findings if f.change == STILL_OPEN)
-    fixed_count = Counter(unit_name(f) for f in fixed)
+    groups = group_by_unit(new, registry)
+    still_open = Counter(unit_of(unit_name(f), registry)[0] for f in open_findings if f.change == STILL_OPEN)
+    fixed_count = Counter(unit_of(unit_name(f), registry)[0] for f in fixed)
     alerts: list[QueuedAlert] = []
-    unregistered: dict[str, list[int]] = {}
-    for unit, items in by_unit.items():
-        registered = registry.find(unit)
+    for key, group in groups.items():
+        registered = group.registered
         if registered is None:
-            unregistered[unit] = [finding_id for finding_id, _ in items]
             continue
-        page = report_dir / "units" / f"{unit_slug(unit)}.html"
+        page = _unit_page(report_dir, group.spellings)
         alerts.append(
             QueuedAlert(
                 kind="unit",
                 unit=registered.name,
                 recipient=registered.email,
-                subject=_unit_subject(registered.name, [f for _, f in items]),
-                body=unit_body(registered.name, [f for _, f in items], run_id, (fixed_count[unit], still_open[unit])),
-                finding_ids=[finding_id for finding_id, _ in items],
+                subject=_unit_subject(registered.name, group.findings),
+                body=unit_body(registered.name, group.findings, run_id, (fixed_count[key], still_open[key])),
+                finding_ids=[finding_id for finding_id, _ in group.items],
                 file_names=[],
-                attachment_name=f"审核结果-{registered.name}.html" if page.exists() else None,
-                attachment=page.read_bytes() if page.exists() else None,
+                attachment_name=_file_name(f"审核结果-{registered.name}.html") if page else None,
+                attachment=page.read_bytes() if page else None,
             )
         )
+    unregistered = [] if registry.problem else [g for g in groups.values() if g.registered is None]
     digest = QueuedAlert(
         kind="digest",
         unit="",
         recipient=bureau_email,
-        subject=f"【绩效自评审核】审核摘要：{len(by_unit)} 个单位有新发现的问题，{len(problems)} 个文件无法审核",
-        body=digest_body(run_id, by_unit, registry, open_findings, problems, report_dir),
-        finding_ids=[finding_id for ids in unregistered.values() for finding_id in ids],
+        subject=f"【绩效自评审核】审核摘要：{len(groups)} 个单位有新发现的问题，{len(problems)} 个文件无法审核",
+        body=digest_body(run_id, groups, registry, open_findings, problems, report_dir),
+        finding_ids=[finding_id for group in unregistered for finding_id, _ in group.items],
         file_names=[problem.source_file for problem in problems],
     )
     return alerts + [digest]
+
+
+def _unit_page(report_dir: Path, spellings: Counter[str]) -> Path | None:
+    """The report page of the spelling with the most findings (the report files each spelling apart)."""
+    for spelling, _ in spellings.most_common():
+        page = report_dir / "units" / f"{unit_slug(spelling)}.html"
+        if page.exists():
+            return page
+    return None
+
+
+def _file_name(name: str) -> str:
+    """An attachment name a mail client can save as is: no path separators or control characters."""
+    return _UNSAFE_FILE_CHARS.sub("_", name)
 
 
 def _unit_subject(unit: str, items: list[Finding]) -> str:
@@ -136,35 +185,55 @@ def unit_body(unit: str, items: list[Finding], run_id: str, changes: tuple[int, 
 
 def digest_body(
     run_id: str,
-    by_unit: dict[str, list[tuple[int, Finding]]],
+    groups: dict[str, UnitGroup],
     registry: Registry,
     open_findings: Sequence[Finding],
     problems: Sequence[FileProblem],
     report_dir: Path,
 ) -> str:
     """Every unit with new findings (and whether it was told), every unit with open errors, every unit
-    missing from the registry and every file that could not be audited."""
-    lines = ["财政局：", "", f"本次审核（批次 {run_id}）的摘要如下。审核报告：{report_dir / 'index.html'}", ""]
+    missing from the registry and every file that could not be audited; a missing registry first of all."""
+    lines = ["财政局："]
+    if registry.problem:
+        lines += ["", f"【注意】{registry.problem}。"]
+    lines += ["", f"本次审核（批次 {run_id}）的摘要如下。审核报告：{report_dir / 'index.html'}", ""]
     lines.append("一、本次新发现问题的单位")
-    if not by_unit:
+    if not groups:
         lines.append("  无")
-    for unit, items in sorted(by_unit.items(), key=lambda item: (-_errors(item[1]), item[0])):
-        registered = registry.find(unit)
-        told = f"已发送提醒至 {registered.email}" if registered else "不在单位名录中，未发送提醒"
-        warnings = sum(1 for _, f in items if f.severity == "warning")
-        lines.append(f"  {unit}：错误 {_errors(items)} 处、警告 {warnings} 处；{told}")
-    open_errors = Counter(unit_name(f) for f in open_findings if f.severity == "error")
+    for group in sorted(groups.values(), key=lambda group: (-_errors(group.items), group.name)):
+        if group.registered:
+            told = f"已发送提醒至 {group.registered.email}"
+        elif registry.problem:
+            told = "单位名录不可用，未发送提醒，名录补充后下次运行时补发"
+        else:
+            told = "不在单位名录中，未发送提醒"
+        warnings = sum(1 for _, f in group.items if f.severity == "warning")
+        lines.append(f"  {_written_as(group)}：错误 {_errors(group.items)} 处、警告 {warnings} 处；{told}")
+    open_names: dict[str, str] = {}
+    open_errors: Counter[str] = Counter()
+    for finding in open_findings:
+        if finding.severity == "error":
+            key, registered = unit_of(unit_name(finding), registry)
+            open_names.setdefault(key, registered.name if registered else unit_name(finding))
+            open_errors[key] += 1
     lines += ["", "二、目前仍有错误未修正的单位"]
-    lines += [f"  {unit}：错误 {count} 处" for unit, count in open_errors.most_common()] or ["  无"]
-    missing = sorted(unit for unit in set(by_unit) | set(open_errors) if registry.find(unit) is None)
+    lines += [f"  {open_names[key]}：错误 {count} 处" for key, count in open_errors.most_common()] or ["  无"]
+    missing = {group.name for group in groups.values() if group.registered is None}
+    missing |= {name for name in open_names.values() if registry.find(name) is None}
     lines += ["", "三、不在单位名录中的单位，请在名录中补充其名称（或别名）及邮箱"]
-    lines += [f"  {unit}" for unit in missing] or ["  无"]
+    lines += [f"  {unit}" for unit in sorted(missing)] or ["  无"]
     lines += ["", "四、无法读取或解析的文件（文件已保留，请通知提交单位重新提交）"]
     lines += [
-        f"  {p.source_file}：{'无法读取' if p.status == 'unreadable' else '无法解析'}，{p.reason}" for p in problems
+        f"  {p.source_file}：{p.label}，{p.reason}" for p in problems
     ] or ["  无"]
     lines += ["", SIGNATURE.format(run_id=run_id)]
     return "\n".join(lines)
+
+
+def _written_as(group: UnitGroup) -> str:
+    """A unit's name in the digest, with how its forms wrote it when that differs."""
+    others = [spelling for spelling in group.spellings if spelling != group.name]
+    return f"{group.name}（表中写作：{'、'.join(others)}）" if others else group.name
 
 
 def _errors(items: list[tuple[int, Finding]]) -> int:

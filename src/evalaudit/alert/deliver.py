@@ -1,4 +1,5 @@
-"""The outbox: queued alerts go out over SMTP; what cannot be sent stays queued for the next run.
+"""The outbox: queued alerts go out over SMTP; what cannot be sent stays queued for the next run, and an alert
+whose message can never be built is marked failed instead of holding back the others.
 
 Settings come from the environment, so the same deployment runs against a test server or the bureau's:
 
@@ -13,6 +14,7 @@ Settings come from the environment, so the same deployment runs against a test s
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from evalaudit.store import PendingAlert, Store
+from evalaudit.store import FAILED, PENDING, SENT, PendingAlert, Store
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
@@ -62,21 +64,37 @@ class SmtpSettings:
 class Delivery:
     sent: int = 0
     queued: int = 0  # still pending after this attempt
-    error: str = ""  # why the rest stayed queued
+    failed: int = 0  # given up on: the message cannot be built or sent as it is
+    error: str = ""  # why the rest stayed queued, or why some were given up on
+
+
+# The connection itself is gone: nothing more can be sent tonight. Any other SMTP error is the server's answer
+# about one message (a refused recipient, a full mailbox): that alert waits for the next run.
+# (smtplib's errors are OSErrors too, so the order of the `except` clauses below matters.)
+CONNECTION_LOST = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError)
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
+def header_value(text: str) -> str:
+    """A header can never carry a line break, whatever a unit name or an older outbox row holds: a line
+    break would end the header (or, in a lenient mailer, start a new one)."""
+    return _LINE_BREAKS.sub(" ", text).strip()
 
 
 def build_message(alert: PendingAlert, sender: str, recipient: str) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = alert.subject
-    message["From"] = sender
-    message["To"] = recipient
+    message["Subject"] = header_value(alert.subject)
+    message["From"] = header_value(sender)
+    message["To"] = header_value(recipient)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(idstring=f"evalaudit-alert-{alert.id}")
     message.set_content(alert.body)
     if alert.attachment is not None:
         # as text with its charset, so mail clients show the Chinese page as written
         message.add_attachment(
-            alert.attachment.decode("utf-8"), subtype="html", filename=alert.attachment_name or "report.html"
+            alert.attachment.decode("utf-8"),
+            subtype="html",
+            filename=header_value(alert.attachment_name or "") or "report.html",
         )
     return message
 
@@ -85,7 +103,8 @@ def deliver(store: Store, settings: SmtpSettings | None) -> Delivery:
     """Send every pending alert, oldest first, each marked sent as soon as the server accepted it.
 
     A server that cannot be reached leaves everything queued; a recipient the server refuses leaves that
-    alert queued with the reason, and the others still go.
+    alert queued with the reason, and the others still go. An alert whose message cannot be built or
+    encoded is marked failed (for good, with the reason) and the others still go.
     """
     pending = store.pending_alerts()
     if not pending:
@@ -93,31 +112,65 @@ def deliver(store: Store, settings: SmtpSettings | None) -> Delivery:
     if settings is None:
         return Delivery(queued=len(pending), error="未配置 EVALAUDIT_SMTP_HOST，提醒邮件已排队，配置后下次运行时发送")
     result = Delivery()
+    done = 0  # alerts dealt with (sent, kept or given up on) before the connection could fail
     try:
         with _connect(settings) as smtp:
             for alert in pending:
-                recipient = alert.recipient or (settings.bureau_email if alert.kind == "digest" else "")
-                if not recipient:
-                    store.mark_failed(alert.id, "未配置 EVALAUDIT_BUREAU_EMAIL（财政局收件地址）")
+                status, reason = _send_one(smtp, store, alert, settings)
+                done += 1
+                if status == SENT:
+                    result.sent += 1
+                elif status == FAILED:
+                    result.failed += 1
+                else:
                     result.queued += 1
-                    result.error = "未配置 EVALAUDIT_BUREAU_EMAIL，审核摘要已排队"
-                    continue
-                try:
-                    smtp.send_message(build_message(alert, settings.sender, recipient))
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
-                    store.mark_failed(alert.id, f"邮件服务器拒收：{error}")
-                    result.queued += 1
-                    result.error = f"部分邮件被拒收：{error}"
-                    continue
-                store.mark_sent(alert.id, recipient)
-                result.sent += 1
-    except (OSError, smtplib.SMTPException) as error:
+                    result.error = reason
+    except OSError as error:  # socket errors and every smtplib error that escaped one message
         reason = f"无法连接邮件服务器 {settings.host}:{settings.port}（{error}），未发送的提醒已排队，下次运行时发送"
-        for alert in pending[result.sent + result.queued :]:
+        for alert in pending[done:]:
             store.mark_failed(alert.id, reason)
-        result.queued = len(pending) - result.sent
+        result.queued += len(pending) - done
         result.error = reason
+    if result.failed:
+        failed = f"{result.failed} 封提醒邮件无法生成，已标记为发送失败、不再重发（原因见发件箱 alerts 表）"
+        result.error = f"{result.error}；{failed}" if result.error else failed
     return result
+
+
+def _send_one(smtp: smtplib.SMTP, store: Store, alert: PendingAlert, settings: SmtpSettings) -> tuple[str, str]:
+    """Send one alert and record what became of it: (SENT | PENDING | FAILED, why it was not sent).
+
+    Only a lost connection escapes; anything wrong with this one message stays with this message.
+    """
+    recipient = alert.recipient or (settings.bureau_email if alert.kind == "digest" else "")
+    if not recipient:
+        store.mark_failed(alert.id, "未配置 EVALAUDIT_BUREAU_EMAIL（财政局收件地址）")
+        return PENDING, "未配置 EVALAUDIT_BUREAU_EMAIL，审核摘要已排队"
+    try:
+        smtp.send_message(build_message(alert, settings.sender, recipient))
+    except CONNECTION_LOST:
+        raise
+    except smtplib.SMTPException as error:
+        store.mark_failed(alert.id, f"邮件服务器拒收：{error}")
+        return PENDING, f"部分邮件被拒收：{error}"
+    except OSError:
+        raise
+    except Exception as error:  # noqa: BLE001 — a message that cannot be built or encoded never will be
+        reason = f"邮件无法生成或编码，已停止发送：{type(error).__name__}: {error}"
+        store.mark_undeliverable(alert.id, reason)
+        _reset(smtp)
+        return FAILED, reason
+    store.mark_sent(alert.id, recipient)
+    return SENT, ""
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    """Abandon a half-started mail transaction so the next alert starts clean (a dead connection shows
+    itself on the next send)."""
+    try:
+        smtp.rset()
+    except (smtplib.SMTPException, OSError):
+        pass
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:

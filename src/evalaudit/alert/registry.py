@@ -2,7 +2,7 @@
 
 Bureau staff keep it in Excel, so it is read whatever Excel saved it as (UTF-8 with or without BOM, GB18030),
 with Chinese headers 单位名称,别名,邮箱 (English name,aliases,email also accepted). Aliases are separated
-by ; ； 、 or |.
+by ; ； 、 or |. A line break typed inside a cell (Alt+Enter) is not part of a name.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from evalaudit.resubmission import unit_key
 
 HEADERS = {"name": ("单位名称", "name"), "aliases": ("别名", "aliases"), "email": ("邮箱", "email")}
 _ALIAS_SEPARATORS = re.compile(r"[;；、|]")
-_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+_EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
+_WHITESPACE = re.compile(r"\s+")
+_INNER_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
 
 class RegistryError(Exception):
@@ -35,6 +37,7 @@ class Unit:
 @dataclass
 class Registry:
     units: list[Unit]
+    problem: str = ""  # why the registry cannot tell who a unit is (Chinese); "" when it can
 
     def __post_init__(self) -> None:
         self._by_key: dict[str, Unit] = {}
@@ -48,20 +51,28 @@ class Registry:
 
     def find(self, unit: str) -> Unit | None:
         """The registered unit a form's unit name means (spacing, width and traditional characters aside)."""
-        return self._by_key.get(unit_key(unit)) if unit else None
+        key = unit_key(unit)
+        return self._by_key.get(key) if key else None  # a name of punctuation only is nobody
+
+
+def clean_name(name: str) -> str:
+    """A name as typed in an Excel cell, without its line breaks and stray spaces: 清溪镇\\n人民政府 is
+    清溪镇人民政府 (a space between two Latin words stays, as one space)."""
+    return _INNER_SPACE.sub("", _WHITESPACE.sub(" ", name).strip())
 
 
 def load_registry(path: Path) -> Registry:
-    """Read the registry; a missing file is an empty registry (every unit goes to the bureau's digest)."""
+    """Read the registry. A missing or empty one is a `problem`, not an empty list of units: the findings
+    it cannot place must wait for it rather than count as reported."""
     if not path.exists():
-        return Registry([])
+        return Registry([], problem=f"单位名录 {path} 不存在，本次未向任何单位发送提醒；补充名录后，下次运行时补发")
     try:
         text, _ = decode_bytes(path.read_bytes())
     except UnreadableFile as error:
         raise RegistryError(f"单位名录 {path} 无法读取：{error}") from error
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
-        return Registry([])
+        return Registry([], problem=_empty(path))
     header = [cell.strip() for cell in rows[0]]
     columns = {}
     for role, names in HEADERS.items():
@@ -74,11 +85,16 @@ def load_registry(path: Path) -> Registry:
         if not any(cell.strip() for cell in row):
             continue
         cell = lambda role: row[columns[role]].strip() if columns[role] is not None and columns[role] < len(row) else ""  # noqa: E731
-        name, email = cell("name"), cell("email")
+        name, email = clean_name(cell("name")), cell("email")
         if not name:
             raise RegistryError(f"单位名录 {path} 第{number}行缺少单位名称")
-        if not _EMAIL.match(email):
-            raise RegistryError(f"单位名录 {path} 第{number}行（{name}）的邮箱“{email}”不是有效的电子邮件地址")
-        aliases = tuple(alias.strip() for alias in _ALIAS_SEPARATORS.split(cell("aliases")) if alias.strip())
+        if not _EMAIL.fullmatch(email):
+            shown = email.replace("\r", "\\r").replace("\n", "\\n")
+            raise RegistryError(f"单位名录 {path} 第{number}行（{name}）的邮箱“{shown}”不是有效的电子邮件地址")
+        aliases = tuple(clean_name(alias) for alias in _ALIAS_SEPARATORS.split(cell("aliases")) if alias.strip())
         units.append(Unit(name=name, email=email, aliases=aliases))
-    return Registry(units)
+    return Registry(units, problem="" if units else _empty(path))
+
+
+def _empty(path: Path) -> str:
+    return f"单位名录 {path} 中没有任何单位，本次未向任何单位发送提醒；补充名录后，下次运行时补发"

@@ -10,6 +10,9 @@ PORT ?= 4200
 CRON ?=
 TIMEZONE ?=
 NIGHTLY := $(BIN)/python -m flows.nightly_audit
+# Prefect's state (its SQLite database of runs, logs, artifacts) stays in the project, not in ~/.prefect; the
+# server start-up timeout is in prefect.toml (read from the working directory).
+export PREFECT_HOME := $(CURDIR)/.prefect
 
 # Browser tests drive Debian's chromium; CJK fonts make the pages legible (and fast) in it.
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc

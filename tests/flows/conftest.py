@@ -10,15 +10,18 @@ import pytest
 
 from tests.conftest import INBOX, ROOT
 
-# as flows/nightly_audit.py does: the temporary API server must not race its own telemetry writes on SQLite
+# as flows/nightly_audit.py does, before anything imports prefect: the temporary API server must not race its own
+# telemetry writes on SQLite, and Prefect's state stays in the project
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
 
 
 @pytest.fixture(scope="session")
 def prefect_api():
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    # None: as long as the project's prefect.toml allows (the tests run from the repository root)
+    with prefect_test_harness(server_startup_timeout=None):
         yield
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,8 @@ import pytest
 from evalaudit.store import files, open_store
 from tests.conftest import INBOX, ROOT
 from tests.smtp import free_port
+
+HANG_GUARD_SECONDS = 900  # only so that a hung server cannot hang the suite; no test depends on how fast it is
 
 
 def test_the_deployment_schedule_is_configurable_and_defaults_to_two_at_night_in_shanghai(monkeypatch):
@@ -103,7 +106,7 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
     try:
         with temporary_settings({PREFECT_API_URL: api}):
             deployment = None
-            deadline = time.monotonic() + 180
+            deadline = time.monotonic() + HANG_GUARD_SECONDS
             while deployment is None and time.monotonic() < deadline:
                 assert serve.poll() is None, (tmp_path / "serve.log").read_text()
                 if _healthy(api):
@@ -124,14 +127,14 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
                 local = flow_run.expected_start_time.astimezone(ZoneInfo("Asia/Shanghai"))
                 assert (local.hour, local.minute) == (2, 0)
 
-            flow_run = run_deployment("nightly-audit/nightly", timeout=300, poll_interval=2)
+            flow_run = run_deployment("nightly-audit/nightly", timeout=HANG_GUARD_SECONDS, poll_interval=2)
             assert flow_run.state is not None and flow_run.state.is_completed(), (tmp_path / "serve.log").read_text()
         assert open_store(url).count(files) == 7
         assert (reports / "latest" / "index.html").exists()
     finally:
         serve.send_signal(signal.SIGTERM)
         try:
-            serve.wait(timeout=60)
+            serve.wait(timeout=HANG_GUARD_SECONDS)
         except subprocess.TimeoutExpired:
             serve.kill()
             pytest.fail("make serve did not stop on SIGTERM")
@@ -140,3 +143,20 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
     while _healthy(api) and time.monotonic() < deadline:
         time.sleep(1)
     assert not _healthy(api), "the Prefect server outlived make serve"
+
+
+def test_make_serve_refuses_a_port_that_is_already_taken_in_one_line(tmp_path):
+    """An orphaned server still on the port would otherwise pass the health check in its place."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "EVALAUDIT_"))}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "flows.nightly_audit", "serve", "--port", str(port), "--inbox", str(tmp_path)],
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert str(port) in line and "--port" in line

@@ -1,27 +1,26 @@
 """The real pages in headless Chromium (Debian's package at /usr/bin/chromium, driven by Playwright).
 
-Screenshots go to reports/screenshots/ (git-ignored) for a person to look at.
+Screenshots go to reports/screenshots/ (git-ignored) for a person to look at. How fast the pages load is measured
+by benchmarks/report_load.py, not asserted here: a busy machine is not a broken page.
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from evalaudit.checks import run_checks
-from evalaudit.pipeline import AuditRun, ParsedBatch
+from evalaudit.pipeline import Snapshot
 from evalaudit.report import publish
 from tests.conftest import ROOT
 from tests.forms import consistent_form, with_indicator
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
-LOAD_LIMIT_SECONDS = 2.0
 
 
 @pytest.fixture(scope="module")
@@ -37,30 +36,35 @@ def browser():
         browser.close()
 
 
-def fastest_load(browser, path: Path, attempts: int = 3) -> float:
-    """Best of a few loads: the time a page needs, not the time a busy CI machine stole from it."""
-    timings = []
-    for _ in range(attempts):
-        page, seconds = open_page(browser, path)
-        page.context.close()
-        timings.append(seconds)
-        if seconds < LOAD_LIMIT_SECONDS:
-            break
-    return min(timings)
+def checked(run_id: str, forms: list, with_text: bool = True) -> Snapshot:
+    """What a one-off audit of these forms publishes."""
+    checks = run_checks(forms, with_text=with_text)
+    return Snapshot(
+        run_id=run_id,
+        files=len(forms),
+        evaluations=forms,
+        findings=checks.findings,
+        problems=[],
+        computed_totals=checks.facts("computed_total"),
+        exec_rates=checks.facts("exec_rate"),
+    )
 
 
-def open_page(browser, path: Path, javascript: bool = True):
+def open_page(browser, path: Path, javascript: bool = True, problems: list[str] | None = None):
+    """The page, loaded; what went wrong while loading it (script errors, missing files) goes to `problems`."""
     context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    started = time.perf_counter()
+    if problems is not None:
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+        page.on("requestfailed", lambda request: problems.append(f"not loaded: {request.url} {request.failure}"))
     page.goto(path.as_uri(), wait_until="load")
-    return page, time.perf_counter() - started
+    return page
 
 
 def test_overview_filter_to_a_unit_and_open_a_form(browser, seed_report):
     run, out = seed_report
-    assert fastest_load(browser, out / "index.html") < LOAD_LIMIT_SECONDS
-    page, _ = open_page(browser, out / "index.html")
+    page = open_page(browser, out / "index.html")
     rows = page.locator("#findings tbody tr")
     assert rows.count() == len(run.findings)
     unit = "武威市政府政务服务中心"
@@ -79,28 +83,29 @@ def test_overview_filter_to_a_unit_and_open_a_form(browser, seed_report):
     page.screenshot(path=str(SCREENSHOTS / "form-001-1.png"), full_page=True)
 
 
-def test_every_page_of_the_seed_audit_loads_quickly(browser, seed_report):
+def test_every_page_of_the_seed_audit_loads_without_errors(browser, seed_report):
     _, out = seed_report
-    for path in sorted(out.rglob("*.html")):
-        seconds = fastest_load(browser, path)
-        assert seconds < LOAD_LIMIT_SECONDS, f"{path.name} took {seconds:.2f} s"
+    pages = sorted(out.rglob("*.html"))
+    assert any(path.parent.name == "forms" for path in pages) and any(path.parent.name == "units" for path in pages)
+    for path in pages:
+        problems: list[str] = []
+        page = open_page(browser, path, problems=problems)
+        assert page.locator("h1").count() >= 1, path.name
+        page.context.close()
+        assert problems == [], f"{path.relative_to(out)}: {problems}"
 
 
 def test_pages_read_without_javascript(browser, seed_report):
     run, out = seed_report
-    page, _ = open_page(browser, out / "index.html", javascript=False)
+    page = open_page(browser, out / "index.html", javascript=False)
     assert page.locator("#findings tbody tr:visible").count() == len(run.findings)
 
 
 def test_a_form_with_an_injected_script_shows_the_text_and_runs_nothing(browser, tmp_path):
     hostile = '<script>window.__pwned = 1</script>"><img src=x onerror="window.__pwned = 2">'
     form = with_indicator(consistent_form(unit=hostile), 1, explanation=hostile)
-    checks = run_checks([form])
-    run = AuditRun(
-        run_id="xss", batch=ParsedBatch(evaluations=[form], files=1), findings=checks.findings, checks=checks
-    )
-    publish(run.snapshot(), tmp_path)
-    page, _ = open_page(browser, tmp_path / "forms" / f"{form.evaluation_id}.html")
+    publish(checked("xss", [form]), tmp_path)
+    page = open_page(browser, tmp_path / "forms" / f"{form.evaluation_id}.html")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.reload(wait_until="load")
@@ -110,20 +115,22 @@ def test_a_form_with_an_injected_script_shows_the_text_and_runs_nothing(browser,
     page.screenshot(path=str(SCREENSHOTS / "form-injected.png"), full_page=True)
 
 
-def test_a_5000_form_audit_loads_quickly(browser, tmp_path):
+def test_a_5000_form_audit_lists_every_finding_and_filters_them(browser, tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synthetic import synthetic_evaluations
 
-    forms = synthetic_evaluations(5000)
-    checks = run_checks(forms, with_text=False)
-    run = AuditRun(
-        run_id="big", batch=ParsedBatch(evaluations=forms, files=5000), findings=checks.findings, checks=checks
-    )
-    publish(run.snapshot(), tmp_path)
-    page, _ = open_page(browser, tmp_path / "index.html")
+    run = checked("big", synthetic_evaluations(5000), with_text=False)
+    publish(run, tmp_path)
+    problems: list[str] = []
+    page = open_page(browser, tmp_path / "index.html", problems=problems)
     assert page.locator("#findings tbody tr").count() == len(run.findings)
-    seconds = fastest_load(browser, tmp_path / "index.html")
-    assert seconds < LOAD_LIMIT_SECONDS, f"overview of 5,000 forms took {seconds:.2f} s"
-    form_seconds = fastest_load(browser, tmp_path / "forms" / f"{forms[0].evaluation_id}.html")
-    assert form_seconds < LOAD_LIMIT_SECONDS
+    unit = next(finding.unit for finding in run.findings[len(run.findings) // 2 :] if finding.unit)
+    page.fill('input[data-filter="unit"]', unit)
+    visible = page.locator("#findings tbody tr:visible")
+    assert visible.count() == sum(1 for finding in run.findings if unit in finding.unit)
     page.screenshot(path=str(SCREENSHOTS / "overview-5000.png"))
+
+    visible.locator("a").first.click()
+    page.wait_for_load_state("load")
+    assert unit in page.locator("h1").inner_text()
+    assert problems == []

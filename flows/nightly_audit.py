@@ -13,24 +13,37 @@ import os
 
 # The temporary API server of a one-off run must not race its own telemetry writes on SQLite.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Prefect's state (database of runs, logs, artifacts) belongs to this project, not to ~/.prefect; set before
+# `prefect` is imported, which reads it once. Relative to the repository, so any working directory gets the same.
+os.environ.setdefault(
+    "PREFECT_HOME", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".prefect")
+)
 
 import argparse  # noqa: E402
 import ctypes  # noqa: E402
+import functools  # noqa: E402
 import signal  # noqa: E402
+import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from collections.abc import Iterator, Sequence  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from contextlib import ExitStack, contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from prefect import flow, get_run_logger, serve, task  # noqa: E402
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.deployments.runner import RunnerDeployment  # noqa: E402
+from prefect.events.worker import EventsWorker  # noqa: E402
+from prefect.logging.handlers import APILogWorker  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
-from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
+from prefect.settings import (  # noqa: E402
+    PREFECT_API_URL,
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    temporary_settings,
+)
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from evalaudit.alert.deliver import SmtpSettings  # noqa: E402
@@ -38,16 +51,18 @@ from evalaudit.nightly import (  # noqa: E402
     KEEP_REPORTS,
     AlertResult,
     CheckedFiles,
+    NightlyFailure,
     Published,
     alert,
     batches,
     check_outcomes,
+    failure_line,
     publish_run,
     record,
     summary_lines,
     units_with_errors,
 )
-from evalaudit.pipeline import FileOutcome, SubmittedFile, new_run_id, parse_file, submitted_files  # noqa: E402
+from evalaudit.pipeline import CHECK_FAILED, FileOutcome, SubmittedFile, new_run_id, parse_file, submitted_files  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
 
 FLOW_NAME = "nightly-audit"
@@ -72,7 +87,10 @@ def discover(store: Store, run_id: str, inbox: str) -> list[SubmittedFile]:
     """Hash every file in the inbox; only content the store has not seen goes on."""
     found = submitted_files(Path(inbox))
     todo = store.plan(run_id, found)
-    get_run_logger().info("收件箱共有文件 %d 个，其中新的或已更改的 %d 个", len(found), len(todo))
+    logger = get_run_logger()
+    logger.info("收件箱共有文件 %d 个，其中新的或已更改的 %d 个", len(found.files) + len(found.problems), len(todo))
+    for problem in found.problems:
+        logger.warning("%s 未读取：%s", problem.source_file, problem.reason)
     return todo
 
 
@@ -89,15 +107,23 @@ def parse(files: list[SubmittedFile]) -> list[FileOutcome]:
 @task(name="check", cache_policy=NO_CACHE)
 def check(store: Store, run_id: str, outcomes: list[FileOutcome]) -> CheckedFiles:
     checked = check_outcomes(store, run_id, outcomes)
-    forms = sum(len(outcome.evaluations) for outcome in outcomes)
-    get_run_logger().info("检查自评表 %d 张，审核发现 %d 条", forms, len(checked.findings))
+    forms = sum(len(outcome.evaluations) for outcome in checked.outcomes)
+    logger = get_run_logger()
+    logger.info("检查自评表 %d 张，审核发现 %d 条", forms, len(checked.findings))
+    for outcome in checked.failed:
+        logger.error("%s 审核时出错，其余文件照常审核：%s", outcome.file.name, outcome.reason)
     return checked
 
 
 @task(name="store", **IO)
 def store_batch(store: Store, run_id: str, checked: CheckedFiles, batch: list[FileOutcome]) -> int:
-    forms = record(store, run_id, checked, batch)
-    get_run_logger().info("已保存文件 %d 个、自评表 %d 张", len(batch), forms)
+    recorded = record(store, run_id, checked, batch)
+    forms = sum(len(outcome.evaluations) for outcome in recorded)
+    logger = get_run_logger()
+    logger.info("已保存文件 %d 个、自评表 %d 张", len(batch), forms)
+    for outcome in recorded:
+        if outcome.status == CHECK_FAILED and outcome not in batch:
+            logger.error("%s 无法保存，其余文件照常保存：%s", outcome.file.name, outcome.reason)
     return forms
 
 
@@ -113,8 +139,10 @@ def alert_units(store: Store, run_id: str, published: Published, registry: str) 
     result = alert(store, run_id, published, Path(registry), SmtpSettings.from_env())
     logger = get_run_logger()
     logger.info("提醒邮件：本次生成 %d 封，已发送 %d 封", result.queued, result.delivery.sent)
-    if result.delivery.queued:
-        logger.warning("排队待发 %d 封：%s", result.delivery.queued, result.delivery.error)
+    if result.delivery.queued or result.delivery.failed:
+        logger.warning("排队待发 %d 封，无法发送 %d 封：%s", result.delivery.queued, result.delivery.failed, result.delivery.error)
+    if result.registry_problem:
+        logger.warning("单位名录有问题：%s", result.registry_problem)
     return result
 
 
@@ -131,17 +159,30 @@ def nightly_audit(
     store = open_store(store_url or os.environ.get("EVALAUDIT_STORE_URL"))
     run_id = new_run_id()
     start_run(store, run_id, inbox)
+    step = "discover"
     try:
         todo = discover(store, run_id, inbox)
+        step = "parse"
         outcomes = [outcome for part in parse.map(batches(todo, batch_size)).result() for outcome in part]
+        step = "check"
         # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures
         checked = check(store, run_id, quote(outcomes))
-        for batch in batches(outcomes, batch_size):
+        step = "store"
+        for batch in batches(checked.outcomes, batch_size):
             store_batch(store, run_id, quote(checked), quote(batch))
+        step = "report"
         published = report(store, run_id, reports, keep_reports)
+        step = "alert"
         alerts = alert_units(store, run_id, quote(published), registry)
     except BaseException as error:
-        store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}")
+        line = failure_line(step, error)
+        get_run_logger().error(line)
+        try:
+            store.finish_run(run_id, "failed", error=f"{line}（{type(error).__name__}: {error}）")
+        except Exception:  # noqa: BLE001 - the store may be what failed; the error above is the one to raise
+            pass
+        if isinstance(error, Exception):
+            raise NightlyFailure(line) from error
         raise
     store.finish_run(
         run_id,
@@ -194,18 +235,39 @@ def deployment(cron: str | None = None, timezone: str | None = None, **parameter
     )
 
 
+class ServerNotStarted(RuntimeError):
+    """The Prefect server `run` or `serve` starts did not come up; `main()` says so in one line."""
+
+
 @contextmanager
-def local_server(port: int) -> Iterator[str]:
-    """A Prefect server on localhost for as long as the block runs (the scheduler needs one)."""
+def local_server(port: int | None = None, *, temporary: bool = False) -> Iterator[str]:
+    """A Prefect server on localhost for as long as the block runs; it dies with this process, even on `kill -9`.
+
+    `serve` gets the full server (UI, scheduler) on `port`. `run` (`temporary`) gets what Prefect's own temporary
+    server runs (no UI, only the services that record task runs and events) on a free port. `run` starts it
+    itself because Prefect starts its own from whichever thread first needs the API, never tied to the process,
+    so a killed run left it listening. Call from the main thread: the death signal follows the forking thread.
+    """
+    port = _bindable(port)
     url = f"http://127.0.0.1:{port}/api"
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    if temporary:
+        # the switch Prefect's own temporary server runs with: no UI, only the services one run needs
+        env.update(PREFECT__SERVER_EPHEMERAL="1", PREFECT_SERVER_UI_ENABLED="false")
+        command += ["--log-level", "ERROR"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
-        preexec_fn=_die_with_parent,
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL if temporary else None,  # its banner is not the run's output
+        preexec_fn=functools.partial(_die_with_parent, os.getpid()),
     )
     try:
         _wait_healthy(url, server)
-        yield url
+        try:
+            yield url
+        finally:
+            _deliver_pending()
     finally:
         server.terminate()
         try:
@@ -214,32 +276,64 @@ def local_server(port: int) -> Iterator[str]:
             server.kill()
 
 
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM if `make serve` is killed outright, so no orphan keeps the port."""
+def _deliver_pending() -> None:
+    """Send the logs and events this process still has queued while the server is up: Prefect sends them at exit,
+    when a server stopped by `local_server` is gone ("Error logging to API")."""
+    APILogWorker.drain_all(timeout=30)
+    EventsWorker.drain_all(timeout=30)
+
+
+def _bindable(port: int | None) -> int:
+    """`port`, or a free one; a port something already listens on (an orphaned server) is refused up front,
+    or the health check would pass on that other server."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind(("127.0.0.1", port or 0))
+        except OSError:
+            raise ServerNotStarted(
+                f"端口 {port} 已被占用（也许是仍在运行的 Prefect 服务器）：请先停止它，或用 --port 换一个端口"
+            ) from None
+        return probe.getsockname()[1]
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux, in the server's process before exec: SIGTERM when `parent` dies, even by `kill -9`, so no orphan keeps
+    the port; if the parent is already gone (killed between fork and here), stop at once."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
-        pass
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
-def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+def _wait_healthy(url: str, server: subprocess.Popen, timeout: float | None = None) -> None:
+    """Wait as long as Prefect waits for its own temporary server: the setting lives in prefect.toml, because the
+    first start on a busy machine (creating the database) can take minutes."""
+    if timeout is None:
+        timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"Prefect 服务器启动失败（退出码 {server.returncode}）")
+            raise ServerNotStarted(f"Prefect 服务器启动失败（退出码 {server.returncode}）")
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError(f"Prefect 服务器在 {timeout:.0f} 秒内未就绪：{url}")
+    raise ServerNotStarted(
+        f"Prefect 服务器未能在 {timeout:.0f} 秒内启动：请在 prefect.toml 中调大 "
+        "server.ephemeral.startup_timeout_seconds，或设置 PREFECT_API_URL 指向已运行的服务器"
+    )
 
 
 def serve_nightly(port: int, cron: str | None, timezone: str | None, **parameters) -> None:
-    """`make serve`: use $PREFECT_API_URL when set, else start a local server; serve until stopped."""
+    """`make serve`: use the configured API (PREFECT_API_URL) when set, else start a local server; serve until
+    stopped."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly, taking the server down too
-    if os.environ.get("PREFECT_API_URL"):
+    if PREFECT_API_URL.value():
         serve(deployment(cron, timezone, **parameters))
         return
     with local_server(port) as url:
@@ -274,10 +368,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "registry": args.registry,
         "batch_size": args.batch_size,
     }
-    if args.command == "serve":
-        serve_nightly(args.port, args.cron, args.timezone, **parameters)
-        return 0
-    result = nightly_audit(**parameters)
+    try:
+        if args.command == "serve":
+            serve_nightly(args.port, args.cron, args.timezone, **parameters)
+            return 0
+        with ExitStack() as api:
+            if not PREFECT_API_URL.value():  # no server configured: a temporary one, gone when the run ends
+                url = api.enter_context(local_server(temporary=True))
+                api.enter_context(temporary_settings({PREFECT_API_URL: url}))
+                print(f"已启动 Prefect 临时服务器 {url.removesuffix('/api')}（本次运行结束即关闭）", file=sys.stderr)
+            result = nightly_audit(**parameters)
+    except (ServerNotStarted, NightlyFailure) as error:
+        print(error, file=sys.stderr)
+        return 1
     print("\n".join(result["summary"]))
     return 0
 

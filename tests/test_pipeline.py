@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from evalaudit.pipeline import discover
+from evalaudit.inbox import scan
 
 
 def test_folders_named_through_parent_directories_are_read(tmp_path):
@@ -17,7 +17,8 @@ def test_folders_named_through_parent_directories_are_read(tmp_path):
     cwd = os.getcwd()
     os.chdir(tmp_path / "work")
     try:
-        found = discover(["../inbox"])
+        found = scan(["../inbox"])
     finally:
         os.chdir(cwd)
-    assert [p.name for p in found] == ["a.txt", "b.txt"]
+    assert [file.name for file in found.files] == ["a.txt", "sub/b.txt"]
+    assert [(problem.source_file, problem.status) for problem in found.problems] == [(".hidden.txt", "skipped")]

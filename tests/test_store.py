@@ -71,7 +71,7 @@ def test_only_new_content_is_audited_and_each_content_once(url, tmp_path):
     store = open_store(url)
     assert len(audit_into(store, "r1", inbox)) == 3
     first = sorted(INBOX.iterdir())[0]
-    (inbox / "copy_of_first.txt").write_bytes(first.read_bytes())  # known content under a new name
+    (inbox / f"copy_of_first{first.suffix}").write_bytes(first.read_bytes())  # known content under a new name
     (inbox / "sub").mkdir()
     (inbox / "sub" / "a.txt").write_bytes(b"PK\x03\x04\x00\x00binary")  # new, unreadable
     (inbox / "sub" / "b.txt").write_bytes(b"PK\x03\x04\x00\x00binary")  # same bytes, second name
@@ -107,18 +107,46 @@ def test_evaluations_and_findings_come_back_as_they_went_in(url, tmp_path):
     assert state.computed_totals[evaluation.evaluation_id] == pytest.approx(95.2)
 
 
-def test_a_batch_that_fails_halfway_leaves_nothing_behind(url):
+def test_a_form_the_store_cannot_save_costs_that_form_and_leaves_nothing_half_saved(url):
     store = open_store(url)
     store.begin_run("r1", str(INBOX))
     todo = store.plan("r1", submitted_files(INBOX))
     outcomes = [parse_file(file) for file in todo]
     checked = check_outcomes(store, "r1", outcomes)
     broken = checked.findings[5]
-    broken.check_id = None  # NOT NULL: the insert of the batch's findings fails after files and forms went in
-    with pytest.raises(Exception):
+    broken.check_id = None  # NOT NULL: the insert of that form's findings fails after its file and form went in
+    recorded = record(store, "r1", checked, outcomes)
+    [failed] = [outcome for outcome in recorded if outcome.status == "check_failed"]
+    assert failed.file.sha256 == next(o.file.sha256 for o in outcomes if broken in _findings_of(checked, o))
+    assert "保存时出错" in failed.reason and "IntegrityError" in failed.reason
+    assert store.count(files) == len(todo)
+    assert store.count(files, files.c.status == "check_failed") == 1
+    assert store.count(evaluations, evaluations.c.sha256 == failed.file.sha256) == 0  # nothing of it half-saved
+    assert store.count(evaluations) == sum(len(o.evaluations) for o in outcomes) - len(failed_forms(outcomes, failed))
+    # a failed file is retried by the next run
+    assert [file.name for file in store.plan("r2", submitted_files(INBOX))] == [failed.file.name]
+
+
+def test_a_store_file_deleted_under_a_run_stops_it(url, tmp_path):
+    store = open_store(url)
+    store.begin_run("r1", str(INBOX))
+    todo = store.plan("r1", submitted_files(INBOX))
+    outcomes = [parse_file(file) for file in todo]
+    checked = check_outcomes(store, "r1", outcomes)
+    (tmp_path / "db" / "evalaudit.db").unlink()
+    with pytest.raises(StoreError, match="被删除或替换"):
         record(store, "r1", checked, outcomes)
-    assert store.count(files) == store.count(evaluations) == store.count(findings) == 0
-    assert len(store.plan("r1", submitted_files(INBOX))) == len(todo)  # the next attempt sees every file as new
+    with pytest.raises(StoreError):
+        store.finish_run("r1", "completed")
+
+
+def _findings_of(checked, outcome):
+    ids = {evaluation.evaluation_id for evaluation in outcome.evaluations}
+    return [finding for finding in checked.findings if finding.evaluation_id in ids]
+
+
+def failed_forms(outcomes, failed):
+    return next(o.evaluations for o in outcomes if o.file.sha256 == failed.file.sha256)
 
 
 def test_evaluation_json_round_trips_for_every_real_seed(seeds_dir):

@@ -111,6 +111,7 @@ class Evaluation:
     notes: str = ""
     raw_text: str = ""
     warnings: list[ParseWarning] = field(default_factory=list)
+    also_submitted_as: list[str] = field(default_factory=list)  # other file names with the same content
 
     def to_dict(self) -> dict:
         """Plain dict in the output-contract field names (DESIGN.md §5)."""

@@ -6,6 +6,7 @@ artifacts. Only files new to the store are read; the report always covers the wh
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections import Counter
@@ -14,17 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.exc import OperationalError
 
 from evalaudit.alert.compose import compose_alerts
 from evalaudit.alert.deliver import Delivery, SmtpSettings, deliver
-from evalaudit.alert.registry import load_registry
-from evalaudit.checks import run_checks
+from evalaudit.alert.registry import Registry, RegistryError, load_registry
 from evalaudit.model import Finding
 from evalaudit.outputs import write_run_outputs
-from evalaudit.pipeline import FileOutcome, Snapshot, problem_findings
+from evalaudit.pipeline import CHECK_FAILED, FileOutcome, Snapshot, check_isolated, problem_findings
 from evalaudit.report import publish, unit_name
 from evalaudit.resubmission import NEW, form_key
-from evalaudit.store import Store
+from evalaudit.store import GLOBAL_ERRORS, Store, StoreError
 from evalaudit.summary import finding_lines, problem_lines
 
 KEEP_REPORTS = 30  # nightly report folders kept under reports/runs/
@@ -32,18 +33,61 @@ KEEP_REPORTS = 30  # nightly report folders kept under reports/runs/
 
 @dataclass
 class CheckedFiles:
-    """The files a run read, checked together: one validation per suite over all their evaluations."""
+    """The files a run read, checked together: one validation per suite over all their evaluations.
 
+    `outcomes` are the files as they are recorded: a file whose forms made the checks fail is
+    `check_failed`, with the error, and is read again by the next run.
+    """
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     computed_totals: dict[str, float] = field(default_factory=dict)
     exec_rates: dict[str, float] = field(default_factory=dict)
     texts: pd.DataFrame | None = None
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == CHECK_FAILED]
 
 
 @dataclass
 class Published:
     report: Path  # the run's index.html
     snapshot: Snapshot
+
+
+class NightlyFailure(RuntimeError):
+    """A night that could not finish for a reason no single file caused; its message is one Chinese line."""
+
+
+STEP_LABELS = {
+    "discover": "清点收件箱",
+    "parse": "读取文件",
+    "check": "检查",
+    "store": "保存结果",
+    "report": "发布报告",
+    "alert": "发送提醒",
+}
+
+
+def failure_line(step: str, error: BaseException) -> str:
+    """What the operator reads when a night fails: which step, and what is wrong in words they can act on."""
+    where = STEP_LABELS.get(step, step)
+    if isinstance(error, StoreError):
+        why = str(error)
+    elif isinstance(error, OperationalError):
+        why = f"数据库无法访问、已锁定或磁盘已满（{getattr(error, 'orig', None) or error}）"
+    elif isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        why = f"磁盘已满（{error.filename or ''}）"
+    elif isinstance(error, PermissionError):
+        why = f"没有写入权限（{error.filename or error}）"
+    elif isinstance(error, OSError):
+        why = f"文件系统错误（{error.strerror or error}{'：' + str(error.filename) if error.filename else ''}）"
+    elif isinstance(error, KeyboardInterrupt):
+        why = "运行被中断"
+    else:
+        why = f"程序错误 {type(error).__name__}: {error}"
+    return f"本次审核未完成（{where}时出错）：{why}。已审核保存的文件不受影响，下次运行将继续审核其余文件"
 
 
 def batches(items: Sequence, size: int) -> list[list]:
@@ -54,46 +98,81 @@ def batches(items: Sequence, size: int) -> list[list]:
 
 def check_outcomes(store: Store, run_id: str, outcomes: Sequence[FileOutcome]) -> CheckedFiles:
     """Check every evaluation the run read in one go, texts compared with everything audited before
-    (except earlier submissions of the same forms)."""
+    (except earlier submissions of the same forms); files that make the checks fail are set apart."""
     evaluations = [evaluation for outcome in outcomes for evaluation in outcome.evaluations]
     if not evaluations:
-        return CheckedFiles()
+        return CheckedFiles(outcomes=list(outcomes))
     history = store.history_texts(exclude_form_keys={form_key(evaluation) for evaluation in evaluations})
-    checks = run_checks(evaluations, history=history)
-    for finding in checks.findings:
+    checked = check_isolated(outcomes, history)
+    findings = checked.findings
+    for finding in findings:
         finding.run_id = run_id
     return CheckedFiles(
-        findings=checks.findings,
-        computed_totals=checks.facts("computed_total"),
-        exec_rates=checks.facts("exec_rate"),
-        texts=checks.frames.texts,
+        outcomes=[checked.outcome(outcome) for outcome in outcomes],
+        findings=findings,
+        computed_totals=checked.facts("computed_total"),
+        exec_rates=checked.facts("exec_rate"),
+        texts=checked.texts,
     )
 
 
-def record(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[FileOutcome]) -> int:
-    """Store one batch of files with everything found in them, in one transaction; returns its forms."""
+def record(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[FileOutcome]) -> list[FileOutcome]:
+    """Store one batch of files with everything found in them, in one transaction.
+
+    When the batch cannot be saved, each file is saved alone, and a file that cannot be saved even alone is
+    recorded as `check_failed` with the error: one bad form costs that form. Errors of the store itself
+    (`StoreError`, the database unreachable or full) are not a file's fault and stop the run.
+    Returns the outcomes as recorded.
+    """
+    try:
+        _save(store, run_id, checked, batch)
+        return list(batch)
+    except GLOBAL_ERRORS:
+        raise
+    except Exception:  # noqa: BLE001 - find the file at fault
+        pass
+    recorded = []
+    for outcome in batch:
+        try:
+            _save(store, run_id, checked, [outcome])
+        except GLOBAL_ERRORS:
+            raise
+        except Exception as error:  # noqa: BLE001
+            outcome = FileOutcome(outcome.file, CHECK_FAILED, f"保存时出错（{type(error).__name__}: {error}）")
+            _save(store, run_id, checked, [outcome])
+        recorded.append(outcome)
+    return recorded
+
+
+def _save(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[FileOutcome]) -> None:
     ids = {evaluation.evaluation_id for outcome in batch for evaluation in outcome.evaluations}
     texts = checked.texts[checked.texts["evaluation_id"].isin(ids)] if checked.texts is not None else None
     findings = [finding for finding in checked.findings if finding.evaluation_id in ids]
     store.save_batch(run_id, batch, findings, checked.computed_totals, checked.exec_rates, texts)
-    return len(ids)
 
 
 def publish_run(store: Store, run_id: str, reports: Path, keep: int = KEEP_REPORTS) -> Published:
     """The whole inbox as it stands after this run → reports/runs/<run_id>/, then reports/latest points to it.
 
-    `latest` moves only once the new report is complete, so a crash never leaves reviewers a half report.
+    The report is written into a hidden `.<run_id>.partial` folder and renamed into place once complete, and
+    `latest` moves only then: a crash never leaves reviewers (or the next run) a half report.
     """
     snapshot = store.current_state(run_id)
-    out = reports / "runs" / run_id
+    runs = reports / "runs"
+    out, partial = runs / run_id, runs / f".{run_id}.partial"
+    if partial.exists():
+        shutil.rmtree(partial)
     problems = problem_findings(snapshot.problems)
     for finding in problems:
         finding.run_id = run_id
-    write_run_outputs(out, snapshot.findings + problems, snapshot.evaluations)
-    index = publish(snapshot, out)
+    write_run_outputs(partial, snapshot.findings + problems, snapshot.evaluations)
+    index = publish(snapshot, partial)
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(partial, out)
     point_latest(reports / "latest", out)
-    prune_reports(reports / "runs", keep)
-    return Published(report=index, snapshot=snapshot)
+    prune_reports(runs, keep)
+    return Published(report=out / index.name, snapshot=snapshot)
 
 
 def point_latest(link: Path, target: Path) -> None:
@@ -107,9 +186,13 @@ def point_latest(link: Path, target: Path) -> None:
 
 
 def prune_reports(runs: Path, keep: int) -> list[Path]:
-    """Keep the newest `keep` run reports (run ids sort by time); the store keeps every result anyway."""
-    folders = sorted(path for path in runs.iterdir() if path.is_dir())
+    """Keep the newest `keep` run reports (run ids sort by time); the store keeps every result anyway.
+
+    Half-written reports of runs that died (`.<run_id>.partial`) are removed too.
+    """
+    folders = sorted(path for path in runs.iterdir() if path.is_dir() and not path.name.startswith("."))
     removed = folders[: max(0, len(folders) - keep)]
+    removed += [path for path in runs.iterdir() if path.is_dir() and path.name.endswith(".partial")]
     for folder in removed:
         shutil.rmtree(folder)
     return removed
@@ -119,6 +202,7 @@ def prune_reports(runs: Path, keep: int) -> list[Path]:
 class AlertResult:
     queued: int  # alerts composed by this run
     delivery: Delivery
+    registry_problem: str = ""  # why units could not be told apart (Chinese); their findings wait for the registry
 
 
 def alert(
@@ -131,18 +215,22 @@ def alert(
     """Queue one email per unit with findings nobody has told it about, and the bureau's digest; then send
     everything queued (tonight's and what an SMTP outage held back)."""
     new, problems = store.unalerted()
+    try:
+        units = load_registry(registry)
+    except RegistryError as error:  # a bad line must not cost the night's alerts: the digest says what to fix
+        units = Registry([], problem=str(error))
     composed = compose_alerts(
         run_id,
         new,
         problems,
-        load_registry(registry),
+        units,
         published.report.parent,
         open_findings=published.snapshot.findings,
         fixed=published.snapshot.fixed,
         bureau_email=settings.bureau_email if settings else "",
     )
     store.queue_alerts(run_id, [(a.fields(), a.finding_ids, a.file_names) for a in composed])
-    return AlertResult(queued=len(composed), delivery=deliver(store, settings))
+    return AlertResult(queued=len(composed), delivery=deliver(store, settings), registry_problem=units.problem)
 
 
 def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[str]:
@@ -153,7 +241,9 @@ def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[
         *finding_lines(snapshot.findings, "现有审核发现"),
         f"与上次相比：新发现 {run.get('findings_new') or 0} 条，已修正 {run.get('findings_fixed') or 0} 条",
         f"提醒邮件：本次生成 {alerts.queued} 封，已发送 {alerts.delivery.sent} 封，排队待发 {alerts.delivery.queued} 封"
+        + (f"，无法发送 {alerts.delivery.failed} 封" if alerts.delivery.failed else "")
         + (f"（{alerts.delivery.error}）" if alerts.delivery.error else ""),
+        *([f"单位名录有问题：{alerts.registry_problem}（相关单位的提醒将在名录恢复后发送）"] if alerts.registry_problem else []),
         *problem_lines(snapshot.problems, "（文件已保留，请单位重新提交）"),
         f"审核报告：{published.report}",
         f"审核结果（Excel 可直接打开）：{published.report.parent / 'findings.csv'}",

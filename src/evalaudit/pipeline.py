@@ -1,35 +1,48 @@
-"""The run's steps as plain functions: discover → parse → check → write. The CLI and the flow call these."""
+"""The run's steps as plain functions: scan → parse → check → write. The CLI and the flow call these."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from secrets import token_hex
 
+import pandas as pd
+
 from evalaudit.checks import CheckResult, run_checks
-from evalaudit.ingest import UnreadableFile, read_source
+from evalaudit.checks.findings import sort_findings
+from evalaudit.inbox import UNREADABLE, FileProblem, Inbox, SubmittedFile, access_key, scan
+from evalaudit.ingest import UnreadableFile, max_file_bytes, read_source
 from evalaudit.model import Evaluation, Finding
 from evalaudit.parse import parse_document
 from evalaudit.text.index import append_run, load_history
 
 
-@dataclass
-class FileProblem:
-    """A file that produced no evaluation, and why. It stays where it is and is reported every run."""
+CHECK_FAILED = "check_failed"
 
-    source_file: str
-    status: str  # unreadable | unparseable
-    reason: str
+
+@dataclass
+class FileOutcome:
+    """What one file yielded: its evaluations (status audited), or why it yielded none."""
+
+    file: SubmittedFile
+    status: str  # audited | unreadable | unparseable | skipped | check_failed
+    reason: str = ""
+    evaluations: list[Evaluation] = field(default_factory=list)
 
 
 @dataclass
 class ParsedBatch:
-    evaluations: list[Evaluation] = field(default_factory=list)
+    """The files of a one-off audit: what each yielded, and the entries that could not be read at all."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files: int = 0
+
+    @property
+    def evaluations(self) -> list[Evaluation]:
+        return [evaluation for outcome in self.outcomes for evaluation in outcome.evaluations]
 
 
 @dataclass
@@ -56,7 +69,7 @@ class AuditRun:
     run_id: str
     batch: ParsedBatch
     findings: list[Finding]
-    checks: CheckResult | None = None
+    checked: Checked
 
     def snapshot(self) -> Snapshot:
         return Snapshot(
@@ -65,8 +78,8 @@ class AuditRun:
             evaluations=self.batch.evaluations,
             findings=self.findings,
             problems=self.batch.problems,
-            computed_totals=self.checks.facts("computed_total") if self.checks else {},
-            exec_rates=self.checks.facts("exec_rate") if self.checks else {},
+            computed_totals=self.checked.facts("computed_total"),
+            exec_rates=self.checked.facts("exec_rate"),
         )
 
 
@@ -76,104 +89,139 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{token_hex(3)}"
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus every file inside named folders (sorted, hidden files skipped)."""
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            found.append(path)
-    return found
-
-
-@dataclass
-class SubmittedFile:
-    """A file in the inbox: where it is, its name as recorded (relative to the inbox) and its content hash."""
-
-    path: Path
-    name: str
-    sha256: str
-    size: int
-    duplicates: list[str] = field(default_factory=list)  # other names in the inbox with the same content
-
-
-@dataclass
-class FileOutcome:
-    """What one file yielded: its evaluations (status audited), or why it yielded none."""
-
-    file: SubmittedFile
-    status: str  # audited | unreadable | unparseable
-    reason: str = ""
-    evaluations: list[Evaluation] = field(default_factory=list)
-
-
-def submitted_files(inbox: Path) -> list[SubmittedFile]:
-    """Every file of the inbox with its SHA-256: the content hash decides what a run has to audit."""
-    files = []
-    for path in discover([inbox]):
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        name = path.relative_to(inbox).as_posix() if path != inbox else path.name
-        files.append(SubmittedFile(path=path, name=name, sha256=digest.hexdigest(), size=path.stat().st_size))
-    return files
+def submitted_files(inbox: Path) -> Inbox:
+    """Every entry of the inbox: files with their SHA-256 (the hash decides what a run audits), and the
+    entries that cannot be read, each with its reason."""
+    return scan([inbox], max_bytes=max_file_bytes())
 
 
 def parse_file(file: SubmittedFile) -> FileOutcome:
-    """Read and parse one file; never raises on content."""
+    """Read and parse one file; never raises on content.
+
+    The bytes are hashed again as they are read: a file changed since the inbox was hashed is recorded
+    under the content that was parsed, never under the old hash. A file that vanished, cannot be opened or
+    grew past the size limit is recorded by name (`access_key`), not by content, so the same bytes are read
+    when they come back.
+    """
     try:
         document = read_source(file.path)
     except UnreadableFile as error:
-        return FileOutcome(file, "unreadable", str(error))
-    except OSError as error:
-        return FileOutcome(file, "unreadable", f"文件无法打开（{error.strerror or error}）")
-    result = parse_document(document)
+        if not error.by_content:
+            file = replace(file, sha256=access_key(file.name, str(error)), duplicates=[])
+        return FileOutcome(file, UNREADABLE, str(error))
+    if document.sha256 != file.sha256:
+        file = replace(file, sha256=document.sha256, duplicates=[])
+    result = parse_document(replace(document, name=file.name))
     if not result.evaluations:
         reason = "；".join(warning.message for warning in result.warnings) or "文件中未识别出绩效自评表或自评报告"
         return FileOutcome(file, "unparseable", reason)
+    for evaluation in result.evaluations:
+        evaluation.also_submitted_as = list(file.duplicates)
     return FileOutcome(file, "audited", evaluations=result.evaluations)
 
 
+def one_per_content(files: Sequence[SubmittedFile]) -> list[SubmittedFile]:
+    """The same content under several names is one submission, read once, every name listed.
+
+    Names with another suffix are read apart: what a file is depends on its name as well as its bytes.
+    """
+    first: dict[tuple[str, str], SubmittedFile] = {}
+    for file in files:
+        key = (file.sha256, Path(file.name).suffix.lower())
+        if key in first:
+            first[key].duplicates.append(file.name)
+        else:
+            first[key] = replace(file, duplicates=list(file.duplicates))
+    return list(first.values())
+
+
 def parse_files(paths: Sequence[str | Path]) -> ParsedBatch:
-    """Every file is accounted for: parsed into evaluations, or recorded with the reason it was not."""
-    batch = ParsedBatch()
-    for path in discover(paths):
-        batch.files += 1
-        outcome = parse_file(SubmittedFile(path=path, name=path.name, sha256="", size=0))
-        batch.evaluations.extend(outcome.evaluations)
+    """Every entry is accounted for: parsed into evaluations, or recorded with the reason it was not."""
+    inbox = scan(paths, max_bytes=max_file_bytes())
+    batch = ParsedBatch(files=len(inbox.files) + len(inbox.problems), problems=list(inbox.problems))
+    for outcome in map(parse_file, one_per_content(inbox.files)):
+        batch.outcomes.append(outcome)
         if outcome.status != "audited":
-            batch.problems.append(FileProblem(path.name, outcome.status, outcome.reason))
+            batch.problems += [FileProblem(name, outcome.status, outcome.reason) for name in outcome.file.names]
     return batch
+
+
+PROBLEM_MESSAGES = {
+    "unreadable": ("error", "文件无法读取："),
+    "unparseable": ("error", "文件中未找到可识别的自评表："),
+    "check_failed": ("error", "文件审核时出错，已记录，下次运行时重新审核："),
+    "skipped": ("info", "未审核："),
+}
 
 
 def problem_findings(problems: Iterable[FileProblem]) -> list[Finding]:
     """A file that yielded no form is still a finding, so it reaches the reviewer's spreadsheet."""
-    return [
-        Finding(
-            evaluation_id="",
-            source_file=problem.source_file,
-            form_index=None,
-            unit="",
-            year=None,
-            form_type="",
-            check_id=f"completeness.file_{problem.status}",
-            category="completeness",
-            severity="error",
-            location="文件",
-            message=("文件无法读取：" if problem.status == "unreadable" else "文件中未找到可识别的自评表：")
-            + problem.reason,
-            cell="file",
+    findings = []
+    for problem in problems:
+        severity, prefix = PROBLEM_MESSAGES.get(problem.status, ("error", "文件未能审核："))
+        findings.append(
+            Finding(
+                evaluation_id="",
+                source_file=problem.source_file,
+                form_index=None,
+                unit="",
+                year=None,
+                form_type="",
+                check_id=f"completeness.file_{problem.status}",
+                category="completeness",
+                severity=severity,
+                location="文件",
+                message=prefix + problem.reason,
+                cell="file",
+            )
         )
-        for problem in problems
-    ]
+    return findings
+
+
+@dataclass
+class Checked:
+    """The checks over a batch of files, with the files whose forms made the checks fail set apart."""
+
+    results: list[CheckResult]
+    failed: dict[str, str]  # sha256 -> the error, for each file the checks could not run on
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sort_findings([finding for result in self.results for finding in result.findings])
+
+    def facts(self, column: str) -> dict[str, float]:
+        return {key: value for result in self.results for key, value in result.facts(column).items()}
+
+    @property
+    def texts(self) -> pd.DataFrame | None:
+        frames = [result.frames.texts for result in self.results if result.frames.texts is not None]
+        return pd.concat(frames, ignore_index=True) if frames else None
+
+    def outcome(self, outcome: FileOutcome) -> FileOutcome:
+        """The outcome as recorded: a file the checks failed on is `check_failed`, with the error."""
+        error = self.failed.get(outcome.file.sha256)
+        return FileOutcome(outcome.file, CHECK_FAILED, error) if error else outcome
+
+
+def check_isolated(outcomes: Sequence[FileOutcome], history: pd.DataFrame | None = None) -> Checked:
+    """Check every form in one batch; if the checks raise, find the files that make them raise.
+
+    The batch is split in halves and each half retried, so one bad file costs about 2·log2(n) extra
+    validations, and every other file is still checked. Forms checked in different halves are not compared
+    with each other for copied text: the price of isolating a fault, paid only when one happens.
+    """
+    audited = [outcome for outcome in outcomes if outcome.evaluations]
+    if not audited:
+        return Checked([], {})
+    evaluations = [evaluation for outcome in audited for evaluation in outcome.evaluations]
+    try:
+        return Checked([run_checks(evaluations, history=history)], {})
+    except Exception as error:  # noqa: BLE001 - one form must not stop the others being checked
+        if len(audited) == 1:
+            return Checked([], {audited[0].file.sha256: f"检查时出错（{type(error).__name__}: {error}）"})
+        middle = len(audited) // 2
+        left, right = check_isolated(audited[:middle], history), check_isolated(audited[middle:], history)
+        return Checked(left.results + right.results, left.failed | right.failed)
 
 
 def audit(paths: Sequence[str | Path], run_id: str | None = None, text_index: Path | None = None) -> AuditRun:
@@ -185,10 +233,15 @@ def audit(paths: Sequence[str | Path], run_id: str | None = None, text_index: Pa
     run_id = run_id or new_run_id()
     batch = parse_files(paths)
     history = load_history(text_index) if text_index else None
-    checks = run_checks(batch.evaluations, history=history) if batch.evaluations else None
-    if checks and text_index and checks.frames.texts is not None:
-        append_run(text_index, run_id, checks.frames.texts, history)
-    findings = (checks.findings if checks else []) + problem_findings(batch.problems)
+    checked = check_isolated(batch.outcomes, history)
+    texts = checked.texts
+    if text_index and texts is not None:
+        append_run(text_index, run_id, texts, history)
+    batch.outcomes = [checked.outcome(outcome) for outcome in batch.outcomes]
+    for outcome in batch.outcomes:
+        if outcome.status == CHECK_FAILED:
+            batch.problems += [FileProblem(name, CHECK_FAILED, outcome.reason) for name in outcome.file.names]
+    findings = checked.findings + problem_findings(batch.problems)
     for finding in findings:
         finding.run_id = run_id
-    return AuditRun(run_id=run_id, batch=batch, findings=findings, checks=checks)
+    return AuditRun(run_id=run_id, batch=batch, findings=findings, checked=checked)

@@ -35,15 +35,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from evalaudit.model import FINDING_COLUMNS, Evaluation, Finding, evaluation_from_dict
-from evalaudit.pipeline import FileOutcome, FileProblem, Snapshot, SubmittedFile
+from evalaudit.inbox import FileProblem, Inbox, SubmittedFile, access_key
+from evalaudit.pipeline import FileOutcome, Snapshot, one_per_content
 from evalaudit.resubmission import FIXED, NEW, compare, form_key
 from evalaudit.text.index import COLUMNS as TEXT_COLUMNS
 
 DEFAULT_URL = "sqlite:///data/evalaudit.db"
-AUDITED, UNREADABLE, UNPARSEABLE = "audited", "unreadable", "unparseable"
-PENDING, SENT = "pending", "sent"
+AUDITED, UNREADABLE, UNPARSEABLE, CHECK_FAILED = "audited", "unreadable", "unparseable", "check_failed"
+PENDING, SENT, FAILED = "pending", "sent", "failed"  # failed: can never be sent as it is, not retried
 
 metadata = MetaData()
 
@@ -73,7 +75,7 @@ files = Table(
     Column("name", Text, primary_key=True),  # relative to the inbox
     Column("sha256", String(64), primary_key=True),
     Column("size", Integer, nullable=False),
-    Column("status", String(16), nullable=False),  # audited | unreadable | unparseable
+    Column("status", String(16), nullable=False),  # audited | unreadable | unparseable | skipped | check_failed
     Column("reason", Text, nullable=False, default=""),
     Column("audited_run", String(64), nullable=False),  # the run that read this content
     Column("first_seen_run", String(64), nullable=False),
@@ -171,6 +173,10 @@ class StoreError(Exception):
     """The store cannot be used as it is (a newer schema, an unreachable database)."""
 
 
+# Errors of the store itself, not of one file: a run that meets one stops (it cannot record anything).
+GLOBAL_ERRORS: tuple[type[BaseException], ...] = (StoreError, OperationalError, InterfaceError)
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -186,7 +192,16 @@ def open_store(url: str | None = None, migrations: Sequence[Callable[[Connection
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
     migrate(engine, migrations)
-    return Store(engine)
+    database = Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") else None
+    return Store(engine, database=database, identity=_identity(database) if database else None)
+
+
+def _identity(database: Path) -> tuple[int, int] | None:
+    try:
+        info = database.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _sqlite_connect(connection, _record) -> None:
@@ -251,6 +266,16 @@ class PendingAlert:
 @dataclass
 class Store:
     engine: Engine
+    database: Path | None = None  # the SQLite file, when the store is one
+    identity: tuple[int, int] | None = None  # that file's device and inode when opened
+
+    def ensure_intact(self) -> None:
+        """A SQLite file deleted or replaced while a run holds it open would swallow the run's writes (they go
+        to the unlinked file); the run must stop and say so instead of reporting success."""
+        if self.database is not None and _identity(self.database) != self.identity:
+            raise StoreError(
+                f"数据库文件 {self.database} 在运行中被删除或替换：本次审核结果未能保存，请恢复数据库文件后重新运行"
+            )
 
     # runs ---------------------------------------------------------------------------------------------------
 
@@ -266,6 +291,8 @@ class Store:
         return stale
 
     def finish_run(self, run_id: str, status: str, **counts) -> None:
+        if status == "completed":
+            self.ensure_intact()
         with self.engine.begin() as connection:
             connection.execute(
                 update(runs).where(runs.c.run_id == run_id).values(status=status, finished_at=now(), **counts)
@@ -278,21 +305,47 @@ class Store:
 
     # files ----------------------------------------------------------------------------------------------------
 
-    def plan(self, run_id: str, submitted: Sequence[SubmittedFile]) -> list[SubmittedFile]:
-        """Mark the files already recorded as seen by this run; return the ones to audit, one per content.
+    def plan(self, run_id: str, inbox: Inbox) -> list[SubmittedFile]:
+        """Mark the entries already recorded as seen by this run; return the files to audit, one per content.
 
-        A known file (same name, same content) is not read again. New content is audited once even when it
-        sits under several names; a known content under a new name is recorded with its earlier outcome.
+        A known file (same name, same content) is not read again, unless its checks failed (it is retried
+        every run). New content is audited once even when it sits under several names; a known content under
+        a new name with the same suffix is recorded with its earlier outcome. Entries that cannot be read are
+        recorded by name and reason (`inbox.access_key`), never by content.
         """
+        self.ensure_intact()
         with self.engine.begin() as connection:
-            known = {(row.name, row.sha256) for row in connection.execute(select(files.c.name, files.c.sha256))}
+            status = {(row.name, row.sha256): row.status for row in connection.execute(
+                select(files.c.name, files.c.sha256, files.c.status)
+            )}
             earlier_by_content = {
-                row.sha256: row
+                (row.sha256, _suffix(row.name)): row
                 for row in connection.execute(
-                    select(files.c.sha256, files.c.status, files.c.reason, files.c.audited_run)
+                    select(files.c.name, files.c.sha256, files.c.status, files.c.reason, files.c.audited_run).where(
+                        files.c.status.in_((AUDITED, UNREADABLE, UNPARSEABLE))
+                    )
                 )
             }
-            seen = [{"seen_name": f.name, "seen_sha": f.sha256} for f in submitted if (f.name, f.sha256) in known]
+            known = {key for key, value in status.items() if value != CHECK_FAILED}
+            for problem in inbox.problems:
+                row = {
+                    "name": problem.source_file,
+                    "sha256": access_key(problem.source_file, problem.reason),
+                    "size": 0,
+                    "status": problem.status,
+                    "reason": problem.reason,
+                }
+                if (row["name"], row["sha256"]) not in status:
+                    connection.execute(
+                        insert(files).values(
+                            **row, audited_run=run_id, first_seen_run=run_id, last_seen_run=run_id
+                        )
+                    )
+                    status[(row["name"], row["sha256"])] = problem.status
+            seen = [{"seen_name": f.name, "seen_sha": f.sha256} for f in inbox.files if (f.name, f.sha256) in known]
+            seen += [
+                {"seen_name": p.source_file, "seen_sha": access_key(p.source_file, p.reason)} for p in inbox.problems
+            ]
             if seen:
                 connection.execute(
                     update(files)
@@ -300,22 +353,20 @@ class Store:
                     .values(last_seen_run=run_id),
                     seen,
                 )
-            todo: dict[str, SubmittedFile] = {}
-            for file in submitted:
-                if (file.name, file.sha256) in known:
+            todo: list[SubmittedFile] = []
+            for file in one_per_content([f for f in inbox.files if (f.name, f.sha256) not in known]):
+                earlier = earlier_by_content.get((file.sha256, _suffix(file.name)))
+                if earlier is None:
+                    todo.append(file)
                     continue
-                if file.sha256 in earlier_by_content:
-                    earlier = earlier_by_content[file.sha256]
+                for name in file.names:
                     connection.execute(
                         insert(files).values(
-                            **_file_row(file, run_id, earlier.status, earlier.reason), audited_run=earlier.audited_run
+                            **_file_row(file, run_id, earlier.status, earlier.reason, name=name),
+                            audited_run=earlier.audited_run,
                         )
                     )
-                elif file.sha256 in todo:
-                    todo[file.sha256].duplicates.append(file.name)
-                else:
-                    todo[file.sha256] = file
-        return list(todo.values())
+        return todo
 
     # audited batches --------------------------------------------------------------------------------------
 
@@ -330,19 +381,21 @@ class Store:
     ) -> None:
         """Record a batch of files with their evaluations, findings (compared with each form's previous
         submission) and texts — all or nothing."""
+        self.ensure_intact()
         by_evaluation: dict[str, list[Finding]] = defaultdict(list)
         for finding in batch_findings:
             by_evaluation[finding.evaluation_id].append(finding)
+        saved: set[str] = set()
         with self.engine.begin() as connection:
             for outcome in outcomes:
-                for name in [outcome.file.name, *outcome.file.duplicates]:
-                    connection.execute(
-                        insert(files).values(
-                            **_file_row(outcome.file, run_id, outcome.status, outcome.reason, name=name),
-                            audited_run=run_id,
-                        )
-                    )
+                for name in outcome.file.names:
+                    _put_file(connection, _file_row(outcome.file, run_id, outcome.status, outcome.reason, name=name))
+                if outcome.evaluations and connection.execute(
+                    select(func.count()).select_from(evaluations).where(evaluations.c.sha256 == outcome.file.sha256)
+                ).scalar_one():
+                    continue  # this content was audited before (under another name): its forms are stored
                 for evaluation in outcome.evaluations:
+                    saved.add(evaluation.evaluation_id)
                     self._save_evaluation(
                         connection,
                         run_id,
@@ -351,6 +404,8 @@ class Store:
                         computed_totals.get(evaluation.evaluation_id),
                         exec_rates.get(evaluation.evaluation_id),
                     )
+            if batch_texts is not None:
+                batch_texts = batch_texts[batch_texts["evaluation_id"].isin(saved)]
             if batch_texts is not None and not batch_texts.empty:
                 rows = batch_texts[list(TEXT_COLUMNS)].astype(object).where(batch_texts[list(TEXT_COLUMNS)].notna())
                 connection.execute(insert(texts), rows.to_dict("records"))
@@ -429,7 +484,11 @@ class Store:
             rows = (
                 connection.execute(
                     select(evaluations)
-                    .where(evaluations.c.sha256.in_(select(files.c.sha256).where(files.c.last_seen_run == run_id)))
+                    .where(
+                        evaluations.c.sha256.in_(
+                            select(files.c.sha256).where(files.c.last_seen_run == run_id, files.c.status == AUDITED)
+                        )
+                    )
                     .order_by(evaluations.c.source_file, evaluations.c.form_index)
                 )
                 .mappings()
@@ -441,10 +500,24 @@ class Store:
             for chunk in _chunks(ids, 500):
                 current += self._findings(connection, chunk)
                 fixed += self._findings(connection, chunk, fixed=True)
+        names = defaultdict(list)  # content -> its names in the inbox now (a renamed file shows its new name)
+        for entry in present:
+            if entry.status == AUDITED:
+                names[entry.sha256].append(entry.name)
+        forms = [evaluation_from_dict(json.loads(row["data"])) for row in rows]
+        source = {}
+        for evaluation in forms:
+            here = names[evaluation.source_sha256]
+            first = evaluation.source_file if evaluation.source_file in here else here[0]
+            evaluation.source_file = first
+            evaluation.also_submitted_as = [name for name in here if name != first]
+            source[evaluation.evaluation_id] = first
+        for finding in current + fixed:
+            finding.source_file = source.get(finding.evaluation_id, finding.source_file)
         return Snapshot(
             run_id=run_id,
             files=len(present),
-            evaluations=[evaluation_from_dict(json.loads(row["data"])) for row in rows],
+            evaluations=forms,
             findings=current,
             fixed=fixed,
             problems=[FileProblem(f.name, f.status, f.reason) for f in present if f.status != AUDITED],
@@ -501,6 +574,7 @@ class Store:
         return ids
 
     def pending_alerts(self) -> list[PendingAlert]:
+        """The outbox, oldest first: neither sent nor given up on."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(alerts).where(alerts.c.status == PENDING).order_by(alerts.c.id)).mappings()
             return [PendingAlert(**{key: row[key] for key in PendingAlert.__dataclass_fields__}) for row in rows]
@@ -516,9 +590,20 @@ class Store:
             )
 
     def mark_failed(self, alert_id: int, error: str) -> None:
+        """An attempt that may succeed later (server down, recipient refused): the alert stays pending."""
         with self.engine.begin() as connection:
             connection.execute(
                 update(alerts).where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, last_error=error)
+            )
+
+    def mark_undeliverable(self, alert_id: int, error: str) -> None:
+        """An alert that can never be sent as it is (its message cannot be built): out of the outbox for good,
+        with the reason, so it no longer holds back or repeats on every run."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(alerts)
+                .where(alerts.c.id == alert_id)
+                .values(status=FAILED, attempts=alerts.c.attempts + 1, last_error=error)
             )
 
     def run_counts(self, run_id: str) -> dict[str, int]:
@@ -545,6 +630,25 @@ class Store:
     def count(self, table: Table, *where) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def _suffix(name: str) -> str:
+    return Path(name).suffix.lower()
+
+
+def _put_file(connection: Connection, row: dict) -> None:
+    """Insert a file's row, or update it when this (name, content) was recorded before (a retried file):
+    the digest's mark is kept while the outcome stays the same, so a file failing every night is reported once."""
+    key = (files.c.name == row["name"]) & (files.c.sha256 == row["sha256"])
+    earlier = connection.execute(select(files.c.status, files.c.reason).where(key)).first()
+    if earlier is None:
+        connection.execute(insert(files).values(**row, audited_run=row["last_seen_run"]))
+        return
+    unchanged = (earlier.status, earlier.reason) == (row["status"], row["reason"])
+    values = {k: v for k, v in row.items() if k not in ("name", "sha256", "first_seen_run")}
+    connection.execute(
+        update(files).where(key).values(**values, audited_run=row["last_seen_run"], **({} if unchanged else {"alert_id": None}))
+    )
 
 
 def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
-from evalaudit.pipeline import FileProblem
+from evalaudit.inbox import FileProblem
 from evalaudit.report import unit_name
 
 
@@ -33,6 +33,6 @@ def finding_lines(findings: Sequence[Finding], heading: str = "审核发现") ->
 def problem_lines(problems: Sequence[FileProblem], advice: str = "") -> list[str]:
     """One line per file that yielded no form, with its reason."""
     return [
-        f"  [{'无法读取' if problem.status == 'unreadable' else '无法解析'}] {problem.source_file}：{problem.reason}{advice}"
+        f"  [{problem.label}] {problem.source_file}：{problem.reason}{advice}"
         for problem in problems
     ]

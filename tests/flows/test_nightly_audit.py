@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,76 @@ def _run_ids(store) -> list[str]:
 
     with store.engine.connect() as connection:
         return list(connection.execute(select(runs.c.run_id)).scalars())
+
+
+POISON = "清溪县中毒测试单位"
+
+
+def test_one_poisoned_form_costs_that_form_and_the_next_run_audits_it_once_fixed(nightly, mailbox, monkeypatch):
+    """A form that makes the checks raise is set apart; every other form is audited, stored, reported and
+    alerted as if it were not there, and the fixed file is audited by the next run."""
+    import evalaudit.pipeline as pipeline
+
+    for name, value in mailbox.env().items():
+        monkeypatch.setenv(name, value)
+    form = nightly.inbox / ERRORS_FORM
+    poisoned = nightly.inbox / "poisoned.txt"
+    poisoned.write_text(form.read_text(encoding="utf-8").replace("清溪镇人民政府", POISON), encoding="utf-8")
+    real_run_checks = pipeline.run_checks
+
+    def raises_on_the_poison(evaluations, **options):
+        if any(evaluation.unit == POISON for evaluation in evaluations):
+            raise ValueError("测试：此表使检查出错")
+        return real_run_checks(evaluations, **options)
+
+    monkeypatch.setattr(pipeline, "run_checks", raises_on_the_poison)
+    result = nightly()
+    store = open_store(nightly.url)
+    run = store.run(result["run_id"])
+    assert run["status"] == "completed"
+    state = store.current_state(result["run_id"])
+    assert len(state.evaluations) == 7 and POISON not in {e.unit for e in state.evaluations}
+    [problem] = state.problems
+    assert (problem.source_file, problem.status) == ("poisoned.txt", "check_failed")
+    assert "测试：此表使检查出错" in problem.reason
+    csv = (nightly.reports / "latest" / "findings.csv").read_text(encoding="utf-8-sig")
+    assert "completeness.file_check_failed" in csv and "poisoned.txt" in csv
+    assert any("poisoned.txt" in line and "审核出错" in line for line in result["summary"])
+    assert mailbox.to(TOWNSHIP)  # the good forms' units are still told
+    [digest] = mailbox.to(BUREAU)
+    assert "poisoned.txt" in mailbox.text(digest)
+
+    # the unit fixes the file: the next run audits it
+    poisoned.write_text(form.read_text(encoding="utf-8").replace("清溪镇人民政府", "清溪县修正后单位"), encoding="utf-8")
+    second = nightly()
+    state = store.current_state(second["run_id"])
+    assert "清溪县修正后单位" in {e.unit for e in state.evaluations} and not state.problems
+
+
+def test_a_store_deleted_mid_run_fails_the_run_loudly(nightly, monkeypatch):
+    import flows.nightly_audit as module
+    from evalaudit.nightly import NightlyFailure
+
+    real_check = module.check_outcomes
+
+    def deletes_the_store(store, run_id, outcomes):
+        Path(store.database).unlink()
+        return real_check(store, run_id, outcomes)
+
+    monkeypatch.setattr(module, "check_outcomes", deletes_the_store)
+    with pytest.raises(NightlyFailure, match="被删除或替换"):
+        nightly()
+    assert not (nightly.reports / "latest").exists()
+
+
+def test_a_missing_registry_is_said_and_its_units_are_told_once_it_is_back(nightly, mailbox, monkeypatch, tmp_path):
+    for name, value in mailbox.env().items():
+        monkeypatch.setenv(name, value)
+    first = nightly(registry=str(tmp_path / "没有这个名录.csv"))
+    assert any("单位名录有问题" in line for line in first["summary"])
+    [digest] = mailbox.to(BUREAU)
+    assert "没有这个名录.csv" in mailbox.text(digest) and not mailbox.to(TOWNSHIP)
+
+    nightly()  # the registry is back: the units are emailed about what they were never told
+    [township] = mailbox.to(TOWNSHIP)
+    assert "位置：总分" in mailbox.text(township)

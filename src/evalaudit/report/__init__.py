@@ -7,6 +7,8 @@ internet. All submitted text goes through Jinja2's autoescaping.
 from __future__ import annotations
 
 import hashlib
+import re
+from html import escape
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from jinja2 import Environment, PackageLoader
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.outputs import write_atomically
+from evalaudit.inbox import FileProblem
 from evalaudit.pipeline import Snapshot
 from evalaudit.report.charts import bar_chart, rate_strip, scatter
 from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN
@@ -22,6 +25,7 @@ from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN
 FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
 _HERE = Path(__file__).parent
 UNIT_PAGE_FIELDS = ("evaluation_id", "source_file", "form_index", "form_type", "year", "project_name", "stated_total")
+_EVALUATION_ID = re.compile(r"[0-9a-f]{16}-[0-9]+")  # model.evaluation_id: content hash prefix, form number
 
 
 def unit_name(item: Evaluation | Finding) -> str:
@@ -32,6 +36,14 @@ def unit_name(item: Evaluation | Finding) -> str:
 def unit_slug(unit: str) -> str:
     """A file name for a unit page: stable, ASCII, safe whatever the unit typed."""
     return hashlib.sha1((unit or "未填写单位").encode("utf-8")).hexdigest()[:12]
+
+
+def form_slug(evaluation_id: str) -> str:
+    """A file name for a form page: the evaluation id itself (hex and a number, as `model.evaluation_id`
+    makes it), or a hash of anything else a store row might hold, so no id can name a path."""
+    if _EVALUATION_ID.fullmatch(evaluation_id):
+        return evaluation_id
+    return "x" + hashlib.sha1(evaluation_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def page_cell(cell: str, evaluation: Evaluation) -> str | None:
@@ -71,6 +83,7 @@ def publish(run: Snapshot, out: Path) -> Path:
         "form_types": FORM_TYPES,
         "fmt": format_number,
         "changes": CHANGE_LABELS,
+        "form_slug": form_slug,
     }
     evaluations = run.evaluations
     by_form: dict[str, list[Finding]] = defaultdict(list)
@@ -83,23 +96,29 @@ def publish(run: Snapshot, out: Path) -> Path:
     for finding in run.fixed:
         fixed_by_unit[unit_name(finding)].append(finding)
 
+    page_problems: list[FileProblem] = []
     for evaluation in evaluations:
         flagged: dict[str, list[Finding]] = defaultdict(list)
         unplaced = []
         for finding in by_form.get(evaluation.evaluation_id, []):
             key = page_cell(finding.cell, evaluation)
             (flagged[key] if key else unplaced).append(finding)
-        html = environment.get_template("form.html.j2").render(
-            common,
-            root="../",
-            title=f"{evaluation.unit or '未填写单位'} · 第{evaluation.form_index}张表",
-            e=evaluation,
-            flagged=flagged,
-            unplaced=unplaced,
-            unit_slug=unit_slug(unit_name(evaluation)),
-            computed_total=computed.get(evaluation.evaluation_id),
-        )
-        _write(out / "forms" / f"{evaluation.evaluation_id}.html", html)
+        try:
+            html = environment.get_template("form.html.j2").render(
+                common,
+                root="../",
+                title=f"{evaluation.unit or '未填写单位'} · 第{evaluation.form_index}张表",
+                e=evaluation,
+                flagged=flagged,
+                unplaced=unplaced,
+                unit_slug=unit_slug(unit_name(evaluation)),
+                computed_total=computed.get(evaluation.evaluation_id),
+            )
+        except Exception as error:  # noqa: BLE001 - one form's page must not cost the report
+            reason = f"第{evaluation.form_index}张表的页面无法生成（{type(error).__name__}: {error}），原文见下"
+            page_problems.append(FileProblem(evaluation.source_file, "page_failed", reason))
+            html = _fallback_page(evaluation, reason)
+        _write(out / "forms" / f"{form_slug(evaluation.evaluation_id)}.html", html)
 
     units = _unit_rows(evaluations, run.findings)
     forms_of: dict[str, list[Evaluation]] = defaultdict(list)
@@ -136,7 +155,7 @@ def publish(run: Snapshot, out: Path) -> Path:
         forms=len(evaluations),
         audited_now=len(evaluations) if run.audited_this_run is None else len(run.audited_this_run),
         fixed_count=len(run.fixed),
-        problems=run.problems,
+        problems=[*run.problems, *page_problems],
         severity_counts=severity_counts,
         by_category=Counter((f.category, f.severity) for f in run.findings),
         units=units,
@@ -150,6 +169,14 @@ def publish(run: Snapshot, out: Path) -> Path:
     index = out / "index.html"
     _write(index, html)
     return index
+
+
+def _fallback_page(evaluation: Evaluation, reason: str) -> str:
+    """A form page that cannot fail: the reason and the form's raw text, escaped."""
+    return (
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>页面无法生成</title>'
+        f"<p>{escape(reason)}</p><pre>{escape(evaluation.raw_text)}</pre></html>"
+    )
 
 
 def _unit_rows(evaluations: list[Evaluation], findings: list[Finding]) -> list[dict]:

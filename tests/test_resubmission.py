@@ -45,6 +45,9 @@ def test_forms_of_other_years_types_or_projects_are_different_forms():
     assert form_key(replace(form, year=2022)) != form_key(form)
     assert form_key(replace(form, form_type="department")) != form_key(form)
     assert form_key(replace(form, project_name="另一项目")) != form_key(form)
+    numbered = [replace(form, project_name=f"道路维修项目（{n}）") for n in "一二"]
+    assert form_key(numbered[0]) != form_key(numbered[1])  # numbered projects are two projects
+    assert form_key(replace(form, project_name="道路維修項目（一）")) == form_key(numbered[0])
 
 
 def test_unnamed_projects_in_one_file_are_told_apart_by_position():

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from evalaudit.model import Evaluation, Finding
-from evalaudit.text.normalize import normalize
 from evalaudit.textnorm import fold, strip_inline_html
 
 NEW, STILL_OPEN, FIXED = "new", "still_open", "fixed"
@@ -19,15 +18,20 @@ CHANGE_LABELS = {NEW: "新发现", STILL_OPEN: "仍未修正", FIXED: "已修正
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def unit_key(unit: str) -> str:
-    """A unit name as matched: width, traditional characters, spaces, line breaks and punctuation folded away.
+def name_key(name: str) -> str:
+    """A name as matched: width, traditional characters, spaces, line breaks and punctuation folded away.
 
     Unlike `normalize` (text compared for copying), numbers in brackets stay: 中心卫生院（一） and
-    中心卫生院（二） are two units, not one numbered paragraph.
+    中心卫生院（二） are two units (and 项目（一）, 项目（二） two projects), not one numbered paragraph.
     """
-    if not unit:
+    if not name:
         return ""
-    return _NOT_WORD.sub("", fold(strip_inline_html(unit))).lower()
+    return _NOT_WORD.sub("", fold(strip_inline_html(name))).lower()
+
+
+def unit_key(unit: str) -> str:
+    """A unit name as matched (`name_key`)."""
+    return name_key(unit)
 
 
 def form_key(evaluation: Evaluation) -> str:
@@ -38,7 +42,7 @@ def form_key(evaluation: Evaluation) -> str:
         evaluation.form_type,
     ]
     if evaluation.form_type == "project":
-        parts.append(normalize(evaluation.project_name) or f"#{evaluation.form_index}")
+        parts.append(name_key(evaluation.project_name) or f"#{evaluation.form_index}")
     return "|".join(parts)
 
 

@@ -71,3 +71,19 @@ def test_a_file_without_any_form_is_reported_as_unparseable(tmp_path, capsys):
     assert "[无法解析] letter.txt" in printed
     [row] = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     assert (row["check_id"], row["severity"]) == ("completeness.file_unparseable", "error")
+
+
+def test_a_submission_sent_twice_is_audited_and_reported_once_under_both_names(tmp_path, capsys, seeds_dir):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    seed = sorted(seeds_dir.glob("*.txt"))[1]
+    (inbox / "第一次.txt").write_bytes(seed.read_bytes())
+    (inbox / "第二次.txt").write_bytes(seed.read_bytes())
+    code, out, printed = run_audit(tmp_path, capsys, inbox)
+    assert code == 0
+    evaluations = [json.loads(line) for line in (out / "evaluations.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len({e["evaluation_id"] for e in evaluations}) == len(evaluations) > 0
+    assert {e["source_file"] for e in evaluations} == {"第一次.txt"}
+    assert {tuple(e["also_submitted_as"]) for e in evaluations} == {("第二次.txt",)}
+    form_page = next((out / "forms").glob("*.html")).read_text(encoding="utf-8")
+    assert "第二次.txt" in form_page

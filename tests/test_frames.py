@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from evalaudit.frames import build_frames
+import pytest
+
+from evalaudit.frames import FRAME_SCHEMAS, build_frames, typed
+from evalaudit.model import FundRow, Indicator, Measure, Section
 from tests.forms import consistent_form
 
 
@@ -40,7 +44,67 @@ def test_missing_numbers_are_nan_floats_not_objects():
     assert frames.indicators["weight"].isna().all()
 
 
-def test_no_forms_give_empty_frames_with_their_columns():
+def dtypes(frames) -> dict[str, dict[str, str]]:
+    return {name: frame.dtypes.astype(str).to_dict() for name, frame in frames.named().items()}
+
+
+def test_no_forms_give_empty_frames_with_their_columns_and_dtypes():
     frames = build_frames([])
     assert frames.indicators.empty
-    assert "target_value" in frames.indicators.columns
+    assert dtypes(frames) == FRAME_SCHEMAS
+
+
+def blank_form():
+    """Every value a form may lack left out, or None where the model has a default of ''."""
+    return consistent_form(
+        unit=None,
+        year=None,
+        amount_unit=None,
+        stated_total=None,
+        stated_total_weight=None,
+        conclusion=None,
+        raw_text=None,
+        funds=[FundRow(None, None)],
+        indicators=[Indicator(None, None, None, Measure(None), Measure(None), explanation=None, nature=None)],
+        sections=[Section(None)],
+    )
+
+
+def test_all_none_values_keep_the_declared_dtypes_text_empty_and_numbers_nan():
+    frames = build_frames([blank_form()])
+    assert dtypes(frames) == FRAME_SCHEMAS
+    indicator = frames.indicators.iloc[0]
+    assert (indicator["name"], indicator["target_raw"], indicator["target_op"], indicator["explanation"]) == ("",) * 4
+    assert math.isnan(indicator["weight"]) and math.isnan(indicator["target_value"])
+    assert not indicator["is_subtotal"] and not indicator["target_qualitative"]
+    assert frames.evaluations.iloc[0]["unit"] == ""
+
+
+def test_a_form_without_funds_indicators_or_sections_beside_a_full_one_changes_no_dtype():
+    frames = build_frames([replace(consistent_form(2), funds=[], indicators=[], sections=[]), consistent_form(1)])
+    assert dtypes(frames) == FRAME_SCHEMAS
+    assert len(frames.evaluations) == 2 and set(frames.funds["evaluation_id"]) == {consistent_form(1).evaluation_id}
+
+
+@pytest.mark.parametrize(
+    ("stated", "read"),
+    [("九十八", None), ("95%", None), ("", None), ("98.5", 98.5), (float("inf"), None), (10**400, None), (True, 1.0)],
+)
+def test_a_number_field_holding_something_else_is_read_as_a_number_or_missing(stated, read):
+    value = build_frames([consistent_form(stated_total=stated)]).evaluations.iloc[0]["stated_total"]
+    assert (value == read) if read is not None else math.isnan(value)
+
+
+def test_a_text_column_of_mixed_values_is_text():
+    assert typed(["优", 1, None, float("nan"), 2.5], "str").tolist() == ["优", "1", "", "", "2.5"]
+
+
+def test_a_form_index_that_is_no_whole_number_is_missing():
+    counts = typed([1, 2.0, 1.5, None, "3", 10**30], "Int64")
+    assert counts.dtype == "Int64"
+    assert counts.fillna(-1).tolist() == [1, 2, -1, -1, 3, -1]
+
+
+def test_the_same_form_twice_is_one_row_per_entity():
+    form = consistent_form()
+    assert len(build_frames([form, form]).indicators) == len(form.indicators)

@@ -83,6 +83,12 @@ class TestAcrossForms:
         assert {f.unit for f in copies} == {"清溪县教育局", "东山县教育局"}
         assert any("东山县教育局《sample.txt》第2张表（2023）" in f.message for f in copies)
 
+    def test_numbered_units_are_other_units_for_copying(self):
+        reason = "受汛期影响施工停工两周，项目已调整计划并于次年一季度完成全部收尾工作。"
+        first = with_indicator(school(1, unit="清溪县中心学校（一）"), 1, explanation=reason)
+        second = with_indicator(school(2, unit="清溪县中心学校（二）"), 1, explanation=reason)
+        assert "text_copy.other_unit" in check_ids(first, second)
+
     def test_different_explanations_of_the_same_kind_pass(self):
         first = with_indicator(school(1), 1, explanation="受汛期影响施工停工两周，项目已调整计划并于次年一季度完成。")
         second = with_indicator(

@@ -10,7 +10,7 @@ import pandas as pd
 from evalaudit.checks.findings import findings_from_failures, findings_from_warnings, sort_findings
 from evalaudit.checks.suites import SUITES_DIR, load_suites, validate
 from evalaudit.facts import derive_facts
-from evalaudit.frames import Frames, build_frames, gc_paused
+from evalaudit.frames import Frames, build_frames, distinct_forms, gc_paused
 from evalaudit.model import Evaluation, Finding
 from evalaudit.text.facts import text_facts
 from evalaudit.text.frame import build_texts
@@ -42,6 +42,7 @@ def run_checks(
     `history` holds the texts of earlier runs (`text.index.load_history`) for cross-run copy detection;
     `with_text=False` leaves the text analysis out (the numeric benchmark measures it apart).
     """
+    evaluations = distinct_forms(evaluations)
     with gc_paused():
         frames = derive_facts(build_frames(evaluations))
         if with_text:
@@ -51,5 +52,5 @@ def run_checks(
         suites = {name: suite for name, suite in suites.items() if name != "texts"}
     named = frames.named()
     failures = validate(named, suites)
-    findings = findings_from_failures(failures, named) + findings_from_warnings(evaluations)
+    findings = findings_from_failures(failures, named) + findings_from_warnings(evaluations, frames.evaluations)
     return CheckResult(findings=sort_findings(findings), frames=frames)

@@ -40,8 +40,24 @@ def render(template: str, row: dict) -> str:
     return _FORMATTER.vformat(template, (), row)
 
 
+def form_fields(evaluations: pd.DataFrame) -> dict[str, dict]:
+    """What every finding says about its form, by evaluation id, read from the typed `evaluations` frame so
+    that a finding's unit is always text and its year a whole number or None, whatever the form held."""
+    forms = evaluations.drop_duplicates("evaluation_id").set_index("evaluation_id")[list(FORM_COLUMNS)]
+    return {
+        evaluation_id: {
+            "source_file": form["source_file"],
+            "form_index": _whole(form["form_index"]),
+            "unit": form["unit"],
+            "year": _whole(form["year"]),
+            "form_type": form["form_type"],
+        }
+        for evaluation_id, form in forms.to_dict("index").items()
+    }
+
+
 def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    forms = frames["evaluations"].set_index("evaluation_id")[list(FORM_COLUMNS)].to_dict("index")
+    forms = form_fields(frames["evaluations"])
     findings: list[Finding] = []
     for failure in failures:
         meta = failure.meta
@@ -56,15 +72,10 @@ def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.Dat
             raise KeyError(f"{failure.frame}: {meta['check_id']} refers to unknown columns {sorted(missing)}")
         rows = frame.iloc[failure.rows][sorted(needed)].to_dict("records")
         for row in rows:
-            form = forms[row["evaluation_id"]]
             findings.append(
                 Finding(
                     evaluation_id=row["evaluation_id"],
-                    source_file=form["source_file"],
-                    form_index=int(form["form_index"]),
-                    unit=form["unit"] or "",
-                    year=_year(form["year"]),
-                    form_type=form["form_type"],
+                    **forms[row["evaluation_id"]],
                     check_id=meta["check_id"],
                     category=meta["category"],
                     severity=meta["severity"],
@@ -78,25 +89,24 @@ def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.Dat
     return findings
 
 
-def findings_from_warnings(evaluations: Sequence[Evaluation]) -> list[Finding]:
-    """Everything the parser could not place is a `completeness` finding; the raw text is the evidence."""
+def findings_from_warnings(evaluations: Sequence[Evaluation], forms: pd.DataFrame) -> list[Finding]:
+    """Everything the parser could not place is a `completeness` finding; the raw text is the evidence.
+
+    `forms` is the `evaluations` frame: the finding names its form exactly as the failures' findings do."""
+    fields = form_fields(forms)
     findings = []
     for evaluation in evaluations:
-        for warning in evaluation.warnings:
+        for warning in evaluation.warnings or ():
             findings.append(
                 Finding(
                     evaluation_id=evaluation.evaluation_id,
-                    source_file=evaluation.source_file,
-                    form_index=evaluation.form_index,
-                    unit=evaluation.unit,
-                    year=evaluation.year,
-                    form_type=evaluation.form_type,
-                    check_id=f"completeness.parse.{warning.code}",
+                    **fields[evaluation.evaluation_id],
+                    check_id=f"completeness.parse.{warning.code or 'unknown'}",
                     category="completeness",
                     severity="warning",
-                    location=warning.location or "原文",
-                    stated=warning.raw,
-                    message=warning.message,
+                    location=format_number(warning.location) or "原文",
+                    stated=format_number(warning.raw),
+                    message=format_number(warning.message),
                     cell="raw",
                 )
             )
@@ -118,5 +128,6 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     )
 
 
-def _year(value: object) -> int | None:
-    return None if value is None or value != value else int(value)
+def _whole(value: object) -> int | None:
+    """A year or form index as a whole number; None where the frame has none (NaN, <NA>)."""
+    return None if pd.isna(value) else int(value)

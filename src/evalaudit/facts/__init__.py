@@ -15,7 +15,8 @@ from evalaudit.frames import Frames
 
 def derive_facts(frames: Frames) -> Frames:
     """The same frames with fact columns added, plus `fund_totals` (sub-rows vs the total row)."""
-    by_form = frames.evaluations.set_index("evaluation_id")
+    # One row per form id: a lookup by id must not fail (or fan out) when a form came twice.
+    by_form = frames.evaluations.drop_duplicates("evaluation_id").set_index("evaluation_id")
     funds = fund_facts(frames.funds)
     indicators = indicator_facts(frames.indicators, by_form["form_type"], funds)
     return replace(

@@ -10,7 +10,7 @@ import pandas as pd
 from evalaudit.display import format_number
 from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
 from evalaudit.facts.words import DEFAULT_BANDS, band_grade, dimension, grade, stated_bands
-from evalaudit.frames import map_distinct
+from evalaudit.frames import TEXT, map_distinct
 
 # Words an explanation uses when it accounts for money not spent.
 _EXECUTION_REASON = re.compile(r"执行|支出|资金|预算|结余|结转|拨付|支付|未完成|进度|采购|延期|推迟|未到位")
@@ -60,14 +60,15 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
         + np.where(exec_computed, forms["exec_score_tolerance"].fillna(0.0), 0.0)
         + EPSILON
     )
-    exec_text = forms["exec_score_used"].map(format_number).astype(str)
-    forms["total_note"] = np.select(
+    exec_text = forms["exec_score_used"].map(format_number).astype(TEXT)
+    note = np.select(
         [exec_computed & forms["exec_score_used"].notna(), has_exec],
         ["（预算执行率得分未填，按执行率计为" + exec_text + "分）", "（含预算执行率得分" + exec_text + "分）"],
         default="",
     )
+    forms["total_note"] = pd.Series(note, index=forms.index, dtype="object").astype(TEXT)
 
-    complete = forms["evaluation_id"].map(weights_complete).fillna(False).astype(bool)
+    complete = forms["evaluation_id"].map(weights_complete).eq(True)  # NaN: no rows
     forms["weight_target"] = forms["stated_total_weight"].fillna(100.0)
     forms["computed_weight_total"] = (forms["indicator_weight_sum"] + forms["exec_weight"].fillna(0.0)).where(
         complete & forms["is_table_form"]
@@ -78,14 +79,14 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
 def _grades(forms: pd.DataFrame) -> None:
     """Conclusion grade vs the band its stated total falls in (the form's own bands when it states them)."""
     conclusion = forms["conclusion"].fillna("").astype(str)
-    forms["grade"] = map_distinct(conclusion, grade)
+    forms["grade"] = map_distinct(conclusion, grade, TEXT)  # NaN: no grade stated
     expected = []
     for stated, raw, has_grade in zip(forms["stated_total"], forms["raw_text"], forms["grade"].notna()):
         if not has_grade or stated != stated:
             expected.append(None)
             continue
-        expected.append(band_grade(stated, stated_bands(raw or "") or DEFAULT_BANDS))
-    forms["expected_grade"] = expected
+        expected.append(band_grade(stated, stated_bands(raw) or DEFAULT_BANDS))
+    forms["expected_grade"] = pd.Series(expected, index=forms.index, dtype="object").astype(TEXT)  # NaN: none
 
 
 def _execution(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
@@ -95,7 +96,7 @@ def _execution(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
         _EXECUTION_REASON.pattern, regex=True
     )
     reasons = explained.groupby(indicators["evaluation_id"]).any()
-    forms["execution_reason_given"] = forms["evaluation_id"].map(reasons).fillna(False).astype(bool)
+    forms["execution_reason_given"] = forms["evaluation_id"].map(reasons).eq(True)
     score_ratio = forms["indicator_score_sum"] / forms["indicator_weight_sum"] * 100
     forms["indicator_score_ratio"] = score_ratio.where(forms["indicator_weight_sum"] > 0)
     forms["score_exec_gap"] = forms["indicator_score_ratio"] - forms["exec_rate"].clip(upper=100)
@@ -105,7 +106,7 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
     """A stated group weight (产出指标 50分) vs the weights of the indicators in that group."""
     sections = sections.copy()
     top = indicators[indicators["is_top"]]
-    dims = map_distinct(top["level1"].fillna(""), dimension)
+    dims = map_distinct(top["level1"], dimension, TEXT)
     grouped = top.assign(dimension=dims).groupby(["evaluation_id", "dimension"], sort=False)
     weights = pd.DataFrame(
         {
@@ -114,9 +115,9 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
             "weights_complete": grouped["weight"].count() == grouped["weight"].size(),
         }
     )
-    sections["dimension"] = map_distinct(sections["name"].fillna(""), dimension)
+    sections["dimension"] = map_distinct(sections["name"], dimension, TEXT)
     joined = sections[["evaluation_id", "dimension"]].join(weights, on=["evaluation_id", "dimension"])
-    complete = joined["weights_complete"].fillna(False).astype(bool).to_numpy()
+    complete = joined["weights_complete"].eq(True).to_numpy()
     sections["computed_weight"] = joined["computed_weight"].where(complete).to_numpy()
     sections["computed_score"] = joined["computed_score"].to_numpy()
     sections["weight_tolerance"] = WEIGHT_TOLERANCE

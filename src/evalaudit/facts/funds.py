@@ -6,7 +6,7 @@ import pandas as pd
 
 from evalaudit.display import format_number
 from evalaudit.facts.precision import EPSILON, half_unit, money_half_unit
-from evalaudit.frames import map_distinct
+from evalaudit.frames import NUMBER, POSITION, TEXT, empty_frame, map_distinct
 
 TOTAL = "年度资金总额"
 # A total row is broken down by use (基本/项目) and, on project forms, by source (财政拨款/结转/其他).
@@ -17,6 +17,21 @@ BREAKDOWNS = {
 # The source breakdown is only meaningful when its main part is filled in.
 BREAKDOWN_ANCHOR = {"use": None, "source": "本年财政拨款"}
 MONEY_COLUMNS = {"initial_budget": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
+FUND_TOTALS_SCHEMA = {
+    "evaluation_id": TEXT,
+    "row": POSITION,  # the total row's
+    "label": TEXT,
+    "stated": NUMBER,
+    "parts_sum": NUMBER,
+    "parts_count": POSITION,
+    "parts_half": NUMBER,
+    "parts_text": TEXT,
+    "breakdown": TEXT,
+    "column": TEXT,
+    "column_label": TEXT,
+    "tolerance": NUMBER,
+    "amount_unit": TEXT,
+}
 
 
 def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +81,7 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
             if filled.empty:
                 continue
             values = filled[column]
-            terms = " + " + filled["label"].astype(str) + " " + map_distinct(values, format_number).astype(object)
+            terms = " + " + filled["label"].astype(str) + " " + map_distinct(values, format_number, object)
             grouped = filled.assign(term=terms.astype(object), half=money_half_unit(values)).groupby(
                 "evaluation_id", sort=False
             )
@@ -85,25 +100,9 @@ def fund_totals(funds: pd.DataFrame, amount_unit: pd.Series) -> pd.DataFrame:
             joined["column_label"] = column_label
             frames.append(joined)
     if not frames:
-        return pd.DataFrame(
-            columns=[
-                "evaluation_id",
-                "row",
-                "label",
-                "stated",
-                "parts_sum",
-                "parts_count",
-                "parts_half",
-                "parts_text",
-                "breakdown",
-                "column",
-                "column_label",
-                "tolerance",
-                "amount_unit",
-            ]
-        )
+        return empty_frame(FUND_TOTALS_SCHEMA)
     result = pd.concat(frames, ignore_index=True)
     # Each part and the total may each be rounded by half a unit of the place it shows.
     result["tolerance"] = result["parts_half"] + money_half_unit(result["stated"]).fillna(0.0) + EPSILON
     result["amount_unit"] = result["evaluation_id"].map(amount_unit).fillna("")
-    return result
+    return result[list(FUND_TOTALS_SCHEMA)].astype(FUND_TOTALS_SCHEMA)

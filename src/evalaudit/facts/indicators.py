@@ -9,19 +9,26 @@ import pandas as pd
 from evalaudit.display import format_number, indicator_labels
 from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
 from evalaudit.facts.words import GRADE_RANK, bare, explanation_kind, grade, says_missed
-from evalaudit.frames import map_distinct
+from evalaudit.frames import FLAG, NUMBER, TEXT, map_distinct, text_series
 
 # Indicators that restate a budget execution rate, and the fund row whose B/A they restate.
 _RATE_NAMES = (("基本支出", "基本支出"), ("项目支出", "项目支出"), ("", "年度资金总额"))
 _RATE_WORDS = ("预算执行率", "预算完成率", "资金执行率", "支出执行率")
 _SCALE = {"万": 1e4, "亿": 1e8}
 _DATE_UNITS = ("年", "月", "日", "底", "前", "初", "旬", "季度")
+_CHILDREN_SCHEMA = {
+    "children_score_sum": NUMBER,
+    "children_weight_sum": NUMBER,
+    "children_count": NUMBER,  # NaN on rows that are no subtotal
+    "children_half": NUMBER,
+    "children_scores_text": object,
+}
 
 
 def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.DataFrame) -> pd.DataFrame:
     """`form_type` maps evaluation_id → department / project / report; `funds` carries its own facts."""
     ind = indicators.copy()
-    ind["form_type"] = ind["evaluation_id"].map(form_type)
+    ind["form_type"] = text_series(ind["evaluation_id"].map(form_type))
     ind["label"] = indicator_labels(ind["name"], ind["row"])
     ind["is_table_form"] = ind["form_type"] != "report"
     ind["is_leaf"] = ~ind["is_subtotal"].astype(bool)
@@ -75,15 +82,15 @@ def _children(ind: pd.DataFrame) -> None:
     sums.index = sums.index.set_names(["evaluation_id", "row"])
     keyed = ind[["evaluation_id", "row"]].astype({"row": "float64"})
     joined = keyed.join(sums, on=["evaluation_id", "row"])
-    for column in sums.columns:
-        ind[column] = joined[column].to_numpy()
+    for column, dtype in _CHILDREN_SCHEMA.items():  # a form without subtotals still gets typed columns
+        ind[column] = joined[column].astype(dtype).to_numpy()
     ind["children_score_tolerance"] = (ind["children_count"] + 1) * np.maximum(
         ind["children_half"].fillna(0.0), half_unit(ind["score"]).fillna(0.0)
     ) + EPSILON
 
 
 def _deductions(ind: pd.DataFrame) -> None:
-    ind["explanation_kind"] = map_distinct(ind["explanation"].fillna(""), explanation_kind)
+    ind["explanation_kind"] = map_distinct(ind["explanation"], explanation_kind, TEXT)
     ind["deducted"] = ind["is_leaf"] & (ind["score"] < ind["weight"] - EPSILON)
     ind["full_marks"] = ind["is_leaf"] & (ind["score"] >= ind["weight"] - EPSILON)
     ind["lost_points"] = (ind["weight"] - ind["score"]).where(ind["deducted"])
@@ -93,16 +100,16 @@ def _quantities(ind: pd.DataFrame) -> None:
     """Target and actual as comparable quantities: 1.5万件 → 15000 件; dates and mixed units left out."""
     for side in ("target", "actual"):
         unit = ind[f"{side}_unit"].fillna("").astype(str)
-        scale = unit.str[:1].map(_SCALE).fillna(1.0)
+        scale = unit.str[:1].map(_SCALE).astype(NUMBER).fillna(1.0)
         ind[f"{side}_base_unit"] = unit.where(scale == 1.0, unit.str[1:])
         ind[f"{side}_quantity"] = ind[f"{side}_value"] * scale
         # 2023年11月底前 parses as 2023 with unit 年…, 12月底前 as 12 with unit 月底前: both are dates.
-        ind[f"{side}_is_date"] = map_distinct(unit, _is_date_unit)
+        ind[f"{side}_is_date"] = map_distinct(unit, _is_date_unit, FLAG)
     target_unit, actual_unit = ind["target_base_unit"], ind["actual_base_unit"]
     percent_mismatch = (target_unit == "%") != (actual_unit == "%")
     units_agree = (target_unit == actual_unit) | (target_unit == "") | (actual_unit == "")
     nature = ind["nature"].fillna("").astype(str)
-    nature_words = map_distinct(nature, bare)
+    nature_words = map_distinct(nature, bare, TEXT)
     ind["negative"] = ind["target_op"].isin(["≤", "<"]) | nature_words.str.contains("反向")
     ind["comparable"] = (
         ind["is_leaf"]
@@ -133,18 +140,18 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
     )
     # Only values in words can say "missed" or carry a grade; numbers are compared above.
     target_words, actual_words = ind["target_words"], ind["actual_words"]
-    worded_miss = ind["is_leaf"] & map_distinct(actual_words, says_missed) & ~map_distinct(target_words, says_missed)
-    target_grade = map_distinct(target_words, _grade_rank)
-    actual_grade = map_distinct(actual_words, _grade_rank)
+    worded_miss = ind["is_leaf"] & map_distinct(actual_words, says_missed, FLAG) & ~map_distinct(target_words, says_missed, FLAG)
+    target_grade = map_distinct(target_words, _grade_rank, NUMBER)
+    actual_grade = map_distinct(actual_words, _grade_rank, NUMBER)
     graded_miss = ind["is_leaf"] & (actual_grade < target_grade)
-    ind["missed_target"] = quantitative_miss | worded_miss | graded_miss.fillna(False)
+    ind["missed_target"] = quantitative_miss | worded_miss | graded_miss
     ind["full_marks_missed_target"] = ind["full_marks"] & ind["missed_target"]
 
 
 def _cost_rates(ind: pd.DataFrame) -> None:
     """A cost indicator whose actual is a percentage of an amount target is an execution rate (106 %)."""
     labels = ind["level1"].fillna("") + ind["level2"].fillna("")
-    groups = map_distinct(labels, bare)
+    groups = map_distinct(labels, bare, TEXT)
     is_cost = groups.str.contains("成本") | ind["name"].fillna("").str.contains("支出", regex=False)
     applies = is_cost & (ind["actual_base_unit"] == "%") & (ind["target_base_unit"] != "%")
     ind["cost_rate"] = ind["actual_value"].where(applies)
@@ -154,7 +161,7 @@ def _words(raw: pd.Series) -> pd.Series:
     """The folded words of cells that hold no number; '' for numbers and blanks."""
     raw = raw.fillna("").astype(str)
     wordy = ~raw.str.contains(r"\d", regex=True) & (raw != "")
-    return map_distinct(raw.where(wordy, ""), bare)
+    return map_distinct(raw.where(wordy, ""), bare, TEXT)
 
 
 def _is_date_unit(unit: str) -> bool:
@@ -171,7 +178,7 @@ def _stated_execution_rates(ind: pd.DataFrame, funds: pd.DataFrame) -> None:
     # Fold only the few names that might restate a rate (執行率 in traditional characters included).
     raw_name = ind["name"].fillna("").astype(str)
     candidate = (ind["actual_base_unit"] == "%") & raw_name.str.contains("率", regex=False)
-    name = raw_name.where(~candidate, map_distinct(raw_name.where(candidate, ""), bare))
+    name = raw_name.where(~candidate, map_distinct(raw_name.where(candidate, ""), bare, TEXT))
     restates = candidate & name.str.contains("|".join(_RATE_WORDS))
     item = pd.Series(None, index=ind.index, dtype="object")
     for word, fund_item in reversed(_RATE_NAMES):

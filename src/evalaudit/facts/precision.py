@@ -19,8 +19,9 @@ def displayed_decimals(values: pd.Series) -> pd.Series:
     magnitude = values.abs().to_numpy(dtype="float64", na_value=np.nan)
     result = np.full(magnitude.shape, MAX_DECIMALS, dtype="float64")
     for places in range(MAX_DECIMALS - 1, -1, -1):
-        scaled = magnitude * 10.0**places
-        exact = np.abs(scaled - np.round(scaled)) < 1e-6
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e308 × 10³ is inf: not exact at that place
+            scaled = magnitude * 10.0**places
+            exact = np.abs(scaled - np.round(scaled)) < 1e-6
         result = np.where(exact, places, result)
     result[np.isnan(magnitude)] = np.nan
     return pd.Series(result, index=values.index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evalaudit.frames import map_distinct
+from evalaudit.frames import TEXT, map_distinct
 from evalaudit.text import minhash
 from evalaudit.text.normalize import MIN_CHARS, TRIVIAL, jaccard
 from evalaudit.text.template import template_phrase
@@ -59,7 +59,7 @@ def _reused_explanations(texts: pd.DataFrame) -> None:
 
 
 def _templates(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
-    texts["template_phrase"] = map_distinct(texts["text"], template_phrase)
+    texts["template_phrase"] = map_distinct(texts["text"], template_phrase, TEXT)  # NaN: none
     texts["has_template_phrase"] = texts["template_phrase"].notna()
     # The same words in the same cell of many units' forms: the template's sample text left in place.
     pool = texts[["field", "norm", "unit_key"]]

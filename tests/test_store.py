@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from evalaudit.model import evaluation_from_dict
 from evalaudit.nightly import check_outcomes, record
 from evalaudit.pipeline import parse_file, submitted_files
-from evalaudit.store import MIGRATIONS, StoreError, evaluations, files, findings, metadata, open_store
+from evalaudit.store import MIGRATIONS, StoreError, evaluations, files, metadata, open_store
 from tests.conftest import INBOX
 
 

@@ -19,7 +19,13 @@ from pathlib import Path
 from evalaudit.ingest import cannot_open, too_large
 
 UNREADABLE, SKIPPED = "unreadable", "skipped"
-STATUS_LABELS = {"unreadable": "无法读取", "unparseable": "无法解析", "check_failed": "审核出错", "skipped": "未审核", "page_failed": "页面出错"}
+STATUS_LABELS = {
+    "unreadable": "无法读取",
+    "unparseable": "无法解析",
+    "check_failed": "审核出错",
+    "skipped": "未审核",
+    "page_failed": "页面出错",
+}
 _CHUNK = 1 << 20
 
 

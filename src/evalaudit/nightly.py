@@ -243,7 +243,11 @@ def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[
         f"提醒邮件：本次生成 {alerts.queued} 封，已发送 {alerts.delivery.sent} 封，排队待发 {alerts.delivery.queued} 封"
         + (f"，无法发送 {alerts.delivery.failed} 封" if alerts.delivery.failed else "")
         + (f"（{alerts.delivery.error}）" if alerts.delivery.error else ""),
-        *([f"单位名录有问题：{alerts.registry_problem}（相关单位的提醒将在名录恢复后发送）"] if alerts.registry_problem else []),
+        *(
+            [f"单位名录有问题：{alerts.registry_problem}（相关单位的提醒将在名录恢复后发送）"]
+            if alerts.registry_problem
+            else []
+        ),
         *problem_lines(snapshot.problems, "（文件已保留，请单位重新提交）"),
         f"审核报告：{published.report}",
         f"审核结果（Excel 可直接打开）：{published.report.parent / 'findings.csv'}",

@@ -192,7 +192,11 @@ def open_store(url: str | None = None, migrations: Sequence[Callable[[Connection
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
     migrate(engine, migrations)
-    database = Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") else None
+    database = (
+        Path(parsed.database)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+        else None
+    )
     return Store(engine, database=database, identity=_identity(database) if database else None)
 
 
@@ -315,9 +319,10 @@ class Store:
         """
         self.ensure_intact()
         with self.engine.begin() as connection:
-            status = {(row.name, row.sha256): row.status for row in connection.execute(
-                select(files.c.name, files.c.sha256, files.c.status)
-            )}
+            status = {
+                (row.name, row.sha256): row.status
+                for row in connection.execute(select(files.c.name, files.c.sha256, files.c.status))
+            }
             earlier_by_content = {
                 (row.sha256, _suffix(row.name)): row
                 for row in connection.execute(
@@ -337,9 +342,7 @@ class Store:
                 }
                 if (row["name"], row["sha256"]) not in status:
                     connection.execute(
-                        insert(files).values(
-                            **row, audited_run=run_id, first_seen_run=run_id, last_seen_run=run_id
-                        )
+                        insert(files).values(**row, audited_run=run_id, first_seen_run=run_id, last_seen_run=run_id)
                     )
                     status[(row["name"], row["sha256"])] = problem.status
             seen = [{"seen_name": f.name, "seen_sha": f.sha256} for f in inbox.files if (f.name, f.sha256) in known]
@@ -390,9 +393,12 @@ class Store:
             for outcome in outcomes:
                 for name in outcome.file.names:
                     _put_file(connection, _file_row(outcome.file, run_id, outcome.status, outcome.reason, name=name))
-                if outcome.evaluations and connection.execute(
-                    select(func.count()).select_from(evaluations).where(evaluations.c.sha256 == outcome.file.sha256)
-                ).scalar_one():
+                if (
+                    outcome.evaluations
+                    and connection.execute(
+                        select(func.count()).select_from(evaluations).where(evaluations.c.sha256 == outcome.file.sha256)
+                    ).scalar_one()
+                ):
                     continue  # this content was audited before (under another name): its forms are stored
                 for evaluation in outcome.evaluations:
                     saved.add(evaluation.evaluation_id)
@@ -647,7 +653,9 @@ def _put_file(connection: Connection, row: dict) -> None:
     unchanged = (earlier.status, earlier.reason) == (row["status"], row["reason"])
     values = {k: v for k, v in row.items() if k not in ("name", "sha256", "first_seen_run")}
     connection.execute(
-        update(files).where(key).values(**values, audited_run=row["last_seen_run"], **({} if unchanged else {"alert_id": None}))
+        update(files)
+        .where(key)
+        .values(**values, audited_run=row["last_seen_run"], **({} if unchanged else {"alert_id": None}))
     )
 
 

@@ -73,7 +73,9 @@ def test_every_entry_of_a_messy_inbox_is_audited_or_recorded_with_its_reason(inb
     store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
     snapshot = night(store, "20260101T000000Z-aaaaaa", inbox, tmp_path / "reports")
 
-    audited = {e.source_file for e in snapshot.evaluations} | {n for e in snapshot.evaluations for n in e.also_submitted_as}
+    audited = {e.source_file for e in snapshot.evaluations} | {
+        n for e in snapshot.evaluations for n in e.also_submitted_as
+    }
     assert set(GOOD) <= audited  # the good files are all audited
     assert {"x.txt/inside.txt", "名称 含空格 😀.txt", "长" * 80 + ".txt"} <= audited
     problems = {problem.source_file: problem for problem in snapshot.problems}

@@ -6,6 +6,7 @@ The nightly steps run here as plain functions over a real SQLite store (the flow
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,10 +27,15 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 GOOD = sorted(path.name for path in INBOX.iterdir())
 
 
-def night(store, run_id: str, inbox: Path, reports: Path):
-    """One nightly run without Prefect: plan, parse, check, record, publish."""
+def night(store, run_id: str, inbox: Path, reports: Path, before_reading=None):
+    """One nightly run without Prefect: plan, parse, check, record, publish.
+
+    `before_reading(todo)` runs between hashing the inbox and reading the files (a unit acting mid-run).
+    """
     store.begin_run(run_id, str(inbox))
     todo = store.plan(run_id, submitted_files(inbox))
+    if before_reading:
+        before_reading(todo)
     checked = check_outcomes(store, run_id, [parse_file(file) for file in todo])
     record(store, run_id, checked, checked.outcomes)
     published = publish_run(store, run_id, reports)
@@ -129,14 +135,12 @@ def test_the_next_night_recovers_without_a_hand_on_it(inbox, tmp_path):
 
 def test_a_file_changed_between_hashing_and_reading_is_stored_under_what_was_read(inbox, tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
-    run = "20260101T000000Z-aaaaaa"
-    store.begin_run(run, str(inbox))
-    todo = store.plan(run, submitted_files(inbox))
-    changed = next(file for file in todo if file.name == GOOD[0])
-    changed.path.write_bytes(changed.path.read_bytes() + "\n补充说明。\n".encode())
-    checked = check_outcomes(store, run, [parse_file(file) for file in todo])
-    record(store, run, checked, checked.outcomes)
-    store.finish_run(run, "completed")
+    changed = inbox / GOOD[0]
+
+    def unit_edits_the_file(_todo):
+        changed.write_bytes(changed.read_bytes() + "\n补充说明。\n".encode())
+
+    night(store, "20260101T000000Z-aaaaaa", inbox, tmp_path / "reports", before_reading=unit_edits_the_file)
     # the next nights see the file as known: no duplicate evaluation, no store blocked for good
     for later in ("20260102T000000Z-bbbbbb", "20260103T000000Z-cccccc"):
         assert night(store, later, inbox, tmp_path / "reports").evaluations
@@ -144,22 +148,16 @@ def test_a_file_changed_between_hashing_and_reading_is_stored_under_what_was_rea
     with store.engine.connect() as connection:
         shas = {row.sha256 for row in connection.execute(files.select().where(files.c.name == GOOD[0]))}
         stored = {row.sha256 for row in connection.execute(evaluations.select())}
-    import hashlib
-
-    assert hashlib.sha256(changed.path.read_bytes()).hexdigest() in shas & stored
+    assert hashlib.sha256(changed.read_bytes()).hexdigest() in shas & stored
 
 
 def test_a_file_deleted_during_the_run_is_read_again_when_its_bytes_come_back(inbox, tmp_path):
     store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
-    run = "20260101T000000Z-aaaaaa"
-    store.begin_run(run, str(inbox))
-    todo = store.plan(run, submitted_files(inbox))
-    gone = next(file for file in todo if file.name == GOOD[0])
-    content = gone.path.read_bytes()
-    gone.path.unlink()
-    checked = check_outcomes(store, run, [parse_file(file) for file in todo])
-    record(store, run, checked, checked.outcomes)
-    snapshot = publish_run(store, run, tmp_path / "reports").snapshot
+    gone = inbox / GOOD[0]
+    content = gone.read_bytes()
+    snapshot = night(
+        store, "20260101T000000Z-aaaaaa", inbox, tmp_path / "reports", before_reading=lambda _todo: gone.unlink()
+    )
     [problem] = [p for p in snapshot.problems if p.source_file == GOOD[0]]
     assert "删除" in problem.reason
     # the same bytes come back under another name: they are read, not taken for unreadable

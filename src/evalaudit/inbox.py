@@ -156,6 +156,11 @@ def _add_file(path: Path, name: str, inbox: Inbox, max_bytes: int | None) -> Non
 
 
 def _why(error: OSError) -> str:
+    """The operating system's reason in Chinese where a unit or an operator can act on it."""
+    if isinstance(error, PermissionError):
+        return "没有读取权限"
+    if isinstance(error, FileNotFoundError):
+        return "已被删除或移动"
     return error.strerror or type(error).__name__
 
 

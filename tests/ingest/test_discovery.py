@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -209,22 +210,33 @@ print(json.dumps({"files": [f.name for f in inbox.files], "problems": {p.source_
 """
 
 
-@pytest.mark.skipif(shutil.which("setpriv") is None and os.geteuid() == 0, reason="needs setpriv to drop root")
-def test_files_and_folders_the_job_may_not_read_are_recorded_and_the_rest_read(tmp_path):
-    inbox = tmp_path / "inbox"
+@pytest.fixture
+def world_readable_dir():
+    """A folder an unprivileged user can enter (pytest's own tmp folders are private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="evalaudit-perm-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None, reason="needs setpriv to drop root")
+def test_files_and_folders_the_job_may_not_read_are_recorded_and_the_rest_read(world_readable_dir):
+    inbox = world_readable_dir / "inbox"
     shutil.copytree(INBOX, inbox)
+    for path in (inbox, *inbox.iterdir()):
+        path.chmod(0o755 if path.is_dir() else 0o644)
     (inbox / "locked.txt").write_bytes((INBOX / GOOD[0]).read_bytes())
     (inbox / "locked.txt").chmod(0)
     (inbox / "closed").mkdir()
     (inbox / "closed" / "a.txt").write_text("x", encoding="utf-8")
     (inbox / "closed").chmod(0)
-    for path in (tmp_path, inbox, *inbox.iterdir()):
-        if path.name not in ("locked.txt", "closed"):
-            path.chmod(path.stat().st_mode | 0o755)
     command = [sys.executable, "-c", NOBODY_SCAN, str(inbox)]
     if os.geteuid() == 0:  # the job must not run as root for permissions to mean anything
-        for parent in tmp_path.parents:
-            if parent != Path("/") and not parent.stat().st_mode & 0o001:
+        for parent in (ROOT, *ROOT.parents, Path(sys.executable).parent):
+            if not parent.stat().st_mode & 0o001:
                 pytest.skip(f"{parent} is not traversable by an unprivileged user")
         command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
     result = subprocess.run(

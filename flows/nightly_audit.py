@@ -139,10 +139,10 @@ def alert_units(store: Store, run_id: str, published: Published, registry: str) 
     result = alert(store, run_id, published, Path(registry), SmtpSettings.from_env())
     logger = get_run_logger()
     logger.info("提醒邮件：本次生成 %d 封，已发送 %d 封", result.queued, result.delivery.sent)
-    if result.delivery.queued or result.delivery.failed:
-        logger.warning(
-            "排队待发 %d 封，无法发送 %d 封：%s", result.delivery.queued, result.delivery.failed, result.delivery.error
-        )
+    if result.delivery.queued:
+        logger.warning("排队待发 %d 封：%s", result.delivery.queued, result.delivery.error)
+    if result.delivery.failed:
+        logger.error("无法发送 %d 封（已标记为失败，原因见发件箱）：%s", result.delivery.failed, result.delivery.error)
     if result.registry_problem:
         logger.warning("单位名录有问题：%s", result.registry_problem)
     return result

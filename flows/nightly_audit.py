@@ -47,6 +47,7 @@ from prefect.settings import (  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from evalaudit.alert.deliver import SmtpSettings  # noqa: E402
+from evalaudit.inbox import AUDITED, CHECK_FAILED, SubmittedFile  # noqa: E402
 from evalaudit.nightly import (  # noqa: E402
     KEEP_REPORTS,
     AlertResult,
@@ -62,7 +63,7 @@ from evalaudit.nightly import (  # noqa: E402
     summary_lines,
     units_with_errors,
 )
-from evalaudit.pipeline import CHECK_FAILED, FileOutcome, SubmittedFile, new_run_id, parse_file, submitted_files  # noqa: E402
+from evalaudit.pipeline import FileOutcome, new_run_id, parse_file, submitted_files  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
 
 FLOW_NAME = "nightly-audit"
@@ -99,7 +100,7 @@ def parse(files: list[SubmittedFile]) -> list[FileOutcome]:
     outcomes = [parse_file(file) for file in files]
     logger = get_run_logger()
     for outcome in outcomes:
-        if outcome.status != "audited":
+        if outcome.status != AUDITED:
             logger.warning("%s 无法审核（%s）：%s", outcome.file.name, outcome.status, outcome.reason)
     return outcomes
 

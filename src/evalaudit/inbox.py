@@ -18,12 +18,19 @@ from pathlib import Path
 
 from evalaudit.ingest import cannot_open, too_large
 
-UNREADABLE, SKIPPED = "unreadable", "skipped"
+# What became of an inbox entry (the store's files.status); every status but `audited` is a FileProblem.
+AUDITED, UNREADABLE, UNPARSEABLE, CHECK_FAILED, SKIPPED = (
+    "audited",
+    "unreadable",
+    "unparseable",
+    "check_failed",
+    "skipped",
+)
 STATUS_LABELS = {
-    "unreadable": "无法读取",
-    "unparseable": "无法解析",
-    "check_failed": "审核出错",
-    "skipped": "未审核",
+    UNREADABLE: "无法读取",
+    UNPARSEABLE: "无法解析",
+    CHECK_FAILED: "审核出错",
+    SKIPPED: "未审核",
     "page_failed": "页面出错",
 }
 _CHUNK = 1 << 20
@@ -61,6 +68,11 @@ class FileProblem:
 class Inbox:
     files: list[SubmittedFile] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+
+
+def suffix(name: str) -> str:
+    """The format a file's name claims: the same bytes under another suffix are another submission."""
+    return Path(name).suffix.lower()
 
 
 def access_key(name: str, reason: str) -> str:

@@ -20,9 +20,10 @@ from sqlalchemy.exc import OperationalError
 from evalaudit.alert.compose import compose_alerts
 from evalaudit.alert.deliver import Delivery, SmtpSettings, deliver
 from evalaudit.alert.registry import Registry, RegistryError, load_registry
+from evalaudit.inbox import CHECK_FAILED
 from evalaudit.model import Finding
 from evalaudit.outputs import write_run_outputs
-from evalaudit.pipeline import CHECK_FAILED, FileOutcome, Snapshot, check_isolated, problem_findings
+from evalaudit.pipeline import FileOutcome, Snapshot, check_isolated, problem_findings
 from evalaudit.report import publish, unit_name
 from evalaudit.resubmission import NEW, form_key
 from evalaudit.store import GLOBAL_ERRORS, Store, StoreError

@@ -12,14 +12,23 @@ import pandas as pd
 
 from evalaudit.checks import CheckResult, run_checks
 from evalaudit.checks.findings import sort_findings
-from evalaudit.inbox import UNREADABLE, FileProblem, Inbox, SubmittedFile, access_key, scan
+from evalaudit.inbox import (
+    AUDITED,
+    CHECK_FAILED,
+    SKIPPED,
+    UNPARSEABLE,
+    UNREADABLE,
+    FileProblem,
+    Inbox,
+    SubmittedFile,
+    access_key,
+    scan,
+    suffix,
+)
 from evalaudit.ingest import UnreadableFile, max_file_bytes, read_source
 from evalaudit.model import Evaluation, Finding
 from evalaudit.parse import parse_document
 from evalaudit.text.index import append_run, load_history
-
-
-CHECK_FAILED = "check_failed"
 
 
 @dataclass
@@ -114,10 +123,10 @@ def parse_file(file: SubmittedFile) -> FileOutcome:
     result = parse_document(replace(document, name=file.name))
     if not result.evaluations:
         reason = "；".join(warning.message for warning in result.warnings) or "文件中未识别出绩效自评表或自评报告"
-        return FileOutcome(file, "unparseable", reason)
+        return FileOutcome(file, UNPARSEABLE, reason)
     for evaluation in result.evaluations:
         evaluation.also_submitted_as = list(file.duplicates)
-    return FileOutcome(file, "audited", evaluations=result.evaluations)
+    return FileOutcome(file, AUDITED, evaluations=result.evaluations)
 
 
 def one_per_content(files: Sequence[SubmittedFile]) -> list[SubmittedFile]:
@@ -127,7 +136,7 @@ def one_per_content(files: Sequence[SubmittedFile]) -> list[SubmittedFile]:
     """
     first: dict[tuple[str, str], SubmittedFile] = {}
     for file in files:
-        key = (file.sha256, Path(file.name).suffix.lower())
+        key = (file.sha256, suffix(file.name))
         if key in first:
             first[key].duplicates.append(file.name)
         else:
@@ -141,16 +150,16 @@ def parse_files(paths: Sequence[str | Path]) -> ParsedBatch:
     batch = ParsedBatch(files=len(inbox.files) + len(inbox.problems), problems=list(inbox.problems))
     for outcome in map(parse_file, one_per_content(inbox.files)):
         batch.outcomes.append(outcome)
-        if outcome.status != "audited":
+        if outcome.status != AUDITED:
             batch.problems += [FileProblem(name, outcome.status, outcome.reason) for name in outcome.file.names]
     return batch
 
 
 PROBLEM_MESSAGES = {
-    "unreadable": ("error", "文件无法读取："),
-    "unparseable": ("error", "文件中未找到可识别的自评表："),
-    "check_failed": ("error", "文件审核时出错，已记录，下次运行时重新审核："),
-    "skipped": ("info", "未审核："),
+    UNREADABLE: ("error", "文件无法读取："),
+    UNPARSEABLE: ("error", "文件中未找到可识别的自评表："),
+    CHECK_FAILED: ("error", "文件审核时出错，已记录，下次运行时重新审核："),
+    SKIPPED: ("info", "未审核："),
 }
 
 

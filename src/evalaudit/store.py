@@ -37,14 +37,23 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from evalaudit.inbox import (
+    AUDITED,
+    CHECK_FAILED,
+    UNPARSEABLE,
+    UNREADABLE,
+    FileProblem,
+    Inbox,
+    SubmittedFile,
+    access_key,
+    suffix,
+)
 from evalaudit.model import FINDING_COLUMNS, Evaluation, Finding, evaluation_from_dict
-from evalaudit.inbox import FileProblem, Inbox, SubmittedFile, access_key
 from evalaudit.pipeline import FileOutcome, Snapshot, one_per_content
 from evalaudit.resubmission import FIXED, NEW, compare, form_key
 from evalaudit.text.index import COLUMNS as TEXT_COLUMNS
 
 DEFAULT_URL = "sqlite:///data/evalaudit.db"
-AUDITED, UNREADABLE, UNPARSEABLE, CHECK_FAILED = "audited", "unreadable", "unparseable", "check_failed"
 PENDING, SENT, FAILED = "pending", "sent", "failed"  # failed: can never be sent as it is, not retried
 
 metadata = MetaData()
@@ -324,7 +333,7 @@ class Store:
                 for row in connection.execute(select(files.c.name, files.c.sha256, files.c.status))
             }
             earlier_by_content = {
-                (row.sha256, _suffix(row.name)): row
+                (row.sha256, suffix(row.name)): row
                 for row in connection.execute(
                     select(files.c.name, files.c.sha256, files.c.status, files.c.reason, files.c.audited_run).where(
                         files.c.status.in_((AUDITED, UNREADABLE, UNPARSEABLE))
@@ -358,7 +367,7 @@ class Store:
                 )
             todo: list[SubmittedFile] = []
             for file in one_per_content([f for f in inbox.files if (f.name, f.sha256) not in known]):
-                earlier = earlier_by_content.get((file.sha256, _suffix(file.name)))
+                earlier = earlier_by_content.get((file.sha256, suffix(file.name)))
                 if earlier is None:
                     todo.append(file)
                     continue
@@ -636,10 +645,6 @@ class Store:
     def count(self, table: Table, *where) -> int:
         with self.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
-
-
-def _suffix(name: str) -> str:
-    return Path(name).suffix.lower()
 
 
 def _put_file(connection: Connection, row: dict) -> None:

@@ -43,7 +43,7 @@ def render(template: str, row: dict) -> str:
 def form_fields(evaluations: pd.DataFrame) -> dict[str, dict]:
     """What every finding says about its form, by evaluation id, read from the typed `evaluations` frame so
     that a finding's unit is always text and its year a whole number or None, whatever the form held."""
-    forms = evaluations.drop_duplicates("evaluation_id").set_index("evaluation_id")[list(FORM_COLUMNS)]
+    forms = evaluations.set_index("evaluation_id")[list(FORM_COLUMNS)]
     return {
         evaluation_id: {
             "source_file": form["source_file"],

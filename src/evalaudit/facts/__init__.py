@@ -15,8 +15,7 @@ from evalaudit.frames import Frames
 
 def derive_facts(frames: Frames) -> Frames:
     """The same frames with fact columns added, plus `fund_totals` (sub-rows vs the total row)."""
-    # One row per form id: a lookup by id must not fail (or fan out) when a form came twice.
-    by_form = frames.evaluations.drop_duplicates("evaluation_id").set_index("evaluation_id")
+    by_form = frames.evaluations.set_index("evaluation_id")  # one row per id: build_frames keeps each form once
     funds = fund_facts(frames.funds)
     indicators = indicator_facts(frames.indicators, by_form["form_type"], funds)
     return replace(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from evalaudit.ingest.blocks import Block
+from evalaudit.parse.flatten import join_page_chunks, split_flat, strip_pinyin
 from evalaudit.textnorm import clean_cell
 
 _PROSE = re.compile(r"[，。；！？]|[,;](?!\d)")
@@ -58,7 +59,41 @@ def is_paragraph_layout(blocks: list[Block]) -> bool:
     return followed_by_blank / len(text_lines) >= 0.3
 
 
+def prepare(blocks: list[Block]) -> list[Block]:
+    """Undo what publishing did to the text: pinyin inserted, page chunks, lone '|' cell ends, '||||' row ends."""
+    out: list[Block] = []
+    for block in blocks:
+        cells = [strip_pinyin(cell) for cell in block.cells]
+        piped = block.kind == "row" and "|" in block.raw and "\t" not in block.raw
+        if piped and not any(cell.strip() for cell in cells):
+            out.append(Block("blank", [], block.raw, block.lineno))  # '||||||||' ends a row of one-per-line cells
+            continue
+        if piped and len([c for c in cells if c.strip()]) == 1 and _is_cell_line(block.raw):
+            cells = [next(c for c in cells if c.strip())]
+            out.append(Block("text", cells, block.raw, block.lineno))
+            continue
+        if block.kind == "text":
+            cells = [re.sub(r"\s*\|\s*$", "", re.sub(r"^\s*\|\s*", "", cells[0]))] if cells else cells
+            if not cells or not cells[0].strip():
+                out.append(Block("blank", [], block.raw, block.lineno))
+                continue
+        out.append(Block(block.kind, cells, block.raw, block.lineno))
+    texts = [index for index, block in enumerate(out) if block.kind == "text"]
+    joined = join_page_chunks([out[index].cells[0] for index in texts])
+    if len(joined) != len(texts):
+        # page chunks are a document site's: its text has no table rows, so it is rebuilt as text lines
+        return [Block("text", [line], line, number) for number, line in enumerate(joined, start=1) if line.strip()]
+    return out
+
+
+def _is_cell_line(raw: str) -> bool:
+    """'项目名称 |' or '| 临时救助 |': one cell of a table published one cell per line."""
+    stripped = raw.strip()
+    return stripped.count("|") <= 2 and len(stripped) > 1
+
+
 def to_lines(blocks: list[Block]) -> list[Line]:
+    blocks = prepare(blocks)
     paragraph_mode = is_paragraph_layout(blocks)
     lines: list[Line] = []
     previous_kind = "blank"
@@ -69,6 +104,11 @@ def to_lines(blocks: list[Block]) -> list[Line]:
         if block.kind == "row":
             lines.append(Line([clean_cell(cell) for cell in block.cells], block.raw, block.lineno, True))
             previous_kind = "row"
+            continue
+        flat = split_flat(clean_cell(block.cells[0] if block.cells else block.raw))
+        if flat is not None:
+            lines.extend(Line([piece], block.raw, block.lineno, False) for piece in flat)
+            previous_kind = "blank"
             continue
         cells = split_text_line(block.cells[0] if block.cells else block.raw)
         if not cells:

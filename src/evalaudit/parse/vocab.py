@@ -157,3 +157,36 @@ def is_numbered_name(cell: str) -> bool:
 
 
 EXPLANATION_CUES = re.compile(r"^(原因|该|由于|因|主要|偏差|无偏差|说明|未完成|改进|存在|经|受)|原因")
+
+
+# Flattened text ----------------------------------------------------------------------------------
+
+# Labels a form's cells start or end with: a line that runs several of them together is a flattened table
+# (parse/flatten.py cuts it at them). Matched on text folded to simplified characters.
+FLAT_LABELS: tuple[str, ...] = (
+    # who and what
+    "项目名称", "主管部门及代码", "项目主管部门", "主管部门", "中央主管部门", "地方主管部门", "市县主管部门",
+    "项目实施单位", "实施单位(盖章)", "实施单位", "资金使用单位", "部门(单位)名称", "单位名称", "部门名称",
+    "填报单位", "项目单位", "填报日期", "项目负责人", "项目类别", "项目属性", "项目类型", "专项实施期",
+    "市县财政部门", "是否为专项资金", "金额单位",
+    # funds
+    "项目资金(万元)", "资金情况(万元)", "预算执行情况(万元)", "资金投入情况(万元)", "项目资金",
+    "年初预算数", "全年预算数", "调整后预算数", "全年执行数", "预算数", "执行数", "执行率", "预算执行率",
+    "得分计算方法", "分值", "得分",
+    "年度资金总额", "年度财政资金总额", "其中:当年财政拨款", "其中:本年财政拨款", "其中:本年一般公共预算拨款",
+    "当年财政拨款", "上年结转资金", "其他资金", "其中:中央财政资金", "中央财政资金", "地方财政资金", "地方资金",
+    "其中中央补助", "中央补助", "自治区补助", "市县资金", "资金来源",
+    # goals
+    "年度总体目标完成情况综述", "年度总体目标", "年初设定目标", "预期目标", "实际完成情况", "总体目标完成情况",
+    "全年实际完成情况", "年度绩效目标完成情况",
+    # indicators
+    "绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "年初目标值", "实际完成值", "全年实际值",
+    "未完成原因及改进措施", "未完成原因分析", "偏差原因分析及改进措施", "偏差大或目标未完成原因分析",
+    "产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标", "成本指标", "进度指标",
+    "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标",
+    # totals
+    "项目总得分", "自评总分", "总分",
+)
+FLAT_MIN_LENGTH = 120  # characters; shorter lines are rows or labels, read as they are
+FLAT_MIN_LABELS = 5  # distinct labels on one line before it is taken for a flattened table
+FLAT_MIN_ADJACENT = 3  # of them directly followed by another label or a number (a sentence has words between)

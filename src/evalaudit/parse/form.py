@@ -34,6 +34,11 @@ def coalesce(lines: list[Line]) -> list[Line]:
     """One cell per line: glue header words, fund rows, key/value pairs and total rows back into rows."""
     out: list[Line] = []
     for line in lines:
+        if out and _values_of_label_above(out[-1], line):
+            # '年度资金总额 |' then '| 32.4 | 31.69 | 10 | 97.80% | 9 |': the label's cell and its values on two lines
+            previous = out[-1]
+            out[-1] = Line([previous.nonempty[0], *line.nonempty], previous.raw + "\n" + line.raw, previous.lineno, True)
+            continue
         if out and not line.delimited and not out[-1].delimited and len(line.nonempty) == 1:
             previous, cell = out[-1], line.nonempty[0]
             header_word = column_role(cell, FUND_COLUMNS) or column_role(cell, INDICATOR_COLUMNS)
@@ -54,6 +59,15 @@ def coalesce(lines: list[Line]) -> list[Line]:
                 continue
         out.append(Line(list(line.cells), line.raw, line.lineno, line.delimited))
     return out
+
+
+def _values_of_label_above(previous: Line, line: Line) -> bool:
+    if len(previous.nonempty) != 1 or not line.nonempty or len(line.nonempty) < 2:
+        return False
+    label = previous.nonempty[0]
+    if not (fund_item(label) or _TOTAL.match(fold(label))):
+        return False
+    return all(is_numeric_value(cell) or is_empty(cell) for cell in line.nonempty)
 
 
 def _all_values(line: Line) -> bool:

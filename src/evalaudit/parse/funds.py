@@ -170,7 +170,7 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
                 line.raw,
             )
         )
-    got = alignment.values
+    got = _by_arithmetic(alignment.values, roles)
     rate_raw = got.get("rate", "").strip()
     rate = parse_percent(rate_raw)
     if rate is None and parse_number(rate_raw) is not None:
@@ -188,6 +188,31 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
         raw=line.raw,
     )
     return row, warnings
+
+
+def _by_arithmetic(values: dict[str, str], roles: list[str]) -> dict[str, str]:
+    """With an amount missing, place the amounts so that B/A gives the stated rate ('32.4 | 31.69 | … 97.80%').
+
+    Content alone cannot tell which of 年初预算数 / 全年预算数 / 全年执行数 is the blank one; the rate can.
+    When the rate cannot decide, the aligner's placement stands.
+    """
+    slots = [role for role in roles if role in AMOUNTS]
+    filled = [values[role] for role in slots if values.get(role, "").strip()]
+    rate = parse_percent(values.get("rate", "")) or parse_number(values.get("rate", ""))
+    if not rate or len(filled) >= len(slots) or len(filled) < 2:
+        return values
+    fits = []
+    for chosen in combinations(slots, len(filled)):
+        placed = dict(zip(chosen, filled))
+        budget = parse_number(placed.get("budget", "") or placed.get("initial_budget", ""))
+        executed = parse_number(placed.get("executed", ""))
+        if budget and executed is not None and abs(executed / budget * 100 - rate) <= 0.51:
+            fits.append(placed)
+    if not fits:
+        return values
+    # prefer the reading that leaves 年初预算数 blank: the rate is B over 全年预算数
+    best = min(fits, key=lambda placed: ("budget" not in placed, "executed" not in placed))
+    return {**{role: value for role, value in values.items() if role not in AMOUNTS}, **{r: "" for r in slots}, **best}
 
 
 ROLE_NAMES = {

@@ -49,15 +49,24 @@ def split_forms(lines: list[Line]) -> list[Segment]:
         kind = guess_type(lines)
         return [Segment(kind, "", lines)] if kind else []
     segments: list[Segment] = []
+    carried: list[Line] = []
     for number, (start, kind) in enumerate(starts):
         end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
         begin = 0 if number == 0 else start
         body = lines[begin:end]
         title = lines[start].text.lstrip("#").strip()
         has_content = any(_CONTENT.search(fold(line.text)) for line in lines[start + 1 : end])
-        if segments and not has_content and kind != "report":
-            # a repeated page header or a title with nothing under it: keep the text with the form above
-            segments[-1].lines.extend(body)
+        if not has_content and kind != "report":
+            if segments:
+                # a repeated page header or a title with nothing under it: keep the text with the form above
+                segments[-1].lines.extend(body)
+            else:
+                carried.extend(body)  # a page title above the form's own title: the form starts here
             continue
-        segments.append(Segment(kind, title, body))
+        segments.append(Segment(kind, title, carried + body))
+        carried = []
+    if carried and segments:
+        segments[-1].lines.extend(carried)
+    elif carried:
+        segments.append(Segment(starts[0][1], lines[starts[0][0]].text.lstrip("#").strip(), carried))
     return segments

@@ -19,6 +19,7 @@ from evalaudit.parse.indicators import (
 )
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
+from evalaudit.parse.scoring import is_scoring_header, parse_scoring, scoring_roles
 from evalaudit.parse.segment import title_type
 from evalaudit.parse.vocab import FUND_COLUMNS, INDICATOR_COLUMNS, column_role, fund_item, split_points
 from evalaudit.textnorm import fold
@@ -94,6 +95,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     indicator_lines: list[Line] = []
     roles_for_funds: list[str] = []
     roles_for_indicators: list[str] = []
+    roles_for_scoring: list[str] = []
+    scoring_lines: list[Line] = []
     state = "head"
     total_weight = total = None
     conclusion = ""
@@ -118,10 +121,13 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         if state in ("head", "funds", "goals") and is_goal_header(line):
             state = "goals"
             continue
+        if state != "tail" and is_scoring_header(line):
+            state, roles_for_scoring = "scoring", scoring_roles(line)
+            continue
         if state != "tail" and is_indicator_header(line):
             state, roles_for_indicators = "indicators", indicator_roles(line)
             continue
-        if _TOTAL.match(text) and state in ("indicators", "goals", "funds"):
+        if _TOTAL.match(text) and state in ("indicators", "goals", "funds", "scoring"):
             total_weight, total = _total_numbers(line)
             state = "tail"
             continue
@@ -159,11 +165,17 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             goal_lines.append(line)
         elif state == "indicators":
             indicator_lines.append(line)
+        elif state == "scoring":
+            scoring_lines.append(line)
 
     goals, goal_warnings = parse_goals(goal_lines)
     warnings.extend(goal_warnings)
     indicators, sections, indicator_warnings = _parse_indicators(indicator_lines, roles_for_indicators)
     warnings.extend(indicator_warnings)
+    if scoring_lines:
+        scored, groups = parse_scoring(scoring_lines, roles_for_scoring)
+        indicators += scored
+        sections += groups
     return header, dict(
         funds=funds,
         goals=goals,

@@ -190,3 +190,34 @@ FLAT_LABELS: tuple[str, ...] = (
 FLAT_MIN_LENGTH = 120  # characters; shorter lines are rows or labels, read as they are
 FLAT_MIN_LABELS = 5  # distinct labels on one line before it is taken for a flattened table
 FLAT_MIN_ADJACENT = 3  # of them directly followed by another label or a number (a sentence has words between)
+
+
+# Scoring tables ----------------------------------------------------------------------------------
+
+SCORING_COLUMNS: list[tuple[str, str]] = [
+    ("序号", "seq"),
+    ("一级指标", "level1"),
+    ("二级指标", "level2"),
+    ("三级指标", "name"),
+    ("指标名称", "name"),
+    ("评价内容", "name"),
+    ("指标分值", "weight"),
+    ("分值", "weight"),
+    ("权重", "weight"),
+    ("评分标准", "criteria"),
+    ("评价标准", "criteria"),
+    ("评分细则", "criteria"),
+    ("指标说明", "criteria"),
+    ("指标解释", "criteria"),
+    ("评价要点", "criteria"),
+    ("自评得分", "score"),
+    ("自评分", "score"),
+    ("县级评分", "score"),
+    ("市级评分", "review"),
+    ("复核分", "review"),
+    ("评分", "score"),
+    ("得分", "score"),
+    ("指标", "name"),
+]
+# cells of a scoring table that are neither labels nor values
+SCORING_NOISE = frozenset({"说明:", "依据:", "说明", "依据", "/", "-", "—", "——"})

@@ -1,0 +1,193 @@
+"""Scoring tables (评价指标体系 / 评分表): 一级 / 二级 / 三级指标 with their 分值, a 评分标准, and 自评得分.
+
+A different family from target/actual tables: a row has no 年度指标值 and no 实际完成值, only the points it
+is worth and the points the unit gave itself. Its groups carry their own points (投入 13 / 预算配置 13,
+部门决策(25分)), which makes every group a section whose rows must add up.
+
+Rows arrive whole (a delimited line per row, or a 序号 before each row) or as a stream of cells (one per
+line). Either way the cells are typed — label, label with points, number, criterion prose — and a row is
+the labels up to its numbers: the last label is the indicator, the ones before it its groups.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from evalaudit.model import Indicator, Section
+from evalaudit.parse.lines import Line
+from evalaudit.parse.vocab import SCORING_COLUMNS, SCORING_NOISE, column_role
+from evalaudit.textnorm import fold
+
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
+_SEQ = re.compile(r"^\d+(\.\d+)?$")
+_POINTS = re.compile(r"^(?P<name>.*?)[(（]\s*(?:[\u4e00-\u9fff]{0,6})?(?P<points>\d+(?:\.\d+)?)\s*(分|%)?\s*[)）]$")
+_SENTENCE = re.compile(r"[，。；;]|[,](?!\d)")
+_TOTAL = re.compile(r"(总分|总得分|合计|加权得分|小计)")
+
+
+def scoring_roles(line: Line) -> list[str]:
+    """The header's roles in order (several `weight` columns when each level has its own 分值)."""
+    roles = []
+    for cell in line.nonempty:
+        role = column_role(cell, SCORING_COLUMNS)
+        if role:
+            roles.append(role)
+    return roles
+
+
+def is_scoring_header(line: Line) -> bool:
+    text = fold(line.text)
+    if len(text) > 120 or re.search(r"指标值|目标值|完成值|实际值|实际完成", text):
+        return False
+    roles = scoring_roles(line)
+    return "name" in roles and "weight" in roles and ("score" in roles or "criteria" in roles) or (
+        "level1" in roles and "weight" in roles and "score" in roles
+    )
+
+
+@dataclass
+class Cell:
+    kind: str  # label | number | prose | seq
+    text: str
+    points: float | None = None
+    row_start: bool = False
+
+
+def _typed(text: str, row_start: bool, has_seq: bool) -> Cell | None:
+    folded = fold(text)
+    if not folded or folded in SCORING_NOISE or column_role(text, SCORING_COLUMNS) and len(folded) <= 6:
+        return None
+    if _NUMBER.match(folded):
+        kind = "seq" if has_seq and row_start and _SEQ.match(folded) else "number"
+        return Cell(kind, folded, row_start=row_start)
+    match = _POINTS.match(folded)
+    if match and len(folded) <= 30:
+        return Cell("label", match.group("name").strip(), float(match.group("points")), row_start)
+    if len(folded) > 30 or _SENTENCE.search(folded):
+        return Cell("prose", text, row_start=row_start)
+    return Cell("label", text.strip().rstrip(":："), row_start=row_start)
+
+
+@dataclass
+class _Row:
+    labels: list[Cell] = field(default_factory=list)
+    numbers: list[float] = field(default_factory=list)
+    prose: bool = False
+
+
+def _number(text: str) -> float:
+    return float(text.rstrip("%"))
+
+
+def parse_scoring(lines: list[Line], roles: list[str]) -> tuple[list[Indicator], list[Section]]:
+    """Indicators (name, groups, 分值, 得分) and a section for every group that states its points."""
+    has_seq = bool(roles) and roles[0] == "seq"
+    delimited = sum(1 for line in lines if line.delimited and len(line.nonempty) >= 2)
+    row_mode = delimited >= max(2, len(lines) // 3)
+    cells: list[Cell] = []
+    for line in lines:
+        for index, text in enumerate(line.nonempty):
+            if _TOTAL.search(fold(text)) and len(fold(text)) <= 12:
+                cells.append(Cell("total", text, row_start=True))
+                continue
+            cell = _typed(text, row_start=(index == 0 and (row_mode or has_seq)) or (has_seq and index == 0), has_seq=has_seq)
+            if cell is not None:
+                cell.row_start = cell.row_start or (row_mode and index == 0)
+                cells.append(cell)
+    rows = _rows(cells, row_mode or has_seq)
+    return _indicators(rows)
+
+
+def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
+    """Group cells into rows: at a 序号 / new line (whole rows), or where a label follows a row's numbers."""
+    rows: list[_Row] = []
+    current = _Row()
+
+    def close() -> None:
+        nonlocal current
+        if current.labels or current.numbers:
+            rows.append(current)
+        current = _Row()
+
+    for cell in cells:
+        if cell.kind == "total":
+            close()
+            rows.append(_Row(labels=[cell]))
+            continue
+        if cell.kind == "seq":
+            close()
+            continue
+        if by_start and cell.row_start and cell.kind == "label" and (current.numbers or current.prose):
+            close()
+        if cell.kind == "label":
+            if current.numbers and not by_start:
+                close()
+            elif current.prose and not by_start:
+                close()
+            current.labels.append(cell)
+        elif cell.kind == "number":
+            current.numbers.append(_number(cell.text))
+        else:  # prose: a criterion; a second one after numbers is a second row under the same name
+            if current.numbers and current.labels:
+                name = current.labels[-1]
+                close()
+                current.labels.append(Cell("label", name.text, None))
+            current.prose = True
+    close()
+    return rows
+
+
+def _indicators(rows: list[_Row]) -> tuple[list[Indicator], list[Section]]:
+    indicators: list[Indicator] = []
+    sections: list[Section] = []
+    level1 = level2 = ""
+    pending: list[tuple[Cell, float | None]] = []  # groups seen in a stream before their rows
+
+    def group(cell: Cell, weight: float | None, level: int) -> None:
+        nonlocal level1, level2
+        if level == 1:
+            level1, level2 = cell.text, ""
+        else:
+            level2 = cell.text
+        if weight is not None and cell.text:
+            sections.append(Section(cell.text, weight, None, cell.text))
+
+    for row in rows:
+        if row.labels and row.labels[0].kind == "total":
+            continue
+        labels = list(row.labels)
+        numbers = list(row.numbers)
+        is_row = row.prose or len(numbers) >= 2 or (labels and labels[-1].points is not None and numbers)
+        if not is_row and len(labels) == 1 and len(numbers) <= 1 and not _whole_row(row):
+            pending.append((labels[0], labels[0].points if labels[0].points is not None else (numbers[0] if numbers else None)))
+            continue
+        if not labels:
+            continue
+        name = labels[-1]
+        groups = [(cell, cell.points) for cell in labels[:-1]]
+        if pending:
+            groups = pending + groups
+            pending = []
+        if len(groups) >= 2:
+            group(groups[-2][0], groups[-2][1], 1)
+            group(groups[-1][0], groups[-1][1], 2)
+        elif len(groups) == 1:
+            group(groups[0][0], groups[0][1], 2 if level1 else 1)
+        weight = name.points
+        score = None
+        if weight is None and numbers:
+            weight = numbers.pop(0)
+        if numbers:
+            score = numbers[0]
+        indicators.append(
+            Indicator(name=name.text, level1=level1, level2=level2, weight=weight, score=score, raw=name.text)
+        )
+    for cell, weight in pending:  # groups with no rows below them (the table is cut off)
+        if weight is not None and cell.text:
+            sections.append(Section(cell.text, weight, None, cell.text))
+    return indicators, sections
+
+
+def _whole_row(row: _Row) -> bool:
+    return bool(row.labels) and row.labels[0].row_start and len(row.labels) > 1

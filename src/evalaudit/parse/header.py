@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from evalaudit.model import ParseWarning
 from evalaudit.parse.lines import Line
-from evalaudit.parse.vocab import FUND_COLUMNS, column_role
+from evalaudit.parse.vocab import FUND_COLUMNS, HEADER_KEYS, column_role
 from evalaudit.textnorm import fold
 
 _YEAR_DU = re.compile(r"(20\d{2})\s*年度")
@@ -22,6 +22,7 @@ _KEYS = {
     "supervising_department": ("主管部门",),
     "project_name": ("项目名称",),
 }
+_NOT_VALUES = frozenset({"盖章", "(盖章)", "公章", "(公章)", "本单位", "无", "/"})
 _ORG_SUFFIX = re.compile(r"(局|委|办|办公室|中心|政府|处|院|所|站|校|学校|部|厅|队|会|馆)$")
 
 
@@ -79,6 +80,70 @@ def _inline_value(cell: str, key: str) -> str:
     return cell[position:].strip(" :：\t")
 
 
+def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
+    """'项目名称 | X', '主管部门：X', '实施单位' then 'X' on the next line: the first plausible value of each field."""
+    cells = lines[number].nonempty
+    for index, cell in enumerate(cells):
+        match = header_key(cell)
+        if match is None:
+            continue
+        key, fields = match
+        value = _inline_value(cell, key)
+        if not value:
+            value = _value_after(cells, index)
+            if not value and index == len(cells) - 1 and number + 1 < len(lines):
+                following = lines[number + 1].nonempty
+                value = following[0] if following else ""
+        value = _clean_value(value)
+        if not _plausible(value):
+            continue
+        for field_name in fields:
+            found.setdefault(field_name, value)
+        if "supervising_department" in fields and "unit" not in found:
+            # '主管部门 | X | | | Y': the 实施单位 label lost, its value still there
+            rest = [c for c in cells[index + 1 :] if c.strip() and fold(c) != fold(value)]
+            if rest and header_key(rest[0]) is None and _plausible(_clean_value(rest[0])) and len(rest) == 1:
+                found["unit"] = _clean_value(rest[0])
+
+
+def header_key(cell: str) -> tuple[str, tuple[str, ...]] | None:
+    """The header label a cell starts with (longest first) and the fields its value fills."""
+    folded = fold(cell)
+    for key, fields in HEADER_KEYS:
+        if folded.startswith(fold(key)):
+            return key, fields
+    return None
+
+
+def _clean_value(value: str) -> str:
+    value = value.strip().strip(":：").strip()
+    value = re.sub(r"^[(（](盖章|公章)[)）]\s*", "", value)
+    # a value that runs into the next label ('X局项目实施单位Y'): cut at the label
+    folded = fold(value)
+    for key, _ in HEADER_KEYS:
+        at = folded.find(fold(key), 1)
+        if at > 0:
+            return value[: _original_index(value, at)].strip(" :：")
+    return value
+
+
+def _original_index(text: str, folded_index: int) -> int:
+    count = 0
+    for index, char in enumerate(text):
+        if count >= folded_index:
+            return index
+        count += len(fold(char))
+    return len(text)
+
+
+def _plausible(value: str) -> bool:
+    """A name, not a label, a blank or a stamp: '/', '(盖章)', '项目名称', '全年预算数' are not values."""
+    folded = fold(value)
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", folded) or folded in _NOT_VALUES:
+        return False
+    return column_role(value, FUND_COLUMNS) is None and header_key(value) is None and len(folded) <= 60
+
+
 def parse_header(lines: list[Line], title_index: int | None) -> Header:
     header = Header()
     head_titles: list[str] = []
@@ -91,7 +156,7 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
         header.title_unit = unit_from_title(head_titles)
 
     found: dict[str, str] = {}
-    for line in lines:
+    for number, line in enumerate(lines):
         folded_line = fold(line.text)
         if not header.year:
             match = _YEAR_DU.search(folded_line) if len(folded_line) < 80 else None
@@ -104,26 +169,7 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
                 header.amount_unit = "万元"
             elif re.search(r"[(（]元[)）]|单位[:：]元", folded_line):
                 header.amount_unit = "元"
-        cells = line.nonempty
-        for index, cell in enumerate(cells):
-            folded_cell = fold(cell)
-            for field_name, keys in _KEYS.items():
-                if field_name in found:
-                    continue
-                for key in keys:
-                    fkey = fold(key)
-                    if not folded_cell.startswith(fkey):
-                        continue
-                    value = _inline_value(cell, key) or _value_after(cells, index)
-                    if value and column_role(value, FUND_COLUMNS) is None and fold(value) != fkey:
-                        found[field_name] = value
-                        if field_name == "supervising_department" and "实施单位" not in found:
-                            # '主管部门 | X | 实施单位 | Y', or the label missing: '主管部门 | X | | | Y'
-                            rest = [c for c in cells[index + 1 :] if c.strip() and fold(c) != fold(value)]
-                            rest = [c for c in rest if fold(c) != "实施单位"]
-                            if rest and "unit" not in found:
-                                found["unit"] = rest[0]
-                    break
+        _read_keys(lines, number, found)
     header.unit = found.get("unit", "")
     header.supervising_department = found.get("supervising_department", "")
     header.project_name = found.get("project_name", "")

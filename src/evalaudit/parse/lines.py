@@ -87,9 +87,9 @@ def prepare(blocks: list[Block]) -> list[Block]:
 
 
 def _is_cell_line(raw: str) -> bool:
-    """'项目名称 |' or '| 临时救助 |': one cell of a table published one cell per line."""
+    """'项目名称 |' or '| 临时救助': one cell of a table published one cell per line ('| a |' is a row)."""
     stripped = raw.strip()
-    return stripped.count("|") <= 2 and len(stripped) > 1
+    return stripped.count("|") == 1 and len(stripped) > 1
 
 
 def to_lines(blocks: list[Block]) -> list[Line]:

@@ -21,8 +21,9 @@ from evalaudit.textnorm import fold
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 _SEQ = re.compile(r"^\d+(\.\d+)?$")
-_POINTS = re.compile(r"^(?P<name>.*?)[(（]\s*(?:[\u4e00-\u9fff]{0,6})?(?P<points>\d+(?:\.\d+)?)\s*(分|%)?\s*[)）]$")
+_POINTS = re.compile(r"^(?P<name>.*?)[(（]\s*(?P<inner>[\u4e00-\u9fff]{0,6})(?P<points>\d+(?:\.\d+)?)\s*(分|%)?\s*[)）]$")
 _SENTENCE = re.compile(r"[，。；;]|[,](?!\d)")
+_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS) | {"一级", "二级", "三级"}
 _TOTAL = re.compile(r"(总分|总得分|合计|加权得分|小计)")
 
 
@@ -38,12 +39,10 @@ def scoring_roles(line: Line) -> list[str]:
 
 def is_scoring_header(line: Line) -> bool:
     text = fold(line.text)
-    if len(text) > 120 or re.search(r"指标值|目标值|完成值|实际值|实际完成", text):
-        return False
+    if len(text) > 120 or re.search(r"指标值|目标|完成|实际|年度|偏差|原因", text):
+        return False  # a target/actual table, or its header split over lines (年度 / 指标值)
     roles = scoring_roles(line)
-    return "name" in roles and "weight" in roles and ("score" in roles or "criteria" in roles) or (
-        "level1" in roles and "weight" in roles and "score" in roles
-    )
+    return ("name" in roles or "level1" in roles) and ("weight" in roles or "score" in roles) and len(roles) >= 3
 
 
 @dataclass
@@ -56,14 +55,15 @@ class Cell:
 
 def _typed(text: str, row_start: bool, has_seq: bool) -> Cell | None:
     folded = fold(text)
-    if not folded or folded in SCORING_NOISE or column_role(text, SCORING_COLUMNS) and len(folded) <= 6:
+    if not folded or folded in SCORING_NOISE or folded in _HEADER_WORDS:
         return None
     if _NUMBER.match(folded):
         kind = "seq" if has_seq and row_start and _SEQ.match(folded) else "number"
         return Cell(kind, folded, row_start=row_start)
     match = _POINTS.match(folded)
     if match and len(folded) <= 30:
-        return Cell("label", match.group("name").strip(), float(match.group("points")), row_start)
+        name = match.group("name").strip() or match.group("inner")  # '(特性指标70分)'
+        return Cell("label", name, float(match.group("points")), row_start)
     if len(folded) > 30 or _SENTENCE.search(folded):
         return Cell("prose", text, row_start=row_start)
     return Cell("label", text.strip().rstrip(":："), row_start=row_start)
@@ -96,7 +96,7 @@ def parse_scoring(lines: list[Line], roles: list[str]) -> tuple[list[Indicator],
                 cell.row_start = cell.row_start or (row_mode and index == 0)
                 cells.append(cell)
     rows = _rows(cells, row_mode or has_seq)
-    return _indicators(rows)
+    return _indicators(rows, whole_rows=row_mode or has_seq)
 
 
 def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
@@ -118,7 +118,7 @@ def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
         if cell.kind == "seq":
             close()
             continue
-        if by_start and cell.row_start and cell.kind == "label" and (current.numbers or current.prose):
+        if by_start and cell.row_start:
             close()
         if cell.kind == "label":
             if current.numbers and not by_start:
@@ -138,7 +138,8 @@ def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
     return rows
 
 
-def _indicators(rows: list[_Row]) -> tuple[list[Indicator], list[Section]]:
+def _indicators(rows: list[_Row], whole_rows: bool) -> tuple[list[Indicator], list[Section]]:
+    """Rows → indicators under their groups. In a stream, a label with only its points is a group."""
     indicators: list[Indicator] = []
     sections: list[Section] = []
     level1 = level2 = ""
@@ -159,7 +160,7 @@ def _indicators(rows: list[_Row]) -> tuple[list[Indicator], list[Section]]:
         labels = list(row.labels)
         numbers = list(row.numbers)
         is_row = row.prose or len(numbers) >= 2 or (labels and labels[-1].points is not None and numbers)
-        if not is_row and len(labels) == 1 and len(numbers) <= 1 and not _whole_row(row):
+        if not whole_rows and not is_row and len(labels) == 1 and len(numbers) <= 1:
             pending.append((labels[0], labels[0].points if labels[0].points is not None else (numbers[0] if numbers else None)))
             continue
         if not labels:
@@ -188,6 +189,3 @@ def _indicators(rows: list[_Row]) -> tuple[list[Indicator], list[Section]]:
             sections.append(Section(cell.text, weight, None, cell.text))
     return indicators, sections
 
-
-def _whole_row(row: _Row) -> bool:
-    return bool(row.labels) and row.labels[0].row_start and len(row.labels) > 1

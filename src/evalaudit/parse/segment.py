@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from evalaudit.model import FormType
 from evalaudit.parse.lines import Line
+from evalaudit.parse.scoring import is_scoring_header, scoring_roles
 from evalaudit.textnorm import fold
 
 _TITLE = re.compile(r"(自评表|评价表|自评报告|评价报告|自评情况报告)$")
@@ -37,13 +38,38 @@ def title_type(line: Line) -> FormType | None:
 def guess_type(lines: list[Line]) -> FormType | None:
     text = fold("".join(line.text for line in lines))
     if "一级指标" in text or "三级指标" in text or "年度资金总额" in text:
-        return "project" if "项目名称" in text else "department"
+        return "project" if re.search("项目名称|项目实施单位|项目资金|部门预算项目", text) else "department"
     if re.search(r"得\d+(\.\d+)?分", text):
         return "report"
     return None
 
 
 def split_forms(lines: list[Line]) -> list[Segment]:
+    """Forms at their titles; a table under a different header with no title between is a form of its own."""
+    return [part for segment in _split_at_titles(lines) for part in _split_at_new_headers(segment)]
+
+
+def _split_at_new_headers(segment: Segment) -> list[Segment]:
+    """Two scoring tables on one page ('一级指标|二级指标|三级指标|得分', then '…|分值|得分'): two forms."""
+    heads = [index for index, line in enumerate(segment.lines) if is_scoring_header(line)]
+    if len(heads) < 2:
+        return [segment]
+    first = scoring_roles(segment.lines[heads[0]])
+    for index in heads[1:]:
+        if scoring_roles(segment.lines[index]) != first and index - heads[0] > 3:
+            start = index
+            while start - 1 > heads[0] and len(segment.lines[start - 1].nonempty) <= 2 and "名称" in fold(
+                segment.lines[start - 1].text
+            ):
+                start -= 1
+            rest = segment.lines[start:]
+            kind = guess_type(rest) or segment.form_type
+            head = Segment(guess_type(segment.lines[:start]) or segment.form_type, segment.title, segment.lines[:start])
+            return [head, *_split_at_new_headers(Segment(kind, "", rest))]
+    return [segment]
+
+
+def _split_at_titles(lines: list[Line]) -> list[Segment]:
     starts = [(index, kind) for index, line in enumerate(lines) if (kind := title_type(line)) is not None]
     if not starts:
         kind = guess_type(lines)

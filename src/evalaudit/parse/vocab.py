@@ -221,3 +221,36 @@ SCORING_COLUMNS: list[tuple[str, str]] = [
 ]
 # cells of a scoring table that are neither labels nor values
 SCORING_NOISE = frozenset({"说明:", "依据:", "说明", "依据", "/", "-", "—", "——"})
+
+
+# Header labels --------------------------------------------------------------------------------------
+
+# label -> the fields its value fills; longest labels first so '项目实施单位' is not read as '项目…'
+HEADER_KEYS: list[tuple[str, tuple[str, ...]]] = sorted(
+    [
+        ("项目名称", ("project_name",)),
+        ("转移支付(项目)名称", ("project_name",)),
+        ("主管部门及代码", ("supervising_department",)),
+        ("项目主管部门(单位)", ("supervising_department",)),
+        ("项目主管部门", ("supervising_department",)),
+        ("项目主管单位", ("supervising_department",)),
+        ("地方主管部门", ("supervising_department",)),
+        ("主管部门(盖章)", ("supervising_department",)),
+        ("主管部门", ("supervising_department",)),
+        ("实施(主管)单位", ("unit", "supervising_department")),
+        ("项目实施单位", ("unit",)),
+        ("实施单位(盖章)", ("unit",)),
+        ("实施单位", ("unit",)),
+        ("资金使用单位", ("unit",)),
+        ("部门(单位)名称", ("unit",)),
+        ("单位名称", ("unit",)),
+        ("部门名称", ("unit",)),
+        ("预算单位", ("unit",)),
+        ("项目单位(盖章)", ("unit",)),
+        ("项目单位", ("unit",)),
+        ("填报单位", ("unit",)),
+        ("评价单位(盖章)", ("unit",)),
+    ],
+    key=lambda item: len(item[0]),
+    reverse=True,
+)

@@ -43,7 +43,7 @@ def parse_document(document: SourceDocument) -> ParseResult:
         try:
             parse = parse_report if segment.form_type == "report" else parse_table_form
             header, parts = parse(segment.lines)
-            build_evaluation(evaluation, header, parts)
+            build_evaluation(evaluation, header, parts, segment.lines)
         except Exception as error:  # noqa: BLE001
             evaluation.warnings.append(_crash_warning(error, f"第{index}张表"))
         evaluation.warnings += [ParseWarning("file_damaged", note, "文件") for note in document.warnings]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from evalaudit.parse.cover import cover_funds
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
 from evalaudit.parse.goals import is_goal_header, parse_goals
@@ -212,7 +213,7 @@ def _parse_indicators(
     return indicators, state.sections, warnings
 
 
-def build_evaluation(base: Evaluation, header: Header, parts: dict) -> Evaluation:
+def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[Line] | None = None) -> Evaluation:
     base.unit = header.unit
     base.supervising_department = header.supervising_department
     base.project_name = header.project_name
@@ -221,5 +222,7 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict) -> Evaluatio
     base.amount_unit = header.amount_unit
     for key, value in parts.items():
         setattr(base, key, value)
+    if not base.funds and lines:
+        base.funds = cover_funds(lines)  # the cover's 计划安排资金 / 实际支出 block
     return base
 

@@ -12,9 +12,18 @@ import re
 from dataclasses import dataclass
 
 from evalaudit.ingest.blocks import Block
-from evalaudit.parse.flatten import join_page_chunks, split_flat, strip_pinyin
+from evalaudit.parse.flatten import join_page_chunks, matching_copy, split_flat, strip_pinyin
+from evalaudit.parse.vocab import CHROME_WORDS, FLAT_LABELS
 from evalaudit.textnorm import clean_cell
 
+_CELL_START = re.compile(
+    "|".join(
+        [r"[一二三四五六七八九十]+、", r"[(（][一二三四五六七八九十\d]+[)）]", r"\d+[.、．]\D"]
+        + [re.escape(matching_copy(word)) for word in (*FLAT_LABELS, *CHROME_WORDS)]
+    )
+)
+_CHROME = tuple(matching_copy(word) for word in CHROME_WORDS)
+_CHROME_LABELS = frozenset(word.rstrip(":：") for word in _CHROME)
 _PROSE = re.compile(r"[，。；！？]|[,;](?!\d)")
 
 
@@ -48,6 +57,17 @@ def split_text_line(line: str) -> list[str]:
     return parts
 
 
+def is_chrome(text: str) -> bool:
+    """'发布时间: 2023-05-22 信息来源:…', '• 索引号': what the web page printed around the form."""
+    copy = matching_copy(text.strip().lstrip("•·-*| ").strip())
+    return len(copy) < 80 and any(copy.startswith(word) for word in _CHROME)
+
+
+def starts_cell(text: str) -> bool:
+    """A line that begins with a label, a heading number or page chrome starts a cell of its own."""
+    return bool(_CELL_START.match(matching_copy(text.strip())))
+
+
 def is_paragraph_layout(blocks: list[Block]) -> bool:
     """PDF text: most text lines are followed by a blank line."""
     text_lines = [index for index, block in enumerate(blocks) if block.kind == "text"]
@@ -62,8 +82,15 @@ def is_paragraph_layout(blocks: list[Block]) -> bool:
 def prepare(blocks: list[Block]) -> list[Block]:
     """Undo what publishing did to the text: pinyin inserted, page chunks, lone '|' cell ends, '||||' row ends."""
     out: list[Block] = []
+    drop_value = False
     for block in blocks:
         cells = [strip_pinyin(cell) for cell in block.cells]
+        if drop_value and block.kind == "text" and len(block.raw.strip()) < 40:
+            drop_value = False  # '• 发布机构' then '• 澜屏市文化和旅游局': the chrome label's value
+            out.append(Block("blank", [], block.raw, block.lineno))
+            continue
+        if block.kind != "blank":
+            drop_value = False
         piped = block.kind == "row" and "|" in block.raw and "\t" not in block.raw
         if piped and not any(cell.strip() for cell in cells):
             out.append(Block("blank", [], block.raw, block.lineno))  # '||||||||' ends a row of one-per-line cells
@@ -71,6 +98,10 @@ def prepare(blocks: list[Block]) -> list[Block]:
         if piped and len([c for c in cells if c.strip()]) == 1 and _is_cell_line(block.raw):
             cells = [next(c for c in cells if c.strip())]
             out.append(Block("text", cells, block.raw, block.lineno))
+            continue
+        if block.kind == "text" and is_chrome(cells[0] if cells else ""):
+            out.append(Block("blank", [], block.raw, block.lineno))
+            drop_value = matching_copy(cells[0].strip().lstrip("•·-*| ").strip()).rstrip(":：") in _CHROME_LABELS
             continue
         if block.kind == "text":
             cells = [re.sub(r"\s*\|\s*$", "", re.sub(r"^\s*\|\s*", "", cells[0]))] if cells else cells
@@ -113,7 +144,14 @@ def to_lines(blocks: list[Block]) -> list[Line]:
         cells = split_text_line(block.cells[0] if block.cells else block.raw)
         if not cells:
             continue
-        continues_paragraph = paragraph_mode and previous_kind == "text" and lines and not lines[-1].delimited
+        continues_paragraph = (
+            paragraph_mode
+            and previous_kind == "text"
+            and lines
+            and not lines[-1].delimited
+            and not lines[-1].raw.rstrip().endswith("|")  # '项目名称 |': the cell ended there
+            and not starts_cell(cells[0])
+        )
         if continues_paragraph:
             last = lines[-1]
             last.cells[-1] = last.cells[-1] + cells[0]

@@ -10,7 +10,7 @@ from evalaudit.parse.lines import Line
 from evalaudit.parse.scoring import is_scoring_header, scoring_roles
 from evalaudit.textnorm import fold
 
-_TITLE = re.compile(r"(自评表|评价表|自评报告|评价报告|自评情况报告)$")
+_TITLE = re.compile(r"(自评表|评价表|自评报告|评价报告|自评情况报告)([(（][^)）]*[)）]?)?$")
 _CONTENT = re.compile(r"(一级指标|三级指标|年度资金总额|全年预算数|年初预算数|总分|得分|预算数)")
 
 
@@ -23,12 +23,12 @@ class Segment:
 
 def title_type(line: Line) -> FormType | None:
     """The form type a title line announces, or None when the line is not a form title."""
-    text = fold(line.text).lstrip("#").strip()
-    if len(text) > 60 or not _TITLE.search(text):
+    text = fold(line.text).lstrip("#•·").strip()
+    if len(text) > 60 or not (match := _TITLE.search(text)) or match.start() < 3:
         return None
     if text.startswith(("注", "根据", "按照")):
         return None
-    if "报告" in text[-6:]:
+    if "报告" in match.group(1):
         return "report"
     if "项目" in text and "整体" not in text:
         return "project"
@@ -37,9 +37,10 @@ def title_type(line: Line) -> FormType | None:
 
 def guess_type(lines: list[Line]) -> FormType | None:
     text = fold("".join(line.text for line in lines))
-    if "一级指标" in text or "三级指标" in text or "年度资金总额" in text:
+    tables = "一级指标" in text or "三级指标" in text or "年度资金总额" in text
+    if tables or any(is_scoring_header(line) for line in lines):
         return "project" if re.search("项目名称|项目实施单位|项目资金|部门预算项目", text) else "department"
-    if re.search(r"得\d+(\.\d+)?分", text):
+    if re.search(r"得\d+(\.\d+)?分", text) or ("评价类型" in text and "项目名称" in text):
         return "report"
     return None
 
@@ -71,28 +72,69 @@ def _split_at_new_headers(segment: Segment) -> list[Segment]:
 
 def _split_at_titles(lines: list[Line]) -> list[Segment]:
     starts = [(index, kind) for index, line in enumerate(lines) if (kind := title_type(line)) is not None]
+    starts = _with_attachments(lines, starts)
     if not starts:
         kind = guess_type(lines)
         return [Segment(kind, "", lines)] if kind else []
     segments: list[Segment] = []
+    head = lines[: starts[0][0]]
     carried: list[Line] = []
+    if _has_table_rows(head):
+        # the page starts in the middle of a form: what is above the first title is a form of its own
+        segments.append(Segment(guess_type(head) or starts[0][1], "", head))
+    else:
+        carried = head
     for number, (start, kind) in enumerate(starts):
         end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
-        begin = 0 if number == 0 else start
-        body = lines[begin:end]
+        body = lines[start:end]
         title = lines[start].text.lstrip("#").strip()
-        has_content = any(_CONTENT.search(fold(line.text)) for line in lines[start + 1 : end])
-        if not has_content and kind != "report":
+        if not has_content(lines[start + 1 : end]):
             if segments:
                 # a repeated page header or a title with nothing under it: keep the text with the form above
                 segments[-1].lines.extend(body)
             else:
                 carried.extend(body)  # a page title above the form's own title: the form starts here
             continue
+        if kind is None:
+            kind = guess_type(body) or "project"
         segments.append(Segment(kind, title, carried + body))
         carried = []
     if carried and segments:
         segments[-1].lines.extend(carried)
     elif carried:
-        segments.append(Segment(starts[0][1], lines[starts[0][0]].text.lstrip("#").strip(), carried))
+        kind = next((kind for _, kind in starts if kind), None) or guess_type(carried)
+        if kind:
+            segments.append(Segment(kind, lines[starts[0][0]].text.lstrip("#").strip(), carried))
     return segments
+
+
+_ATTACHMENT = re.compile(r"^附件\s*\d+([-－]\d+)?[:：]?$")
+
+
+def _with_attachments(lines: list[Line], starts: list[tuple[int, FormType | None]]) -> list[tuple[int, FormType | None]]:
+    """'附件4-3' alone on a line starts an attachment: a form of its own unless a title follows at once."""
+    titled = {index for index, _ in starts}
+    extra = [
+        (index, None)
+        for index, line in enumerate(lines)
+        if _ATTACHMENT.match(fold(line.text)) and index + 1 not in titled and index + 2 not in titled
+    ]
+    return sorted([*starts, *extra], key=lambda item: item[0])  # type: ignore[list-item]
+
+
+def has_content(lines: list[Line]) -> bool:
+    """Anything a form states: table words, header labels with values, scores in prose."""
+    for line in lines:
+        text = fold(line.text)
+        if _CONTENT.search(text) or re.search(r"(项目名称|单位名称|实施单位|项目单位|主管部门).", text):
+            return True
+    return False
+
+
+def _has_table_rows(lines: list[Line]) -> bool:
+    """Rows of a form cut off at its top: indicator or fund rows with numbers, before any title."""
+    rows = [line for line in lines if line.delimited and len(line.nonempty) >= 3]
+    return len(rows) >= 3 and any(_CONTENT.search(fold(line.text)) or _LEVELS.search(fold(line.text)) for line in rows)
+
+
+_LEVELS = re.compile(r"(产出指标|效益指标|满意度指标|数量指标|质量指标|时效指标|成本指标)")

@@ -254,3 +254,37 @@ HEADER_KEYS: list[tuple[str, tuple[str, ...]]] = sorted(
     key=lambda item: len(item[0]),
     reverse=True,
 )
+
+
+# Page chrome ---------------------------------------------------------------------------------------
+
+# What web pages and document sites print around a form: a line starting with one of these is not the form's
+CHROME_WORDS: tuple[str, ...] = (
+    "来源:", "来源：", "信息来源", "发布时间", "发布日期", "发布机构", "发文机构", "发文日期", "发表时间", "索引号",
+    "浏览量", "浏览次数", "阅读次数", "点击率", "点击数", "作者:", "作者：", "字号", "打印", "关闭", "分享:",
+    "语音播报", "上传时间", "上传人", "文档编号", "当前位置", "您现在的位置", "首页>", "下载", "举报", "ID:",
+    "大小:", "页数:", "时间:", "资源描述", "文本内容", "版权说明", "文档简介", "主题词", "主题分类", "公开目录",
+    "组配分类", "发布文号", "文号", "关键词", "责编", "日期:",
+)
+
+
+# Cover funds block (计划安排资金 / 实际到位资金 / 实际支出 / 结余, each source listed once per column) ----
+
+COVER_COLUMNS: list[tuple[str, str]] = [
+    ("计划安排资金", "budget"),
+    ("计划投资额", "budget"),
+    ("实际到位资金", "arrived"),
+    ("实际使用情况", "executed"),
+    ("实际支出", "executed"),
+    ("结余", "balance"),
+]
+COVER_SOURCES: list[tuple[str, str]] = [
+    ("中央财政", "中央资金"),
+    ("省财政", "省级资金"),
+    ("市县财政", "市县资金"),
+    ("县市区财政", "市县资金"),
+    ("县财政", "市县资金"),
+    ("市财政", "市县资金"),
+    ("其它", "其他资金"),
+    ("其他", "其他资金"),
+]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from evalaudit.ingest.blocks import Block
 from evalaudit.parse.flatten import join_page_chunks, matching_copy, split_flat, strip_pinyin
-from evalaudit.parse.vocab import CHROME_WORDS, FLAT_LABELS
+from evalaudit.parse.vocab import CHROME_WORDS, FLAT_LABELS, INDICATOR_COLUMNS, column_role
 from evalaudit.textnorm import clean_cell
 
 _CELL_START = re.compile(
@@ -81,6 +81,7 @@ def is_paragraph_layout(blocks: list[Block]) -> bool:
 
 def prepare(blocks: list[Block]) -> list[Block]:
     """Undo what publishing did to the text: pinyin inserted, page chunks, lone '|' cell ends, '||||' row ends."""
+    blocks = rebuild_rows(blocks)
     out: list[Block] = []
     drop_value = False
     for block in blocks:
@@ -115,6 +116,63 @@ def prepare(blocks: list[Block]) -> list[Block]:
         # page chunks are a document site's: its text has no table rows, so it is rebuilt as text lines
         return [Block("text", [line], line, number) for number, line in enumerate(joined, start=1) if line.strip()]
     return out
+
+
+def _is_break(block: Block) -> bool:
+    stripped = block.raw.strip()
+    return len(stripped) >= 2 and set(stripped) == {"|"}
+
+
+def _is_cell_end(block: Block) -> bool:
+    stripped = block.raw.strip()
+    return stripped.endswith("|") and stripped.count("|") == 1
+
+
+def rebuild_rows(blocks: list[Block]) -> list[Block]:
+    """A table published one cell per line ('项目名称 |', '临时救助 |', a lone '|' for a blank cell) with a
+    '||||||' line after each row: the cells between two such lines are one row again."""
+    breaks = sum(1 for block in blocks if _is_break(block))
+    cells = sum(1 for block in blocks if _is_cell_end(block))
+    if breaks < 3 or cells < 2 * breaks:
+        return blocks
+    out: list[Block] = []
+    row: list[Block] = []
+
+    def close() -> None:
+        if row:
+            texts = [block.raw.strip().removesuffix("|").strip() for block in row]
+            width = _header_width(texts)
+            for start in range(0, len(texts), width or len(texts)):
+                part = row[start : start + (width or len(texts))]
+                raw = "\n".join(block.raw for block in part)
+                out.append(Block("row", texts[start : start + len(part)], raw, part[0].lineno))
+            row.clear()
+
+    for block in blocks:
+        if _is_break(block):
+            close()
+        elif _is_cell_end(block) or (block.raw.strip() == "|"):
+            row.append(block)
+        elif block.kind == "blank":
+            continue
+        else:
+            close()
+            out.append(block)
+    close()
+    return out
+
+
+def _header_width(texts: list[str]) -> int | None:
+    """A run of cells that opens with a table header (一级指标 … 得分 …) and goes on: rows of the header's width.
+
+    Blank cells keep their place (a lone '|'), so every row of a table has as many cells as its header.
+    """
+    roles = [column_role(text, INDICATOR_COLUMNS) if text.strip() else None for text in texts]
+    named = [index for index, role in enumerate(roles[:16]) if role]
+    if len(named) < 4:
+        return None
+    width = named[-1] + 1
+    return width if len(texts) > width * 1.5 else None
 
 
 def _is_cell_line(raw: str) -> bool:

@@ -30,7 +30,9 @@ def title_type(line: Line) -> FormType | None:
         return None
     if "报告" in match.group(1):
         return "report"
-    if "项目" in text and "整体" not in text:
+    if "整体" in text:
+        return "department"
+    if re.search(r"项目|转移支付|专项|资金|经费", text):
         return "project"
     return "department"
 
@@ -47,7 +49,13 @@ def guess_type(lines: list[Line]) -> FormType | None:
 
 def split_forms(lines: list[Line]) -> list[Segment]:
     """Forms at their titles; a table under a different header with no title between is a form of its own."""
-    return [part for segment in _split_at_titles(lines) for part in _split_at_new_headers(segment)]
+    segments = [part for segment in _split_at_titles(lines) for part in _split_at_new_headers(segment)]
+    for segment in segments:
+        if segment.form_type == "department" and "整体" not in fold(segment.title):
+            # '绩效目标自评表 (2019年度)': the title does not say; a 项目名称 row does
+            if any(fold(line.text).startswith(("项目名称", "转移支付(项目)名称")) for line in segment.lines[:30]):
+                segment.form_type = "project"
+    return segments
 
 
 def _split_at_new_headers(segment: Segment) -> list[Segment]:

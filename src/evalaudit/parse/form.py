@@ -36,6 +36,8 @@ def coalesce(lines: list[Line]) -> list[Line]:
     """One cell per line: glue header words, fund rows, key/value pairs and total rows back into rows."""
     out: list[Line] = []
     for line in lines:
+        if out and _completes_header(out[-1], line):
+            continue
         if out and _values_of_label_above(out[-1], line):
             # '年度资金总额 |' then '| 32.4 | 31.69 | 10 | 97.80% | 9 |': the label's cell and its values on two lines
             previous = out[-1]
@@ -61,6 +63,31 @@ def coalesce(lines: list[Line]) -> list[Line]:
                 continue
         out.append(Line(list(line.cells), line.raw, line.lineno, line.delimited))
     return out
+
+
+_HEADER_TAILS = ("指标值", "完成值", "目标值", "实际值", "完成情况", "值")
+
+
+def _completes_header(previous: Line, line: Line) -> bool:
+    """'… 年度 实际 分值 得分' then '指标值 完成值': the header's words wrapped onto a second line.
+
+    The tails are glued to the header cells that name no column yet, in order; the header line is updated.
+    """
+    tails = line.nonempty
+    if not tails or not all(fold(cell) in _HEADER_TAILS for cell in tails) or not is_indicator_header(previous):
+        return False
+    open_cells = [
+        index
+        for index, cell in enumerate(previous.cells)
+        if cell.strip() and column_role(cell, INDICATOR_COLUMNS) is None and len(fold(cell)) <= 4
+        and fold(cell) not in {"绩效指标"}
+    ]
+    if len(open_cells) < len(tails):
+        return False
+    for index, tail in zip(open_cells, tails):
+        previous.cells[index] = previous.cells[index] + tail
+    previous.raw += "\n" + line.raw
+    return True
 
 
 def _values_of_label_above(previous: Line, line: Line) -> bool:

@@ -174,7 +174,7 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
     rate_raw = got.get("rate", "").strip()
     rate = parse_percent(rate_raw)
     if rate is None and parse_number(rate_raw) is not None:
-        rate = parse_number(rate_raw)
+        rate = _as_percentage(parse_number(rate_raw), got)
     row = FundRow(
         item=item,
         label=label,
@@ -188,6 +188,16 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
         raw=line.raw,
     )
     return row, warnings
+
+
+def _as_percentage(rate: float | None, values: dict[str, str]) -> float | None:
+    """A rate written as a fraction (0.958 for 95.8 %) when B/A says so; otherwise the number as written."""
+    budget = parse_number(values.get("budget", "") or values.get("initial_budget", ""))
+    executed = parse_number(values.get("executed", ""))
+    if rate is not None and 0 < rate <= 1.5 and budget and executed is not None:
+        if abs(executed / budget - rate) < 0.01 and abs(executed / budget * 100 - rate) > 1:
+            return round(rate * 100, 10)
+    return rate
 
 
 def _by_arithmetic(values: dict[str, str], roles: list[str]) -> dict[str, str]:

@@ -367,11 +367,14 @@ def parse_flow_rows(lines: list[Line], state: LevelState, warnings: list[ParseWa
         if not closes:
             continue
         before, weight, score = pending[:-2], pending[-2], pending[-1]
-        actual = before.pop() if before and _is_value(before[-1]) else ""
-        target = before.pop() if len(before) > 1 and _is_value(before[-1]) else ""
-        name = "".join(before) if target else ""
-        if not target:
-            name, target = _split_name_target(before)
+        if len(before) == 3 and len({lines[index].lineno for index in pending_lines}) <= 2:
+            name, target, actual = before  # cells of one row: name, target, actual in place, sentences or not
+        else:
+            actual = before.pop() if before and _is_value(before[-1]) else ""
+            target = before.pop() if len(before) > 1 and _is_value(before[-1]) else ""
+            name = "".join(before) if target else ""
+            if not target:
+                name, target = _split_name_target(before)
         raw = "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines))
         values = {"target": target, "actual": actual, "weight": weight, "score": score}
         indicators.append(_make_indicator(name, values, state, raw))

@@ -24,6 +24,7 @@ _CELL_START = re.compile(
 )
 _CHROME = tuple(matching_copy(word) for word in CHROME_WORDS)
 _CHROME_LABELS = frozenset(word.rstrip(":：") for word in _CHROME)
+_ROW_HEAD = re.compile(r"^(产出指标|效益指标|满意度指标|成本指标|数量指标|质量指标|时效指标|经济效益|社会效益|生态效益|可持续影响|指标\d+[:：])")
 _PROSE = re.compile(r"[，。；！？]|[,;](?!\d)")
 
 
@@ -51,7 +52,7 @@ def split_text_line(line: str) -> list[str]:
     parts = stripped.split(" ")
     if len(parts) == 1:
         return parts
-    if _PROSE.search(stripped) and len(stripped) > 30:
+    if _PROSE.search(stripped) and len(stripped) > 30 and not _opens_row(parts):
         # prose: one cell, except where a sentence ends and a space follows (two columns side by side)
         return [part for part in re.split(r"(?<=[。；！？])\s+", stripped) if part]
     return parts
@@ -66,6 +67,14 @@ def is_chrome(text: str) -> bool:
 def starts_cell(text: str) -> bool:
     """A line that begins with a label, a heading number or page chrome starts a cell of its own."""
     return bool(_CELL_START.match(matching_copy(text.strip())))
+
+
+def _opens_row(parts: list[str]) -> bool:
+    """'产出指标 数量指标 指标1:… <long target> <long actual>': a table row whose cells hold sentences."""
+    if len(parts) < 3:
+        return False
+    head = matching_copy(parts[0])
+    return bool(_ROW_HEAD.match(head)) and len(head) <= 12
 
 
 def is_paragraph_layout(blocks: list[Block]) -> bool:

@@ -22,7 +22,14 @@ from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
 from evalaudit.parse.scoring import is_scoring_header, parse_scoring, scoring_roles
 from evalaudit.parse.segment import title_type
-from evalaudit.parse.vocab import FUND_COLUMNS, INDICATOR_COLUMNS, column_role, fund_item, split_points
+from evalaudit.parse.vocab import (
+    FUND_COLUMNS,
+    INDICATOR_COLUMNS,
+    SCORING_COLUMNS,
+    column_role,
+    fund_item,
+    split_points,
+)
 from evalaudit.textnorm import fold
 
 _TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得分)")
@@ -45,10 +52,8 @@ def coalesce(lines: list[Line]) -> list[Line]:
             continue
         if out and not line.delimited and not out[-1].delimited and len(line.nonempty) == 1:
             previous, cell = out[-1], line.nonempty[0]
-            header_word = column_role(cell, FUND_COLUMNS) or column_role(cell, INDICATOR_COLUMNS)
-            previous_is_header = all(
-                column_role(c, FUND_COLUMNS) or column_role(c, INDICATOR_COLUMNS) for c in previous.nonempty
-            ) and len(previous.nonempty) >= 1
+            header_word = _header_word(cell)
+            previous_is_header = all(_header_word(c) for c in previous.nonempty) and len(previous.nonempty) >= 1
             numeric = is_numeric_value(cell) or is_empty(cell)
             prev_head = previous.nonempty[0] if previous.nonempty else ""
             joins = (
@@ -88,6 +93,16 @@ def _completes_header(previous: Line, line: Line) -> bool:
         previous.cells[index] = previous.cells[index] + tail
     previous.raw += "\n" + line.raw
     return True
+
+
+def _header_word(cell: str) -> bool:
+    """A word of a table header: a column of the funds, indicator or scoring table, or a part of one."""
+    if column_role(cell, FUND_COLUMNS) or column_role(cell, INDICATOR_COLUMNS):
+        return True
+    return fold(cell) in _SCORING_HEADER_WORDS
+
+
+_SCORING_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS) | {"县级", "市级", "省级", "指标"}
 
 
 def _values_of_label_above(previous: Line, line: Line) -> bool:

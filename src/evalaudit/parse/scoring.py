@@ -53,13 +53,12 @@ class Cell:
     row_start: bool = False
 
 
-def _typed(text: str, row_start: bool, has_seq: bool) -> Cell | None:
+def _typed(text: str, row_start: bool) -> Cell | None:
     folded = fold(text)
     if not folded or folded in SCORING_NOISE or folded in _HEADER_WORDS:
         return None
     if _NUMBER.match(folded):
-        kind = "seq" if has_seq and row_start and _SEQ.match(folded) else "number"
-        return Cell(kind, folded, row_start=row_start)
+        return Cell("number", folded, row_start=row_start)
     match = _POINTS.match(folded)
     if match and len(folded) <= 30:
         name = match.group("name").strip() or match.group("inner")  # '(特性指标70分)'
@@ -67,6 +66,18 @@ def _typed(text: str, row_start: bool, has_seq: bool) -> Cell | None:
     if len(folded) > 30 or _SENTENCE.search(folded):
         return Cell("prose", text, row_start=row_start)
     return Cell("label", text.strip().rstrip(":："), row_start=row_start)
+
+
+def _mark_sequence(cells: list[Cell]) -> None:
+    """序号 column: 1, 2, 3 … (or 1.1, 1.2, 2.1 …) each just before a row's first label starts that row."""
+    expected = 1
+    for index, cell in enumerate(cells[:-1]):
+        if cell.kind != "number" or cells[index + 1].kind != "label" or not _SEQ.match(cell.text):
+            continue
+        value = cell.text
+        if "." in value or int(value) == expected:
+            cell.kind = "seq"
+            expected = int(float(value)) + 1 if "." not in value else expected
 
 
 @dataclass
@@ -91,10 +102,11 @@ def parse_scoring(lines: list[Line], roles: list[str]) -> tuple[list[Indicator],
             if _TOTAL.search(fold(text)) and len(fold(text)) <= 12:
                 cells.append(Cell("total", text, row_start=True))
                 continue
-            cell = _typed(text, row_start=(index == 0 and (row_mode or has_seq)) or (has_seq and index == 0), has_seq=has_seq)
+            cell = _typed(text, row_start=row_mode and index == 0)
             if cell is not None:
-                cell.row_start = cell.row_start or (row_mode and index == 0)
                 cells.append(cell)
+    if has_seq:
+        _mark_sequence(cells)
     rows = _rows(cells, row_mode or has_seq)
     return _indicators(rows, whole_rows=row_mode or has_seq)
 

@@ -20,7 +20,7 @@ from evalaudit.parse.indicators import (
 )
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
-from evalaudit.parse.scoring import is_scoring_header, parse_scoring, scoring_roles
+from evalaudit.parse.scoring import is_points_label, is_scoring_header, parse_scoring, scoring_roles
 from evalaudit.parse.segment import title_type
 from evalaudit.parse.vocab import (
     FUND_COLUMNS,
@@ -32,7 +32,8 @@ from evalaudit.parse.vocab import (
 )
 from evalaudit.textnorm import fold
 
-_TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得分)")
+_TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得分|项目总得分|总得分)")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _CONCLUSION = re.compile(r"^(自评结论|评价结论|自评等级|评价等级|绩效等级|结论)")
 _GRADE = re.compile(r"^(优秀|优|良好|良|中等|中|合格|及格|不合格|差)$")
 _NOTE_KEYS = ("其他需要说明的问题", "说明")
@@ -147,10 +148,12 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     waiting_for_grade = False
     header_points: float | None = None
 
+    previous: Line | None = None
     for line in lines:
         text = fold(line.text)
         if not text:
             continue
+        line_before, previous = previous, line
         if waiting_for_grade and _GRADE.match(text):
             conclusion, waiting_for_grade = line.nonempty[0], False
             continue
@@ -165,7 +168,12 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             state = "goals"
             continue
         if state != "tail" and is_scoring_header(line):
+            if state != "scoring" and line_before is not None and is_points_label(line_before):
+                scoring_lines.append(line_before)  # '(一)项目定位(10%)' just above the table's header
             state, roles_for_scoring = "scoring", scoring_roles(line)
+            continue
+        if state == "scoring" and _HEADING.match(text):
+            state = "tail"  # '四、项目绩效自评结论': the scoring table has ended
             continue
         if state != "tail" and is_indicator_header(line):
             state, roles_for_indicators = "indicators", indicator_roles(line)

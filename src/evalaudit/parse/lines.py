@@ -217,6 +217,7 @@ def to_lines(blocks: list[Block]) -> list[Line]:
             and lines
             and not lines[-1].delimited
             and not lines[-1].raw.rstrip().endswith("|")  # '项目名称 |': the cell ended there
+            and not block.raw.lstrip().startswith("|")  # '| 25%': a cell starts here
             and not starts_cell(cells[0])
         )
         if continues_paragraph:

@@ -45,6 +45,16 @@ def is_scoring_header(line: Line) -> bool:
     return ("name" in roles or "level1" in roles) and ("weight" in roles or "score" in roles) and len(roles) >= 3
 
 
+def is_points_label(line: Line) -> bool:
+    """'(一)项目定位(10%)', '投入(20分)': a group label with its points, on a line of its own."""
+    cells = line.nonempty
+    return len(cells) == 1 and len(fold(cells[0])) <= 30 and bool(_POINTS.match(fold(cells[0])))
+
+
+_ENUMERATOR = re.compile(r"^([(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．](?!\d))\s*")
+_NOTE_TAIL = re.compile(r"((说明|依据)[:：]?\s*)+$")
+
+
 @dataclass
 class Cell:
     kind: str  # label | number | prose | seq
@@ -62,10 +72,11 @@ def _typed(text: str, row_start: bool) -> Cell | None:
     match = _POINTS.match(folded)
     if match and len(folded) <= 30:
         name = match.group("name").strip() or match.group("inner")  # '(特性指标70分)'
-        return Cell("label", name, float(match.group("points")), row_start)
-    if len(folded) > 30 or _SENTENCE.search(folded):
+        return Cell("label", _ENUMERATOR.sub("", name), float(match.group("points")), row_start)
+    label = _NOTE_TAIL.sub("", text.strip()).strip().rstrip(":：")  # '…是否具体、清晰? 说明: 依据:'
+    if len(fold(label)) > 30 or _SENTENCE.search(fold(label)):
         return Cell("prose", text, row_start=row_start)
-    return Cell("label", text.strip().rstrip(":："), row_start=row_start)
+    return Cell("label", _ENUMERATOR.sub("", label), row_start=row_start)
 
 
 def _mark_sequence(cells: list[Cell]) -> None:
@@ -85,6 +96,7 @@ class _Row:
     labels: list[Cell] = field(default_factory=list)
     numbers: list[float] = field(default_factory=list)
     prose: bool = False
+    numbered: bool = False  # opened by a 序号
 
 
 def _number(text: str) -> float:
@@ -108,7 +120,8 @@ def parse_scoring(lines: list[Line], roles: list[str]) -> tuple[list[Indicator],
     if has_seq:
         _mark_sequence(cells)
     rows = _rows(cells, row_mode or has_seq)
-    return _indicators(rows, whole_rows=row_mode or has_seq)
+    one_level = len({role for role in roles if role in ("level1", "level2")}) <= 1
+    return _indicators(rows, whole_rows=row_mode or has_seq, has_seq=has_seq, one_level=one_level)
 
 
 def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
@@ -129,6 +142,7 @@ def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
             continue
         if cell.kind == "seq":
             close()
+            current.numbered = True
             continue
         if by_start and cell.row_start:
             close()
@@ -150,7 +164,9 @@ def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
     return rows
 
 
-def _indicators(rows: list[_Row], whole_rows: bool) -> tuple[list[Indicator], list[Section]]:
+def _indicators(
+    rows: list[_Row], whole_rows: bool, has_seq: bool = False, one_level: bool = False
+) -> tuple[list[Indicator], list[Section]]:
     """Rows → indicators under their groups. In a stream, a label with only its points is a group."""
     indicators: list[Indicator] = []
     sections: list[Section] = []
@@ -172,7 +188,8 @@ def _indicators(rows: list[_Row], whole_rows: bool) -> tuple[list[Indicator], li
         labels = list(row.labels)
         numbers = list(row.numbers)
         is_row = row.prose or len(numbers) >= 2 or (labels and labels[-1].points is not None and numbers)
-        if not whole_rows and not is_row and len(labels) == 1 and len(numbers) <= 1:
+        group_line = has_seq and not row.numbered and not numbers and len(labels) == 1
+        if group_line or (not whole_rows and not is_row and len(labels) == 1 and len(numbers) <= 1):
             pending.append((labels[0], labels[0].points if labels[0].points is not None else (numbers[0] if numbers else None)))
             continue
         if not labels:
@@ -182,11 +199,11 @@ def _indicators(rows: list[_Row], whole_rows: bool) -> tuple[list[Indicator], li
         if pending:
             groups = pending + groups
             pending = []
-        if len(groups) >= 2:
+        if len(groups) >= 2 and not one_level:
             group(groups[-2][0], groups[-2][1], 1)
             group(groups[-1][0], groups[-1][1], 2)
-        elif len(groups) == 1:
-            group(groups[0][0], groups[0][1], 2 if level1 else 1)
+        elif groups:
+            group(groups[-1][0], groups[-1][1], 2 if level1 and not one_level else 1)
         weight = name.points
         score = None
         if weight is None and numbers:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from evalaudit.model import FormType
 from evalaudit.parse.lines import Line
 from evalaudit.parse.scoring import is_scoring_header, scoring_roles
+from evalaudit.parse.vocab import SCORING_COLUMNS
 from evalaudit.textnorm import fold
 
 _TITLE = re.compile(r"(自评表|评价表|自评报告|评价报告|自评情况报告)([(（][^)）]*[)）]?)?$")
@@ -40,11 +41,25 @@ def title_type(line: Line) -> FormType | None:
 def guess_type(lines: list[Line]) -> FormType | None:
     text = fold("".join(line.text for line in lines))
     tables = "一级指标" in text or "三级指标" in text or "年度资金总额" in text
-    if tables or any(is_scoring_header(line) for line in lines):
-        return "project" if re.search("项目名称|项目实施单位|项目资金|部门预算项目", text) else "department"
+    if tables or any(is_scoring_header(line) for line in lines) or _header_one_word_per_line(lines):
+        return "project" if re.search("项目名称|项目实施单位|项目资金|部门预算项目|项目绩效|项目单位", text) else "department"
     if re.search(r"得\d+(\.\d+)?分", text) or ("评价类型" in text and "项目名称" in text):
         return "report"
     return None
+
+
+def _header_one_word_per_line(lines: list[Line]) -> bool:
+    """'序号' / '指标' / '权重' / '得分' on lines of their own: a scoring table's header, cell by cell."""
+    run: list[str] = []
+    for line in lines:
+        cells = line.nonempty
+        if len(cells) == 1 and fold(cells[0]) in _HEADER_WORDS:
+            run.append(fold(cells[0]))
+            if len(run) >= 3 and is_scoring_header(Line(run, "", 0, False)):
+                return True
+        else:
+            run = []
+    return False
 
 
 def split_forms(lines: list[Line]) -> list[Segment]:
@@ -145,4 +160,5 @@ def _has_table_rows(lines: list[Line]) -> bool:
     return len(rows) >= 3 and any(_CONTENT.search(fold(line.text)) or _LEVELS.search(fold(line.text)) for line in rows)
 
 
+_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS)
 _LEVELS = re.compile(r"(产出指标|效益指标|满意度指标|数量指标|质量指标|时效指标|成本指标)")

@@ -32,7 +32,7 @@ _END = re.compile(r"(二、|支出内容|支出明细|绩效评价指标|绩效�
 
 def cover_funds(lines: list[Line]) -> list[FundRow]:
     """Total and source rows of a cover funds block, or [] when the form has none."""
-    text = fold("".join(line.text for line in lines))
+    text = " ".join(fold(cell) for line in lines for cell in line.nonempty)  # cells apart: '6.84 100.00' 
     heads = _heads(text)
     if len(heads) < 2:
         return []
@@ -43,6 +43,7 @@ def cover_funds(lines: list[Line]) -> list[FundRow]:
     total = FundRow(item="年度资金总额", label=_label(first.group(1)), raw=text[first.start() : last.end()])
     for role, match in zip(roles, heads):
         _put(total, role, match.group(2))
+    _stated_rate(total, text[last.end() :])
     rows = [total]
     seen: dict[str, list[str | None]] = {}
     order: list[str] = []
@@ -72,12 +73,22 @@ def _heads(text: str) -> list[re.Match[str]]:
             continue
         run = [match]
         for following in matches[start + 1 :]:
-            if following.start() - run[-1].end() > 12:
+            if following.start() - run[-1].end() > 14:
                 break
             run.append(following)
-        if len(run) >= 2:
+        if len(run) >= 2 and any(head.group(2) for head in run):
             return run
     return []
+
+
+def _stated_rate(total: FundRow, after: str) -> None:
+    """'执行数 6.84 100.00' under a 预算执行进度(%) head: the rate, taken when B/A confirms it."""
+    match = re.match(r"\s*(\d+(?:\.\d+)?)\s*%?(?![\d.])", after)
+    if not match or not total.budget or total.executed is None:
+        return
+    rate = float(match.group(1))
+    if abs(total.executed / total.budget * 100 - rate) <= 0.51:
+        total.stated_rate, total.stated_rate_raw = rate, match.group(1)
 
 
 def _canonical(word: str, table: list[tuple[str, str]]) -> str:

@@ -277,6 +277,9 @@ COVER_COLUMNS: list[tuple[str, str]] = [
     ("实际使用情况", "executed"),
     ("实际支出", "executed"),
     ("结余", "balance"),
+    ("预算数", "budget"),  # Hebei: 预算数 X 到位数 Y 执行数 Z, then 其中:财政资金 … once per column
+    ("到位数", "arrived"),
+    ("执行数", "executed"),
 ]
 COVER_SOURCES: list[tuple[str, str]] = [
     ("中央财政", "中央资金"),
@@ -285,6 +288,7 @@ COVER_SOURCES: list[tuple[str, str]] = [
     ("县市区财政", "市县资金"),
     ("县财政", "市县资金"),
     ("市财政", "市县资金"),
+    ("财政资金", "本年财政拨款"),
     ("其它", "其他资金"),
     ("其他", "其他资金"),
 ]

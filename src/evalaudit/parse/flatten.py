@@ -88,6 +88,7 @@ def _label_pattern() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(word) for word in words))
 
 
+_GROUP_LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}\d?[(（]\d+(?:\.\d+)?分[)）]")
 _POINTS_AFTER = re.compile(r"^\s*[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]")
 _AB_AFTER = re.compile(r"^\s*[(（]\s*[A-Ea-e](/[A-Ea-e])?(\s*[×x*]\s*100%)?\s*[)）]")
 
@@ -114,6 +115,8 @@ def split_flat(text: str) -> list[str] | None:
     if len({hit.group(0) for hit in hits}) < FLAT_MIN_LABELS or _adjacent(hits, copy) < FLAT_MIN_ADJACENT:
         return None
     cuts: set[int] = set()
+    for group in _GROUP_LABEL.finditer(copy):  # '年度绩效目标2(40分)', '产出指标(40分)': a cell of its own
+        cuts.update((group.start(), group.end()))
     for hit in hits:
         end = hit.end()
         tail = copy[end:]

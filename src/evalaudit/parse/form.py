@@ -6,6 +6,7 @@ import re
 
 from evalaudit.parse.cover import cover_funds
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
+from evalaudit.parse.fused import unfuse
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
 from evalaudit.parse.goals import is_goal_header, parse_goals
 from evalaudit.parse.header import Header, parse_header
@@ -176,6 +177,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             state = "tail"  # '四、项目绩效自评结论': the scoring table has ended
             continue
         if state != "tail" and is_indicator_header(line):
+            if state == "indicators":
+                indicator_lines.append(Line([], line.raw, line.lineno, True))  # the header again: rows restart
             state, roles_for_indicators = "indicators", indicator_roles(line)
             continue
         if _TOTAL.match(text) and state in ("indicators", "goals", "funds", "scoring"):
@@ -251,7 +254,7 @@ def _parse_indicators(
     for line in lines + [Line([], "", 0, True)]:
         if line.delimited:
             if run:
-                indicators.extend(parse_flow_rows(run, state, warnings))
+                indicators.extend(parse_flow_rows([unfuse(part, roles) for part in run], state, warnings, roles))
                 run = []
             if line.cells:
                 indicator = interpret_delimited_row(line, context)

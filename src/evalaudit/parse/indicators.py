@@ -90,11 +90,12 @@ class LevelState:
         name, points = split_points(label)
         self.level2 = name.strip()
         key = level2_key(self.level2)
-        if key == "服务对象满意度" and self.level1 not in CANONICAL_LEVEL1 | {"成本指标"}:
+        level1 = fold(self.level1)  # compared folded: '滿意度指標' is 满意度指标
+        if key == "服务对象满意度" and level1 not in CANONICAL_LEVEL1 | {"成本指标"}:
             # department templates score 服务对象满意度 as a level-1 indicator of its own
             self.level1 = self.level2
-        elif key and self.level1 in CANONICAL_LEVEL1 | {"成本指标"} and LEVEL2_PARENTS[key] != self.level1:
-            if not (key == "成本" and self.level1 == "成本指标"):
+        elif key and level1 in CANONICAL_LEVEL1 | {"成本指标"} and LEVEL2_PARENTS[key] != level1:
+            if not (key == "成本" and level1 == "成本指标"):
                 self.level1 = LEVEL2_PARENTS[key]
         if points is not None:
             self.add_section(name, points, label)
@@ -331,8 +332,12 @@ def _continues_explanation(explanation: str, cell: str) -> bool:
     return len(text) > 6 and not text.endswith(("。", "；", ";")) and not is_numbered_name(cell)
 
 
-def parse_flow_rows(lines: list[Line], state: LevelState, warnings: list[ParseWarning]) -> list[Indicator]:
-    """Rows from flowing text: a row closes at 分值 得分 (two plain numbers not followed by another value)."""
+def parse_flow_rows(
+    lines: list[Line], state: LevelState, warnings: list[ParseWarning], roles: list[str] | None = None
+) -> list[Indicator]:
+    """Rows from flowing text: a row closes at 分值 得分 (two plain numbers not followed by another value),
+    or at its 得分 alone when the header has no 分值 column."""
+    score_only = bool(roles) and "score" in roles and "weight" not in roles
     tokens = [(cell, index) for index, line in enumerate(lines) for cell in line.nonempty]
     indicators: list[Indicator] = []
     pending: list[str] = []
@@ -358,15 +363,26 @@ def parse_flow_rows(lines: list[Line], state: LevelState, warnings: list[ParseWa
         pending.append(cell)
         pending_lines.append(line_index)
         following = tokens[position + 1][0] if position + 1 < len(tokens) else ""
-        closes = (
-            len(pending) >= 3
-            and is_plain_number(pending[-1])
-            and is_plain_number(pending[-2])
-            and not (following and is_numeric_value(following))
-        )
+        if score_only:
+            closes = (
+                len(pending) >= 2
+                and is_plain_number(pending[-1])
+                and not is_plain_number(pending[-2])
+                and not (following and is_numeric_value(following))
+            )
+        else:
+            closes = (
+                len(pending) >= 3
+                and is_plain_number(pending[-1])
+                and is_plain_number(pending[-2])
+                and not (following and is_numeric_value(following))
+            )
         if not closes:
             continue
-        before, weight, score = pending[:-2], pending[-2], pending[-1]
+        if score_only:
+            before, weight, score = pending[:-1], "", pending[-1]
+        else:
+            before, weight, score = pending[:-2], pending[-2], pending[-1]
         if len(before) == 3 and len({lines[index].lineno for index in pending_lines}) <= 2:
             name, target, actual = before  # cells of one row: name, target, actual in place, sentences or not
         else:

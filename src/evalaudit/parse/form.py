@@ -97,6 +97,17 @@ def _completes_header(previous: Line, line: Line) -> bool:
     return True
 
 
+def _header_sections(line: Line) -> list[Section]:
+    """'预算执行情况(万元)(20分)', '绩效指标(90分)', '年度绩效目标1 (80分)': a table header that states its points."""
+    sections = []
+    for cell in line.nonempty:
+        name, points = split_points(cell)
+        name = re.sub(r"[(（]万?元[)）]", "", name).strip()
+        if points is not None and name and not column_role(name, FUND_COLUMNS + INDICATOR_COLUMNS):
+            sections.append(Section(name=name, weight=points, raw=cell))
+    return sections
+
+
 def _header_word(cell: str) -> bool:
     """A word of a table header: a column of the funds, indicator or scoring table, or a part of one."""
     if column_role(cell, FUND_COLUMNS) or column_role(cell, INDICATOR_COLUMNS):
@@ -148,6 +159,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     notes: list[str] = []
     waiting_for_grade = False
     header_points: float | None = None
+    header_sections: list[Section] = []
 
     previous: Line | None = None
     for line in lines:
@@ -164,6 +176,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         if state in ("head", "funds", "goals") and is_fund_header(line):
             state, roles_for_funds = "funds", fund_roles(line)
             header_points = next((p for c in line.nonempty if (p := split_points(c)[1]) is not None), None)
+            header_sections += _header_sections(line)
             continue
         if state in ("head", "funds", "goals") and is_goal_header(line):
             state = "goals"
@@ -180,6 +193,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             if state == "indicators":
                 indicator_lines.append(Line([], line.raw, line.lineno, True))  # the header again: rows restart
             state, roles_for_indicators = "indicators", indicator_roles(line)
+            header_sections += _header_sections(line)
             continue
         if _TOTAL.match(text) and state in ("indicators", "goals", "funds", "scoring"):
             total_weight, total = _total_numbers(line)
@@ -230,6 +244,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         scored, groups = parse_scoring(scoring_lines, roles_for_scoring)
         indicators += scored
         sections += groups
+    sections = [s for s in header_sections if all(s.name != other.name for other in sections)] + sections
     return header, dict(
         funds=funds,
         goals=goals,

@@ -15,12 +15,15 @@ from evalaudit.textnorm import fold
 DEFAULT_ROLES = ["initial_budget", "budget", "executed", "weight", "rate", "score"]
 AMOUNTS = ("initial_budget", "budget", "executed")
 _RUN = re.compile(r"^[\d.,%]+$")
+_LABEL_COLUMN = re.compile(r"^(年度)?预算数?[(（]万?元[)）]$|^资金来源$|^项目资金[(（]万?元[)）]$")
 
 
 def fund_roles(line: Line) -> list[str]:
     """Value columns of a fund header line, in the form's order; labels and unknown cells are skipped."""
     roles: list[str] = []
     for cell in line.nonempty:
+        if _LABEL_COLUMN.match(fold(cell)):
+            continue  # '年度预算数(万元)': the head of the row labels, not a column of amounts
         role = column_role(cell, FUND_COLUMNS)
         if role and role not in roles:
             roles.append(role)
@@ -53,7 +56,8 @@ def _gap(role: str) -> float:
 
 
 def _label_index(cells: list[str]) -> int | None:
-    """The row label is the last fund-item cell before the first value."""
+    """The row label is the last fund-item cell before the first value; failing that, a lone text cell
+    followed only by values (a sub-unit, a city, a source the vocabulary does not know)."""
     found = None
     for index, cell in enumerate(cells):
         if not cell.strip():
@@ -62,7 +66,25 @@ def _label_index(cells: list[str]) -> int | None:
             found = index
         elif parse_number(cell) is not None or parse_percent(cell) is not None or is_empty(cell):
             break
-    return found
+    if found is not None:
+        return found
+    filled = [index for index, cell in enumerate(cells) if cell.strip()]
+    if len(filled) >= 2 and _is_label(cells[filled[0]]):
+        rest = [cells[index] for index in filled[1:]]
+        if all(_is_value(cell) for cell in rest) and any(parse_number(cell) is not None for cell in rest):
+            return filled[0]
+    return None
+
+
+def _is_label(cell: str) -> bool:
+    text = fold(cell)
+    return 2 <= len(text) <= 20 and not any(ch.isdigit() for ch in text) and "指标" not in text
+
+
+def _is_value(cell: str) -> bool:
+    return parse_number(cell) is not None or parse_percent(cell) is not None or is_empty(cell) or bool(
+        _RUN.match(fold(cell))
+    )
 
 
 def split_run_together(run: str, roles: list[str]) -> list[str] | None:
@@ -149,6 +171,17 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
             values.pop()
         if not line.delimited:
             values = [value for value in values if value.strip()]
+        run = [value for value in values if value.strip()]
+        if len(run) == 1 and _RUN.match(fold(run[0])) and len(roles) >= 3 and parse_number(run[0]) is None:
+            # '年度财政资金总额' then '1010100%20': the row's values run together
+            split = split_run_together(run[0], roles)
+            note = f"已按表内勾稽关系拆分为：{' | '.join(split)}" if split else "且无法唯一拆分，请核对原表"
+            warnings.append(
+                ParseWarning("fund_run_together", f"资金行“{label}”的数字连在一起，{note}", f"资金表/{label}", line.raw)
+            )
+            if split is None:
+                return FundRow(item=fund_item(label) or label, label=label, raw=line.raw), warnings
+            values = split
 
     item = fund_item(label) or label
     alignment = align(values, roles, _fit, _gap)

@@ -58,9 +58,10 @@ def coalesce(lines: list[Line]) -> list[Line]:
             previous_is_header = all(_header_word(c) for c in previous.nonempty) and len(previous.nonempty) >= 1
             numeric = is_numeric_value(cell) or is_empty(cell)
             prev_head = previous.nonempty[0] if previous.nonempty else ""
+            run_together = bool(re.fullmatch(r"[\d.,%]+", fold(cell))) and len(previous.nonempty) == 1
             joins = (
                 (header_word and previous_is_header and not fund_item(cell))
-                or (numeric and (fund_item(prev_head) or _TOTAL.match(fold(prev_head))) and _all_values(previous))
+                or ((numeric or run_together) and (fund_item(prev_head) or _TOTAL.match(fold(prev_head))) and _all_values(previous))
                 or (len(previous.nonempty) == 1 and fold(prev_head).rstrip(":：") in {fold(k) for k in _HEADER_KEYS})
                 or (fold(prev_head) == "预期目标" and len(previous.nonempty) == 1 and "完成" in fold(cell))
             )
@@ -219,7 +220,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
                 notes.append(note)
             continue
         if state == "funds":
-            row, row_warnings = parse_fund_row(line, roles_for_funds)
+            known = frozenset(v for f in funds for v in (f.initial_budget, f.budget, f.executed) if v is not None)
+            row, row_warnings = parse_fund_row(line, roles_for_funds, known)
             warnings.extend(row_warnings)
             if row is not None:
                 if row.item == "年度资金总额" and row.weight is None and header_points is not None:

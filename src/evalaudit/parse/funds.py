@@ -87,13 +87,15 @@ def _is_value(cell: str) -> bool:
     )
 
 
-def split_run_together(run: str, roles: list[str]) -> list[str] | None:
+def split_run_together(run: str, roles: list[str], known: frozenset[float] = frozenset()) -> list[str] | None:
     """'202010100.00%10' with roles budget/executed/weight/rate/score → ['20','20','10','100.00%','10'].
 
     Only a split the form's own arithmetic confirms is accepted (rate = B/A, score = rate × weight);
     anything ambiguous returns None and the row is kept raw with a warning.
     """
     text = fold(run)
+    if "%" not in text and known:
+        return _split_by_known(text, roles, known)
     if "%" not in text or "rate" not in roles:
         return None
     before, _, after = text.partition("%")
@@ -106,6 +108,22 @@ def split_run_together(run: str, roles: list[str]) -> list[str] | None:
                 solutions.append(cells)
     unique = {tuple(solution) for solution in solutions}
     return list(solutions[0]) if len(unique) == 1 else None
+
+
+def _split_by_known(text: str, roles: list[str], known: frozenset[float]) -> list[str] | None:
+    """'310.2154.74' under a total row of 310.2 and 154.74: the one split into amounts the table already shows."""
+    amounts = [role for role in roles if role in AMOUNTS]
+    found = [
+        pieces
+        for parts in range(2, len(amounts) + 1)
+        for pieces in _splits(text, parts)
+        if all(float(piece) in known for piece in pieces)
+    ]
+    if len({tuple(pieces) for pieces in found}) != 1:
+        return None
+    pieces = found[0]
+    placed = dict(zip([role for role in amounts if role != "initial_budget" or len(pieces) == len(amounts)], pieces))
+    return [placed.get(role, "") for role in roles]
 
 
 def _splits(digits: str, parts: int) -> list[list[str]]:
@@ -125,7 +143,8 @@ def _valid_number(piece: str) -> bool:
 
 
 def _consistent(values: dict[str, str]) -> bool:
-    budget, executed = parse_number(values.get("budget", "")), parse_number(values.get("executed", ""))
+    budget = parse_number(values.get("budget", "") or values.get("initial_budget", ""))
+    executed = parse_number(values.get("executed", ""))
     rate = parse_percent(values.get("rate", ""))
     weight, score = parse_number(values.get("weight", "")), parse_number(values.get("score", ""))
     if rate is None or weight is None or not (0 < weight <= 100):
@@ -137,7 +156,10 @@ def _consistent(values: dict[str, str]) -> bool:
     return True
 
 
-def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[ParseWarning]]:
+def parse_fund_row(
+    line: Line, roles: list[str], known: frozenset[float] = frozenset()
+) -> tuple[FundRow | None, list[ParseWarning]]:
+    """One fund row aligned to the header's roles; `known` holds amounts of rows above (to split runs)."""
     cells = line.cells if line.delimited else line.nonempty
     warnings: list[ParseWarning] = []
     label_at = _label_index(cells)
@@ -149,7 +171,7 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
         if not match or not fund_item(match.group(1)):
             return None, []
         label = match.group(1)
-        split = split_run_together(match.group(2), roles)
+        split = split_run_together(match.group(2), roles, known)
         if split is None:
             warnings.append(
                 ParseWarning("fund_run_together", f"资金行“{label}”的数字连在一起且无法唯一拆分，请核对原表", f"资金表/{label}", line.raw)
@@ -174,7 +196,7 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
         run = [value for value in values if value.strip()]
         if len(run) == 1 and _RUN.match(fold(run[0])) and len(roles) >= 3 and parse_number(run[0]) is None:
             # '年度财政资金总额' then '1010100%20': the row's values run together
-            split = split_run_together(run[0], roles)
+            split = split_run_together(run[0], roles, known)
             note = f"已按表内勾稽关系拆分为：{' | '.join(split)}" if split else "且无法唯一拆分，请核对原表"
             warnings.append(
                 ParseWarning("fund_run_together", f"资金行“{label}”的数字连在一起，{note}", f"资金表/{label}", line.raw)
@@ -208,11 +230,13 @@ def parse_fund_row(line: Line, roles: list[str]) -> tuple[FundRow | None, list[P
     rate = parse_percent(rate_raw)
     if rate is None and parse_number(rate_raw) is not None:
         rate = _as_percentage(parse_number(rate_raw), got)
+    initial = parse_number(got.get("initial_budget", ""))
     row = FundRow(
         item=item,
         label=label,
-        initial_budget=parse_number(got.get("initial_budget", "")),
-        budget=parse_number(got.get("budget", "")),
+        initial_budget=initial,
+        # 年初预算数(A) and no 全年预算数: the form's A, what B/A is taken over, is its 年初预算数
+        budget=parse_number(got.get("budget", "")) if "budget" in roles else initial,
         executed=parse_number(got.get("executed", "")),
         weight=parse_number(got.get("weight", "")),
         stated_rate=rate,

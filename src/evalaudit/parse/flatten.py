@@ -85,7 +85,8 @@ def _inside_chunks(index: int, chunks: list[int]) -> bool:
 @lru_cache(maxsize=1)
 def _label_pattern() -> re.Pattern[str]:
     words = sorted({matching_copy(word) for word in FLAT_LABELS}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(word) for word in words))
+    # a wrapped cell breaks a label anywhere ('当年财政 拨款'): spaces may fall between its characters
+    return re.compile("|".join(r"[ 　]?".join(re.escape(char) for char in word) for word in words))
 
 
 _GROUP_LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}\d?[(（]\d+(?:\.\d+)?分[)）]")
@@ -127,5 +128,10 @@ def split_flat(text: str) -> list[str] | None:
             end += 1
         cuts.update((hit.start(), end))
     bounds = sorted(cut for cut in cuts if 0 < cut < len(text))
-    pieces = [text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)])]
-    return [piece.strip() for piece in pieces if piece.strip()]
+    labels = {hit.start() for hit in hits}
+    pieces = []
+    for a, b in zip([0, *bounds], [*bounds, len(text)]):
+        piece = text[a:b].strip()
+        if piece:
+            pieces.append(re.sub(r"[ 　]", "", piece) if a in labels else piece)  # a label wrapped over a space
+    return pieces

@@ -206,6 +206,9 @@ def parse_fund_row(
             values = split
 
     item = fund_item(label) or label
+    filled = [value for value in values if value.strip()]
+    if "score" not in roles and len(filled) > len(roles) and "weight" in roles:
+        roles = [*roles, "score"]  # '… 分值 执行率' with its 得分 printed elsewhere: the last value is the score
     alignment = align(values, roles, _fit, _gap)
     details = []
     if alignment.dropped:

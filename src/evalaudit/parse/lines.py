@@ -205,7 +205,7 @@ def to_lines(blocks: list[Block]) -> list[Line]:
             continue
         flat = split_flat(clean_cell(block.cells[0] if block.cells else block.raw))
         if flat is not None:
-            lines.extend(Line([piece], block.raw, block.lineno, False) for piece in flat)
+            lines.extend(Line(split_text_line(piece) or [piece], block.raw, block.lineno, False) for piece in flat)
             previous_kind = "blank"
             continue
         cells = split_text_line(block.cells[0] if block.cells else block.raw)

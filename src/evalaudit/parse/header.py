@@ -35,6 +35,7 @@ class Header:
     fill_date: str = ""
     amount_unit: str = ""
     title_unit: str = ""
+    title_project: str = ""
     warnings: list[ParseWarning] = field(default_factory=list)
 
 
@@ -56,6 +57,32 @@ def unit_from_title(title_lines: list[str]) -> str:
     text = re.sub(r"[(（][^)）]*[)）]", "", text)
     text = _TITLE_TAIL.sub("", text)
     return text if 2 <= len(text) <= 40 and not re.search(r"附件|自评|绩效", text) else ""
+
+
+_PROJECT_WORDS = re.compile(r"项目|工程|经费|资金|补助|专项|补贴")
+_GENERIC = re.compile(r"^(部门|单位)?(预算)?(整体支出|项目支出|项目|支出|整体)?$")
+_REPORT_TAIL = re.compile(
+    r"(的)?(部门|单位)?(财政)?(预算)?(整体支出|项目支出|支出|整体)?(绩效)?(目标)?(评价)?"
+    r"(自评表|评价表|自评报告|评价报告|自评情况报告|自评|评价)$"
+)
+
+
+def title_parts(title_lines: list[str]) -> tuple[str, str]:
+    """(unit, project) a title names: '桐林区2020年度孤儿基本生活费保障民生工程绩效评价自评报告' →
+    ('', '孤儿基本生活费保障民生工程'); '蓉溪市松川区林业局2024年度林业草原改革发展资金绩效评价表' →
+    ('蓉溪市松川区林业局', '林业草原改革发展资金'). The part before the year is a unit only when it reads as one."""
+    text = "".join(fold(line).lstrip("#") for line in title_lines)
+    text = re.sub(r"[.．](docx?|xlsx?|pdf|wps)$", "", text)
+    parenthetical = re.findall(r"[(（]([^)）]*)[)）]?$", text)
+    text = re.sub(r"[(（][^)）]*[)）]?$", "", text)
+    text = _REPORT_TAIL.sub("", text)
+    year = re.search(r"20\d{2}年度?", text)
+    before, after = (text[: year.start()], text[year.end() :]) if year else ("", text)
+    project = after if _PROJECT_WORDS.search(after) and not _GENERIC.match(after) else ""
+    if not project and parenthetical and _PROJECT_WORDS.search(parenthetical[0]):
+        project = parenthetical[0]  # '…项目支出绩效自评报告(2022年中央支持地方…补助资金'
+    unit = before if _ORG_SUFFIX.search(before) and len(before) >= 3 else ""
+    return unit, project if 2 <= len(project) <= 40 else ""
 
 
 def _value_after(cells: list[str], index: int) -> str:
@@ -154,6 +181,9 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
             start = title_index - 1
         head_titles = [line.text for line in lines[start : title_index + 1]]
         header.title_unit = unit_from_title(head_titles)
+        title_unit, title_project = title_parts([lines[title_index].text])
+        if title_project:
+            header.title_unit, header.title_project = title_unit, title_project
 
     found: dict[str, str] = {}
     for number, line in enumerate(lines):
@@ -180,6 +210,8 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
             header.year = int(match.group(1))
     if not header.unit and header.title_unit:
         header.unit = header.title_unit
+    if not header.project_name and header.title_project:
+        header.project_name = header.title_project
     _check_project_name(lines, title_index, header)
     return header
 

@@ -9,6 +9,7 @@ from evalaudit.model import FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.header import Header, parse_date, parse_header
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import parse_measure
+from evalaudit.parse.prose_scores import prose_scores
 from evalaudit.parse.segment import title_type
 
 _SCORE = re.compile(r"得(\d+(?:\.\d+)?)分")
@@ -160,6 +161,8 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
     for index, indicator in enumerate(indicators):
         indicator.is_subtotal = any(other.parent == index for other in indicators)
 
+    if not indicators and not sections:
+        indicators, sections = prose_scores(lines)  # '(一)项目立项。分值10分,自评10分。' under numbered headings
     total_match = _TOTAL.search(whole)
     grade_match = _GRADE.search(whole)
     if total_match is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from evalaudit.parse.cover import cover_funds
+from evalaudit.parse.unit_rows import unit_rows
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.fused import unfuse
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
@@ -293,6 +294,6 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
     for key, value in parts.items():
         setattr(base, key, value)
     if not base.funds and lines:
-        base.funds = cover_funds(lines)  # the cover's 计划安排资金 / 实际支出 block
+        base.funds = cover_funds(lines) or unit_rows(lines)  # the cover's 计划安排资金 block, or rows by unit
     return base
 

@@ -106,8 +106,20 @@ def split_run_together(run: str, roles: list[str], known: frozenset[float] = fro
             cells = left[:-1] + [left[-1] + "%"] + right
             if _consistent(dict(zip(roles, cells))):
                 solutions.append(cells)
-    unique = {tuple(solution) for solution in solutions}
-    return list(solutions[0]) if len(unique) == 1 else None
+    if not solutions:
+        return None
+    # several splits agree with B/A when a rate is 0 % or amounts take odd decimals ('35035 | 0.0010 | 0.00%'):
+    # money is written to the cent, so the reading with the fewest such oddities is the form's own
+    ranked = sorted({tuple(solution) for solution in solutions}, key=_oddity)
+    if len(ranked) > 1 and _oddity(ranked[0]) == _oddity(ranked[1]):
+        return None
+    return list(ranked[0])
+
+
+def _oddity(cells: tuple[str, ...]) -> tuple[int, int]:
+    decimals = sum(1 for cell in cells if "." in cell and len(cell.rstrip("%").split(".")[1]) > 2)
+    zeros = sum(1 for cell in cells if parse_number(cell.rstrip("%")) == 0)
+    return decimals, zeros
 
 
 def _split_by_known(text: str, roles: list[str], known: frozenset[float]) -> list[str] | None:
@@ -147,11 +159,11 @@ def _consistent(values: dict[str, str]) -> bool:
     executed = parse_number(values.get("executed", ""))
     rate = parse_percent(values.get("rate", ""))
     weight, score = parse_number(values.get("weight", "")), parse_number(values.get("score", ""))
-    if rate is None or weight is None or not (0 < weight <= 100):
+    if rate is None or ("weight" in values and (weight is None or not (0 < weight <= 100))):
         return False
     if budget and executed is not None and abs(executed / budget * 100 - rate) > 0.51:
         return False
-    if score is not None and abs(min(rate, 100) / 100 * weight - score) > 0.051 * max(weight, 1):
+    if score is not None and weight is not None and abs(min(rate, 100) / 100 * weight - score) > 0.051 * max(weight, 1):
         return False
     return True
 

@@ -45,6 +45,8 @@ def guess_type(lines: list[Line]) -> FormType | None:
         return "project" if re.search("项目名称|项目实施单位|项目资金|部门预算项目|项目绩效|项目单位", text) else "department"
     if re.search(r"得\d+(\.\d+)?分", text) or ("评价类型" in text and "项目名称" in text):
         return "report"
+    if re.search(r"绩效(自评|评价)报", text) and re.search(r"预算数.{0,6}执行数", text):
+        return "report"  # a report whose title is cut ('…绩效自评报') and that tabulates its funds
     return None
 
 

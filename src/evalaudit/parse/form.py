@@ -99,6 +99,23 @@ def _completes_header(previous: Line, line: Line) -> bool:
     return True
 
 
+_OPERATORS = {"=", "≥", "≤", ">", "<", "定性", "定量"}
+
+
+def _headless_indicator_row(line: Line) -> bool:
+    """'城乡居民…拨付及时率 | = | 100 | % | 5 |': an indicator row with no header above it on this page."""
+    cells = [fold(cell) for cell in line.nonempty]
+    return line.delimited and len(cells) >= 4 and any(cell in _OPERATORS for cell in cells[1:4]) and (
+        parse_number(cells[-1]) is not None
+    )
+
+
+def _headless_roles(line: Line) -> list[str]:
+    """The Sichuan template's columns (指标性质 / 指标值 / 度量单位 / 完成值 / 权重 / 得分): the template whose
+    rows carry an operator cell of their own."""
+    return ["level1", "level2", "name", "nature", "target", "unit", "actual", "weight", "score", "explanation"]
+
+
 def _header_sections(line: Line) -> list[Section]:
     """'预算执行情况(万元)(20分)', '绩效指标(90分)', '年度绩效目标1 (80分)': a table header that states its points."""
     sections = []
@@ -220,6 +237,9 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             if note:
                 notes.append(note)
             continue
+        if state == "head" and not roles_for_indicators and _headless_indicator_row(line):
+            # the page starts inside the indicator table: its header is on the page before
+            state, roles_for_indicators = "indicators", _headless_roles(line)
         if state == "funds":
             known = frozenset(v for f in funds for v in (f.initial_budget, f.budget, f.executed) if v is not None)
             row, row_warnings = parse_fund_row(line, roles_for_funds, known)
@@ -248,6 +268,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         indicators += scored
         sections += groups
     sections = [s for s in header_sections if all(s.name != other.name for other in sections)] + sections
+    if total is not None and total_weight is None and indicators and all(i.score is None for i in indicators):
+        total_weight, total = total, None  # '合计 | 100' of a table with no scores: the weights' total
     return header, dict(
         funds=funds,
         goals=goals,

@@ -32,6 +32,7 @@ from evalaudit.parse.vocab import (
     is_known_label,
     is_level1,
     is_numbered_name,
+    is_unit,
     level2_key,
     split_points,
 )
@@ -157,6 +158,8 @@ def _fit(role: str, cell: str) -> float:
     if role in ("target", "actual"):
         if empty:
             return -0.5
+        if is_unit(cell):
+            return -1.0  # '%', '元/人': the 度量单位 cell, not a value
         if is_numbered_name(cell):
             return -3.0
         if is_known_label(cell):
@@ -185,6 +188,8 @@ def _fit(role: str, cell: str) -> float:
             return 0.0
         if is_numeric_value(cell):
             return -2.0
+        if is_unit(cell):
+            return 2.0
         return 1.0 if len(text) <= 4 else -1.0
     return 0.0
 

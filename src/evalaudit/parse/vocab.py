@@ -296,3 +296,15 @@ COVER_SOURCES: list[tuple[str, str]] = [
     ("其它", "其他资金"),
     ("其他", "其他资金"),
 ]
+
+
+# Units of measure (度量单位 cells) -------------------------------------------------------------------
+
+UNITS = frozenset(
+    "% ‰ 元 万元 亿元 个 次 人 人次 万人 天 年 月 日 件 万件 项 所 家 户 亩 万亩 平方米 米 公里 千米 册 台 套 场 篇 份 批 吨 "
+    "辆 处 座 条 名 期 小时 分钟 工作日 元/人 元/人/年 元/亩 元/户 元/平方米".split()
+)
+
+
+def is_unit(cell: str) -> bool:
+    return fold(cell) in UNITS

@@ -48,6 +48,10 @@ def coalesce(lines: list[Line]) -> list[Line]:
     for line in lines:
         if out and _completes_header(out[-1], line):
             continue
+        if out and _wrapped_word(out[-1], line):
+            # '经济效益' / '指标', '一级' / '指标': one cell's text wrapped onto the next line
+            out[-1] = Line([*out[-1].cells[:-1], out[-1].cells[-1] + line.nonempty[0]], out[-1].raw + "\n" + line.raw, out[-1].lineno, False)
+            continue
         if out and _values_of_label_above(out[-1], line):
             # '年度资金总额 |' then '| 32.4 | 31.69 | 10 | 97.80% | 9 |': the label's cell and its values on two lines
             previous = out[-1]
@@ -125,6 +129,13 @@ def _header_sections(line: Line) -> list[Section]:
         if points is not None and name and not column_role(name, FUND_COLUMNS + INDICATOR_COLUMNS):
             sections.append(Section(name=name, weight=points, raw=cell))
     return sections
+
+
+def _wrapped_word(previous: Line, line: Line) -> bool:
+    if line.delimited or previous.delimited or len(line.nonempty) != 1 or len(previous.nonempty) != 1:
+        return False
+    head = previous.nonempty[0]
+    return fold(line.nonempty[0]) in {"指标", "名称"} and len(fold(head)) <= 6 and not _header_word(head)
 
 
 def _header_word(cell: str) -> bool:

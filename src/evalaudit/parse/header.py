@@ -23,6 +23,7 @@ _KEYS = {
     "project_name": ("项目名称",),
 }
 _NOT_VALUES = frozenset({"盖章", "(盖章)", "公章", "(公章)", "本单位", "无", "/"})
+_UNIT_NOTE = re.compile(r"^(金额)?单位[:：]")  # '单位:万元' is the next field, not this one's value
 _ORG_SUFFIX = re.compile(r"(局|委|办|办公室|中心|政府|处|院|所|站|校|学校|部|厅|队|会|馆)$")
 
 
@@ -166,7 +167,7 @@ def _original_index(text: str, folded_index: int) -> int:
 def _plausible(value: str) -> bool:
     """A name, not a label, a blank or a stamp: '/', '(盖章)', '项目名称', '全年预算数' are not values."""
     folded = fold(value)
-    if not re.search(r"[\u4e00-\u9fffA-Za-z]", folded) or folded in _NOT_VALUES:
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", folded) or folded in _NOT_VALUES or _UNIT_NOTE.match(folded):
         return False
     return column_role(value, FUND_COLUMNS) is None and header_key(value) is None and len(folded) <= 60
 

@@ -76,6 +76,7 @@ class LevelState:
     level1: str = ""
     level2: str = ""
     sections: list[Section] = field(default_factory=list)
+    pending_points: tuple[float, str] | None = None  # '(50分)' whose group name comes after it (or never)
 
     def set_level1(self, label: str) -> None:
         name, points = split_points(label)
@@ -84,6 +85,9 @@ class LevelState:
             return
         self.level1 = name
         self.level2 = ""
+        if points is None and self.pending_points is not None:
+            points, label = self.pending_points
+        self.pending_points = None
         if points is not None:
             self.add_section(name, points, label)
 
@@ -98,6 +102,10 @@ class LevelState:
         elif key and level1 in CANONICAL_LEVEL1 | {"成本指标"} and LEVEL2_PARENTS[key] != level1:
             if not (key == "成本" and level1 == "成本指标"):
                 self.level1 = LEVEL2_PARENTS[key]
+        if self.pending_points is not None and self.level1:
+            # '(30分)' then '经济效益指标': the points were the (unnamed) level-1 group's
+            self.add_section(self.level1, *self.pending_points)
+            self.pending_points = None
         if points is not None:
             self.add_section(name, points, label)
 
@@ -107,8 +115,8 @@ class LevelState:
 
     def apply_label(self, label: str) -> None:
         if _POINTS_ONLY.match(fold(label)):
-            if self.level1:
-                self.add_section(self.level1, float(re.search(r"\d+(\.\d+)?", fold(label)).group(0)), label)  # type: ignore[union-attr]
+            # a group's points with its name lost ('(50分)'): they open the group that follows
+            self.pending_points = (float(re.search(r"\d+(\.\d+)?", fold(label)).group(0)), label)  # type: ignore[union-attr]
             return
         if is_level1(label) and not level2_key(label):
             self.set_level1(label)
@@ -327,6 +335,12 @@ def _split_name_target(texts: list[str]) -> tuple[str, str]:
     return "".join(texts[:-1]), texts[-1]
 
 
+def _is_note(cell: str) -> bool:
+    """A sentence, not a cell of a row: long, with punctuation, no value of its own."""
+    text = fold(cell)
+    return len(text) > 20 and bool(re.search(r"[,，。;；:：]", text)) and not is_numeric_value(cell)
+
+
 def _is_value(cell: str) -> bool:
     return looks_like_value(cell) or is_numeric_value(cell)
 
@@ -350,6 +364,13 @@ def parse_flow_rows(
     explanation_mode = False
     closed_on_line = -1
     for position, (cell, line_index) in enumerate(tokens):
+        if not pending and fold(cell) in EMPTY_MARKS:
+            continue  # '-' between rows: a blank cell, not the start of the next row
+        notes = [part for part in pending if fold(part) not in EMPTY_MARKS]
+        if pending and is_label_cell(cell) and indicators and notes and all(_is_note(part) for part in notes):
+            # notes under the row above ('定量指标计算:…'), then the next group's label
+            indicators[-1].explanation = (indicators[-1].explanation + "".join(notes)).strip()
+            pending, pending_lines = [], []
         if not pending and is_label_cell(cell):
             state.apply_label(cell)
             explanation_mode, closed_on_line = False, -1

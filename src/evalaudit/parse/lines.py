@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from evalaudit.ingest.blocks import Block
 from evalaudit.parse.flatten import join_page_chunks, matching_copy, split_flat, strip_pinyin
-from evalaudit.parse.vocab import CHROME_WORDS, FLAT_LABELS, INDICATOR_COLUMNS, column_role
+from evalaudit.parse.vocab import CHROME_WORDS, FLAT_LABELS, INDICATOR_COLUMNS, column_role, fund_item
 from evalaudit.textnorm import clean_cell
 
 _CELL_START = re.compile(
@@ -74,7 +74,7 @@ def _opens_row(parts: list[str]) -> bool:
     if len(parts) < 3:
         return False
     head = matching_copy(parts[0])
-    return bool(_ROW_HEAD.match(head)) and len(head) <= 12
+    return (bool(_ROW_HEAD.match(head)) or fund_item(parts[0]) is not None) and len(head) <= 12
 
 
 def is_paragraph_layout(blocks: list[Block]) -> bool:

@@ -104,6 +104,16 @@ def _completes_header(previous: Line, line: Line) -> bool:
 
 
 _OPERATORS = {"=", "≥", "≤", ">", "<", "定性", "定量"}
+CANONICAL_INDICATOR_ROLES = ("level1", "level2", "name", "target", "actual", "weight", "score", "explanation")
+
+
+def _scattered_header_words(line: Line) -> set[str]:
+    """Indicator-header roles on a line made of header words only (a header the extraction broke up)."""
+    cells = line.nonempty
+    roles = {column_role(cell, INDICATOR_COLUMNS) for cell in cells if len(fold(cell)) <= 8}
+    if not cells or None in roles or len(cells) > 4:
+        return set()
+    return {role for role in roles if role}
 
 
 def _headless_indicator_row(line: Line) -> bool:
@@ -190,6 +200,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     waiting_for_grade = False
     header_points: float | None = None
     header_sections: list[Section] = []
+    header_words: set[str] = set()
 
     previous: Line | None = None
     for line in lines:
@@ -248,6 +259,13 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             if note:
                 notes.append(note)
             continue
+        scattered = _scattered_header_words(line)
+        if scattered and not roles_for_indicators and state in ("head", "funds", "goals"):
+            header_words |= scattered
+            if len(header_words & {"name", "level1", "level2"}) >= 2 and len(header_words) >= 4:
+                # '一级指标' … '二级指标 三级指标' … '分值 得分': a header scattered by the extraction
+                state, roles_for_indicators = "indicators", list(CANONICAL_INDICATOR_ROLES)
+                continue
         if state == "head" and not roles_for_indicators and _headless_indicator_row(line):
             # the page starts inside the indicator table: its header is on the page before
             state, roles_for_indicators = "indicators", _headless_roles(line)

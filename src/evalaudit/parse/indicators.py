@@ -377,7 +377,8 @@ def parse_flow_rows(
             continue
         if indicators and not pending:
             last = indicators[-1]
-            same_line = line_index == closed_on_line
+            # after a row closes, the rest of its line is its explanation, unless a next row starts there
+            same_line = line_index == closed_on_line and not (_is_value(cell) or is_numbered_name(cell))
             cue = bool(EXPLANATION_CUES.search(fold(cell))) or fold(cell) in {"无", "/"}
             if same_line or cue or (explanation_mode and _continues_explanation(last.explanation, cell)):
                 last.explanation = (last.explanation + cell).strip()

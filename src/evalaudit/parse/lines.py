@@ -205,7 +205,8 @@ def to_lines(blocks: list[Block]) -> list[Line]:
             continue
         flat = split_flat(clean_cell(block.cells[0] if block.cells else block.raw))
         if flat is not None:
-            lines.extend(Line(split_text_line(piece) or [piece], block.raw, block.lineno, False) for piece in flat)
+            # each piece keeps its own text as raw: a warning quotes the cell, not the whole flattened page
+            lines.extend(Line(split_text_line(piece) or [piece], piece, block.lineno, False) for piece in flat)
             previous_kind = "blank"
             continue
         cells = split_text_line(block.cells[0] if block.cells else block.raw)

@@ -40,6 +40,8 @@ EVALUATION_SCHEMA = {
     "amount_unit": TEXT,
     "stated_total_weight": NUMBER,
     "stated_total": NUMBER,
+    "cut_off": TEXT,
+    "unread": TEXT,
     "conclusion": TEXT,
     "raw_text": TEXT,
 }
@@ -61,6 +63,7 @@ INDICATOR_SCHEMA = {
     "weight": NUMBER,
     "score": NUMBER,
     "explanation": TEXT,
+    "criteria": TEXT,
     "nature": TEXT,
     "parent": NUMBER,  # the subtotal's `row`; NaN for a top-level row
     "is_subtotal": FLAG,

@@ -70,6 +70,7 @@ class Indicator:
     weight: float | None = None  # 分值 / 权重
     score: float | None = None  # 得分
     explanation: str = ""  # 偏差原因分析 / 未完成原因分析
+    criteria: str = ""  # 评分标准 of a scoring-table row (how its points are given)
     nature: str = ""  # 指标性质 where the form has that column (正向/反向/定性 …)
     parent: int | None = None  # index of the subtotal indicator this row belongs to
     is_subtotal: bool = False
@@ -105,6 +106,9 @@ class Evaluation:
     goals: list[Goal] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    # "start": the text begins inside the form's tables; "end": it stops inside them; "both"
+    cut_off: str = ""
+    unread: str = ""  # tables shown but not read: "funds", "indicators" (space-separated)
     stated_total_weight: float | None = None
     stated_total: float | None = None
     conclusion: str = ""

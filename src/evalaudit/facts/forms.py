@@ -9,7 +9,7 @@ import pandas as pd
 
 from evalaudit.display import format_number
 from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
-from evalaudit.facts.words import DEFAULT_BANDS, band_grade, dimension, grade, stated_bands
+from evalaudit.facts.words import DEFAULT_BANDS, band_grade, bare, dimension, grade, stated_bands
 from evalaudit.frames import TEXT, map_distinct
 
 # Words an explanation uses when it accounts for money not spent.
@@ -20,9 +20,21 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     """`funds` and `indicators` must already carry their own facts."""
     forms = evaluations.copy()
     forms["is_table_form"] = forms["form_type"] != "report"
+    # what is not on the page or could not be read is said once (completeness.parse.*), not value by value
+    ids = forms["evaluation_id"]
+    has_funds = ids.isin(funds["evaluation_id"])
+    has_rows = ids.isin(indicators["evaluation_id"])
+    targets = indicators["target_raw"].fillna("").astype(str).str.strip() != ""
+    has_targets = ids.isin(indicators.loc[targets, "evaluation_id"])  # a target table, not a scoring table
+    forms["total_expected"] = forms["is_table_form"] & (has_rows | has_funds) & ~forms["cut_off"].isin(["end", "both"])
+    starts_inside = forms["cut_off"].isin(["start", "both"])  # the funds table was on the page before
+    forms["funds_expected"] = (
+        forms["is_table_form"] & (has_funds | (has_targets & ~starts_inside)) & ~forms["unread"].str.contains("funds")
+    )
     forms["unit_filled"] = forms["unit"].fillna("").astype(str).str.strip() != ""
 
     total_rows = funds[funds["is_total"]].drop_duplicates("evaluation_id").set_index("evaluation_id")
+    forms["has_total_fund_row"] = forms["evaluation_id"].isin(total_rows.index)
     for column, source in (
         ("total_budget", "budget"),
         ("total_executed", "executed"),
@@ -35,10 +47,26 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     rate = total_rows["computed_rate"].fillna(total_rows["stated_rate"])
     forms["exec_rate"] = forms["evaluation_id"].map(rate).astype("float64")
 
+    _blank_columns(forms, indicators)
     _totals(forms, indicators)
     _grades(forms)
     _execution(forms, indicators)
     return forms
+
+
+def _blank_columns(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
+    """Whether a table form's rows left every 得分 / 实际完成值 blank: one finding for the whole column."""
+    rows = indicators[indicators["needs_values"]]
+    by_form = rows.groupby("evaluation_id", sort=False)
+    has_rows = forms["evaluation_id"].isin(rows["evaluation_id"])
+    scored = forms["evaluation_id"].map(by_form["score"].count() > 0).astype("boolean")
+    # a scoring table (分值 / 评分标准 / 得分) has no 实际完成值 column: only a table of targets needs actuals
+    targets = rows["target_raw"].fillna("").astype(str).str.strip() != ""
+    has_targets = forms["evaluation_id"].map(targets.groupby(rows["evaluation_id"]).any()).eq(True)
+    acted = forms["evaluation_id"].map(by_form["has_actual"].any()).astype("boolean").where(has_targets, True)
+    forms["scores_filled"] = scored.fillna(True).astype(bool) | ~has_rows
+    forms["actuals_filled"] = acted.fillna(True).astype(bool) | ~has_rows
+    forms["indicator_rows"] = forms["evaluation_id"].map(by_form.size()).fillna(0).astype("int64")
 
 
 def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
@@ -54,7 +82,11 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     has_exec = forms["exec_weight"].notna()
     exec_computed = has_exec & forms["exec_stated_score"].isna()
     forms["exec_score_used"] = forms["exec_stated_score"].fillna(forms["exec_expected_score"])
-    forms["computed_total"] = forms["indicator_score_sum"] + np.where(has_exec, forms["exec_score_used"], 0.0)
+    # a total row read without its points or score: what it adds to the total is unknown, so is the total
+    exec_unknown = forms["has_total_fund_row"] & ~has_exec & forms["exec_stated_score"].isna()
+    forms["computed_total"] = (
+        forms["indicator_score_sum"] + np.where(has_exec, forms["exec_score_used"], 0.0)
+    ).where(~exec_unknown)
     forms["total_tolerance"] = (
         half_unit(forms["stated_total"]).fillna(0.0)
         + np.where(exec_computed, forms["exec_score_tolerance"].fillna(0.0), 0.0)
@@ -70,8 +102,10 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
 
     complete = forms["evaluation_id"].map(weights_complete).eq(True)  # NaN: no rows
     forms["weight_target"] = forms["stated_total_weight"].fillna(100.0)
+    # the weights add up to 100 only over the whole table: a form cut off before its total proves nothing
+    read_to_end = (forms["stated_total"].notna() | forms["stated_total_weight"].notna()) & (forms["cut_off"] != "start")
     forms["computed_weight_total"] = (forms["indicator_weight_sum"] + forms["exec_weight"].fillna(0.0)).where(
-        complete & forms["is_table_form"]
+        complete & forms["is_table_form"] & read_to_end
     )
     forms["weight_tolerance"] = WEIGHT_TOLERANCE
 
@@ -102,24 +136,60 @@ def _execution(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     forms["score_exec_gap"] = forms["indicator_score_ratio"] - forms["exec_rate"].clip(upper=100)
 
 
-def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """A stated group weight (产出指标 50分) vs the weights of the indicators in that group."""
+def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame, evaluations: pd.DataFrame) -> pd.DataFrame:
+    """A stated group weight (产出指标 50分, 预算配置 13) vs the weights of the rows in that group.
+
+    A section is the group whose level-1 or level-2 name it repeats (the level-2 first: 资金管理 under
+    项目管理 is not 项目管理), else the level-1 group of its dimension (满意度指标 ~ 服务对象满意度指标).
+    A group is only summed when it is whole: the table was read to its total, or another group follows it.
+    """
     sections = sections.copy()
-    top = indicators[indicators["is_top"]]
-    dims = map_distinct(top["level1"], dimension, TEXT)
-    grouped = top.assign(dimension=dims).groupby(["evaluation_id", "dimension"], sort=False)
-    weights = pd.DataFrame(
+    top = indicators[indicators["is_top"]].copy()
+    top["order"] = range(len(top))
+    top["l1"] = map_distinct(top["level1"], _group_key, TEXT)
+    top["l2"] = map_distinct(top["level2"], _group_key, TEXT)
+    top["dimension"] = map_distinct(top["level1"], dimension, TEXT)
+    last_row = top.groupby("evaluation_id", sort=False)["order"].max()
+    by_form = evaluations.set_index("evaluation_id")
+    read_to_end = by_form[["stated_total", "stated_total_weight"]].notna().any(axis=1) & (by_form["cut_off"] != "start")
+
+    sections["key"] = map_distinct(sections["name"], _group_key, TEXT)
+    sections["dimension"] = map_distinct(sections["name"], dimension, TEXT)
+    sections["computed_weight"] = np.nan
+    sections["computed_score"] = np.nan
+    unmatched = pd.Series(True, index=sections.index)
+    for level, section_key in (("l2", "key"), ("l1", "key"), ("dimension", "dimension")):
+        groups = _groups(top, level, last_row, read_to_end)
+        joined = sections[["evaluation_id", section_key]].join(groups, on=["evaluation_id", section_key])
+        found = joined["computed_weight_any"].notna() & unmatched
+        sections.loc[found, "computed_weight"] = joined.loc[found, "computed_weight"]
+        sections.loc[found, "computed_score"] = joined.loc[found, "computed_score"]
+        unmatched &= ~found
+    sections["weight_tolerance"] = WEIGHT_TOLERANCE
+    sections["score_tolerance"] = half_unit(sections["score"]).fillna(0.0) + EPSILON
+    return sections.drop(columns=["key"])
+
+
+def _group_key(name: str) -> str:
+    return bare(name).removesuffix("指标")
+
+
+def _groups(top: pd.DataFrame, level: str, last_row: pd.Series, read_to_end: pd.Series) -> pd.DataFrame:
+    """Per (form, group): weight and score sums, NaN where a weight is missing or the group may go on."""
+    rows = top[top[level] != ""]
+    grouped = rows.groupby(["evaluation_id", level], sort=False)
+    groups = pd.DataFrame(
         {
             "computed_weight": grouped["weight"].sum(min_count=1),
             "computed_score": grouped["score"].sum(min_count=1),
             "weights_complete": grouped["weight"].count() == grouped["weight"].size(),
+            "ends_at": grouped["order"].max(),
         }
     )
-    sections["dimension"] = map_distinct(sections["name"], dimension, TEXT)
-    joined = sections[["evaluation_id", "dimension"]].join(weights, on=["evaluation_id", "dimension"])
-    complete = joined["weights_complete"].eq(True).to_numpy()
-    sections["computed_weight"] = joined["computed_weight"].where(complete).to_numpy()
-    sections["computed_score"] = joined["computed_score"].to_numpy()
-    sections["weight_tolerance"] = WEIGHT_TOLERANCE
-    sections["score_tolerance"] = half_unit(sections["score"]).fillna(0.0) + EPSILON
-    return sections
+    ids = groups.index.get_level_values(0)
+    closed = groups["ends_at"].to_numpy() < ids.map(last_row).to_numpy()
+    whole = closed | ids.map(read_to_end).fillna(False).to_numpy().astype(bool)
+    groups["computed_weight_any"] = groups["computed_weight"].where(groups["computed_weight"].notna(), 0.0)
+    groups["computed_weight"] = groups["computed_weight"].where(groups["weights_complete"] & whole)
+    groups["computed_score"] = groups["computed_score"].where(whole)
+    return groups[["computed_weight", "computed_score", "computed_weight_any"]]

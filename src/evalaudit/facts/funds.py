@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evalaudit.display import format_number
+from evalaudit.facts.precision import truncation_slack, written_half_unit
 from evalaudit.facts.precision import EPSILON, half_unit, money_half_unit
 from evalaudit.frames import NUMBER, POSITION, TEXT, empty_frame, map_distinct
 
@@ -13,9 +14,10 @@ TOTAL = "年度资金总额"
 BREAKDOWNS = {
     "use": ("基本支出", "项目支出"),
     "source": ("本年财政拨款", "上年结转", "其他资金"),
+    "level": ("中央资金", "省级资金", "市县资金", "地方资金", "其他资金"),  # 中央 / 地方 (省, 市县) / 其他
 }
-# The source breakdown is only meaningful when its main part is filled in.
-BREAKDOWN_ANCHOR = {"use": None, "source": "本年财政拨款"}
+# The source and level breakdowns are only meaningful when their main part is filled in.
+BREAKDOWN_ANCHOR = {"use": None, "source": "本年财政拨款", "level": None}
 MONEY_COLUMNS = {"initial_budget": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
 FUND_TOTALS_SCHEMA = {
     "evaluation_id": TEXT,
@@ -41,10 +43,10 @@ def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
     positive = budget > 0
     funds["computed_rate"] = (executed / budget * 100).where(positive)
     funds["rate_tolerance"] = (
-        half_unit(funds["stated_rate"])
+        written_half_unit(funds["stated_rate_raw"], funds["stated_rate"])  # 31.00% is exact to 0.005
         + 100 * (money_half_unit(executed) / budget + executed * money_half_unit(budget) / budget**2)
         + EPSILON
-    ).where(positive)
+    ).where(positive) + truncation_slack(funds["stated_rate"], funds["computed_rate"])
     funds["is_total"] = funds["item"] == TOTAL
 
     # The execution score: min(rate, 100 %) × weight. Forms compute it from the rate they display, so the
@@ -55,7 +57,10 @@ def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
     expected = rate.clip(upper=100) / 100 * funds["weight"]
     funds["expected_score"] = expected.where(funds["is_total"])
     funds["score_tolerance"] = (
-        half_unit(funds["stated_score"]).fillna(0.0) + funds["weight"] * rate_slack / 100 + EPSILON
+        half_unit(funds["stated_score"]).fillna(0.0)
+        + funds["weight"] * rate_slack / 100
+        + truncation_slack(funds["stated_score"], funds["expected_score"])
+        + EPSILON
     ).where(funds["is_total"])
     return funds
 

@@ -25,8 +25,12 @@ _CHILDREN_SCHEMA = {
 }
 
 
-def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.DataFrame) -> pd.DataFrame:
-    """`form_type` maps evaluation_id → department / project / report; `funds` carries its own facts."""
+def indicator_facts(
+    indicators: pd.DataFrame, form_type: pd.Series, funds: pd.DataFrame, cut_off: pd.Series | None = None
+) -> pd.DataFrame:
+    """`form_type` and `cut_off` map evaluation_id → department / project / report and the form's
+    Evaluation.cut_off; `funds` carries its own facts."""
+    cut_off = cut_off if cut_off is not None else pd.Series(dtype="object")
     ind = indicators.copy()
     ind["form_type"] = text_series(ind["evaluation_id"].map(form_type))
     ind["label"] = indicator_labels(ind["name"], ind["row"])
@@ -34,9 +38,20 @@ def indicator_facts(indicators: pd.DataFrame, form_type: pd.Series, funds: pd.Da
     ind["is_leaf"] = ~ind["is_subtotal"].astype(bool)
     ind["is_top"] = ind["parent"].isna()
     ind["needs_values"] = ind["is_table_form"] & ind["is_leaf"]  # table rows must state actual, weight, score
+    # the row the text stops in (Evaluation.cut_off "end") is not missing its values: they are off the page
+    last_row = ind.groupby("evaluation_id", sort=False)["row"].transform("max")
+    ind["needs_values"] &= ~((ind["row"] == last_row) & ind["evaluation_id"].map(cut_off).isin(["end", "both"]))
     ind["target_words"], ind["actual_words"] = _words(ind["target_raw"]), _words(ind["actual_raw"])
     ind["has_actual"] = ind["actual_value"].notna() | (ind["actual_words"] != "")
+    # a column left blank on every row is one finding on the form (facts.forms), not one per row; a table
+    # with no 分值 column at all (scored 20 × 执行率 + per row) asks no row for a weight
+    ids = ind["evaluation_id"]
+    for column, present in (("weight", ind["weight"].notna()), ("score", ind["score"].notna()), ("actual", ind["has_actual"])):
+        ind[f"needs_{column}"] = ind["needs_values"] & present.groupby(ids).transform("any").astype(bool)
     ind["weight_tolerance"] = WEIGHT_TOLERANCE
+    # a score may pass its points where the scoring rule gives bonus points (…的，加1分，最多加2分)
+    bonus = ind["criteria"].str.contains(r"加\s*\d+(?:\.\d+)?\s*分|最多加|加分", regex=True)
+    ind["score_cap"] = ind["weight"].where(~bonus)
 
     _children(ind)
     _deductions(ind)

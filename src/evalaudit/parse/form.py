@@ -6,6 +6,7 @@ import re
 
 from evalaudit.parse.cover import cover_funds
 from evalaudit.parse.unit_rows import unit_rows
+from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.fused import unfuse
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
@@ -201,6 +202,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     header_points: float | None = None
     header_sections: list[Section] = []
     header_words: set[str] = set()
+    cut_off = ""
 
     previous: Line | None = None
     for line in lines:
@@ -218,6 +220,10 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             state, roles_for_funds = "funds", fund_roles(line)
             header_points = next((p for c in line.nonempty if (p := split_points(c)[1]) is not None), None)
             header_sections += _header_sections(line)
+            if header_points is None and line_before is not None and len(line_before.nonempty) == 1:
+                # '预算执行情况(万元)(20分)' on the line above the columns
+                header_points = split_points(line_before.nonempty[0])[1]
+                header_sections += _header_sections(line_before)
             continue
         if state in ("head", "funds", "goals") and is_goal_header(line):
             state = "goals"
@@ -269,6 +275,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         if state == "head" and not roles_for_indicators and _headless_indicator_row(line):
             # the page starts inside the indicator table: its header is on the page before
             state, roles_for_indicators = "indicators", _headless_roles(line)
+            cut_off = "start"
         if state == "funds":
             known = frozenset(v for f in funds for v in (f.initial_budget, f.budget, f.executed) if v is not None)
             row, row_warnings = parse_fund_row(line, roles_for_funds, known)
@@ -299,7 +306,11 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     sections = [s for s in header_sections if all(s.name != other.name for other in sections)] + sections
     if total is not None and total_weight is None and indicators and all(i.score is None for i in indicators):
         total_weight, total = total, None  # '合计 | 100' of a table with no scores: the weights' total
+    if cut_at_end(state):
+        cut_off = "both" if cut_off == "start" else "end"
+        warnings.append(cut_warning(lines))
     return header, dict(
+        cut_off=cut_off,
         funds=funds,
         goals=goals,
         indicators=indicators,
@@ -346,5 +357,9 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         setattr(base, key, value)
     if not base.funds and lines:
         base.funds = cover_funds(lines) or unit_rows(lines)  # the cover's 计划安排资金 block, or rows by unit
+    if lines and base.form_type != "report":
+        unread = unread_warnings(lines, base.funds, base.indicators)
+        base.warnings += unread
+        base.unread = " ".join(w.code.removesuffix("_unread") for w in unread)
     return base
 

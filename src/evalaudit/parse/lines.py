@@ -200,7 +200,16 @@ def to_lines(blocks: list[Block]) -> list[Line]:
             previous_kind = "blank"
             continue
         if block.kind == "row":
-            lines.append(Line([clean_cell(cell) for cell in block.cells], block.raw, block.lineno, True))
+            cells = [clean_cell(cell) for cell in block.cells]
+            flat_at = next((index for index, cell in enumerate(cells) if split_flat(cell)), None)
+            if flat_at is not None:
+                # a whole form run together inside one cell (a page's 内容概述): its cells, then the rest of the row
+                lines.append(Line(cells[:flat_at], block.raw, block.lineno, True))
+                lines.extend(Line(split_text_line(piece) or [piece], piece, block.lineno, False)
+                             for piece in split_flat(cells[flat_at]) or [])
+                lines.append(Line(cells[flat_at + 1 :], block.raw, block.lineno, True))
+            else:
+                lines.append(Line(cells, block.raw, block.lineno, True))
             previous_kind = "row"
             continue
         flat = split_flat(clean_cell(block.cells[0] if block.cells else block.raw))

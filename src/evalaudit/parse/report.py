@@ -161,8 +161,10 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
     for index, indicator in enumerate(indicators):
         indicator.is_subtotal = any(other.parent == index for other in indicators)
 
+    total_weight = sum(s.weight for s in sections if s.weight is not None) or None  # 1、投入 10 分 … over 100
     if not indicators and not sections:
-        indicators, sections = prose_scores(lines)  # '(一)项目立项。分值10分,自评10分。' under numbered headings
+        # '(一)项目立项。分值10分,自评10分。' under numbered headings: nested groups, no total over them
+        indicators, sections = prose_scores(lines)
     total_match = _TOTAL.search(whole)
     grade_match = _GRADE.search(whole)
     if total_match is None:
@@ -172,7 +174,7 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
         goals=[],
         indicators=indicators,
         sections=sections,
-        stated_total_weight=sum(s.weight for s in sections if s.weight is not None) or None,
+        stated_total_weight=total_weight,
         stated_total=float(total_match.group(2)) if total_match else None,
         conclusion=grade_match.group(3) if grade_match else "",
         notes="",

@@ -96,6 +96,8 @@ class _Row:
     labels: list[Cell] = field(default_factory=list)
     numbers: list[float] = field(default_factory=list)
     prose: bool = False
+    criteria: str = ""  # the row's 评分标准 / 指标说明
+    shares: bool = False  # its weight is a share of its group ('25%'), not points
     numbered: bool = False  # opened by a 序号
 
 
@@ -153,6 +155,8 @@ def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
                 close()
             current.labels.append(cell)
         elif cell.kind == "number":
+            if not current.numbers and cell.text.endswith("%"):
+                current.shares = True
             current.numbers.append(_number(cell.text))
         else:  # prose: a criterion; a second one after numbers is a second row under the same name
             if current.numbers and current.labels:
@@ -160,6 +164,7 @@ def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
                 close()
                 current.labels.append(Cell("label", name.text, None))
             current.prose = True
+            current.criteria += cell.text
     close()
     return rows
 
@@ -173,12 +178,15 @@ def _indicators(
     level1 = level2 = ""
     pending: list[tuple[Cell, float | None]] = []  # groups seen in a stream before their rows
 
+    group_points: dict[str, float | None] = {}
+
     def group(cell: Cell, weight: float | None, level: int) -> None:
         nonlocal level1, level2
         if level == 1:
             level1, level2 = cell.text, ""
         else:
             level2 = cell.text
+        group_points[cell.text] = weight
         if weight is not None and cell.text:
             sections.append(Section(cell.text, weight, None, cell.text))
 
@@ -208,10 +216,21 @@ def _indicators(
         score = None
         if weight is None and numbers:
             weight = numbers.pop(0)
+            if row.shares and group_points.get(level2 or level1) is not None:
+                # '25%' of a group worth 10 points: 2.5 points (the form's 加权得分 weighs by it)
+                weight = round(group_points[level2 or level1] * weight / 100, 4)
         if numbers:
             score = numbers[0]
         indicators.append(
-            Indicator(name=name.text, level1=level1, level2=level2, weight=weight, score=score, raw=name.text)
+            Indicator(
+                name=name.text,
+                level1=level1,
+                level2=level2,
+                weight=weight,
+                score=score,
+                criteria=row.criteria,
+                raw=name.text,
+            )
         )
     for cell, weight in pending:  # groups with no rows below them (the table is cut off)
         if weight is not None and cell.text:

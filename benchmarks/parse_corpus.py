@@ -1,12 +1,16 @@
 """How much of each real form the parser reads: field-level precision and recall against hand extractions.
 
-    .venv/bin/python benchmarks/parse_corpus.py [--worst 12] [--misses FILE]
+    .venv/bin/python benchmarks/parse_corpus.py [--worst 12] [--misses FILE] [--update-baseline]
 
 Reads every corpus form (../shared/corpus, hand extractions in tests/parse/corpus_expected/), the seeds
 (../shared/seeds) and the samples (data/inbox, both read by hand in tests/parse/expected_*.py), parses each
 file as the audit does, and prints precision and recall of the fields — forms, header fields, fund cells,
 indicator rows and cells, sections, totals — overall, per kind, per layout family and per province, and the
 files with the most misses, each with its first misses.
+
+`--update-baseline` records, per corpus file, the fields read right and the count of wrong values
+(tests/parse/corpus_baseline.json): tests/parse/test_corpus.py fails when a field read right is lost or a
+wrong value appears. Run it after an improvement, and commit the file with it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 SEEDS = ROOT.parent / "shared" / "seeds"
 INBOX = ROOT / "data" / "inbox"
 EXPECTED = ROOT / "tests" / "parse" / "corpus_expected"
+BASELINE = ROOT / "tests" / "parse" / "corpus_baseline.json"
 
 
 def corpus_cases() -> list[tuple[Path, list[dict], str, str]]:
@@ -101,9 +106,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worst", type=int, default=12)
     parser.add_argument("--misses", type=Path, help="write every miss, one per line, to this file")
+    parser.add_argument("--update-baseline", action="store_true", help=f"record what is read right in {BASELINE.name}")
     args = parser.parse_args()
     misses: list[str] = []
     report("corpus (../shared/corpus)", corpus_cases(), args.worst, misses)
+    if args.update_baseline:
+        baseline = {}
+        for path, expected, _, _ in corpus_cases():
+            tally = score(path, expected)
+            baseline[path.name] = {"right": sorted(tally.right), "wrong_claims": tally.wrong_claims}
+        BASELINE.write_text(json.dumps(baseline, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+        print(f"\nbaseline written: {BASELINE.relative_to(ROOT)}")
     report("seeds (../shared/seeds)", digest_cases(SEEDS, "tests.parse.expected_seeds", "seeds"), args.worst, misses)
     report("samples (data/inbox)", digest_cases(INBOX, "tests.parse.expected_samples", "samples"), args.worst, misses)
     if args.misses:

@@ -10,7 +10,7 @@ import pandas as pd
 from evalaudit.display import format_number
 from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
 from evalaudit.facts.words import DEFAULT_BANDS, band_grade, bare, dimension, grade, stated_bands
-from evalaudit.frames import TEXT, map_distinct
+from evalaudit.frames import TEXT, map_distinct, text_series
 
 # Words an explanation uses when it accounts for money not spent.
 _EXECUTION_REASON = re.compile(r"执行|支出|资金|预算|结余|结转|拨付|支付|未完成|进度|采购|延期|推迟|未到位")
@@ -67,6 +67,9 @@ def _blank_columns(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     forms["scores_filled"] = scored.fillna(True).astype(bool) | ~has_rows
     forms["actuals_filled"] = acted.fillna(True).astype(bool) | ~has_rows
     forms["indicator_rows"] = forms["evaluation_id"].map(by_form.size()).fillna(0).astype("int64")
+    marked = indicators[indicators["placeholder"].notna()].groupby("evaluation_id", sort=False)
+    forms["placeholder_rows"] = forms["evaluation_id"].map(marked.size()).fillna(0).astype("int64")
+    forms["placeholder_example"] = text_series(forms["evaluation_id"].map(marked["label"].first()))
 
 
 def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:

@@ -46,7 +46,7 @@ def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
         written_half_unit(funds["stated_rate_raw"], funds["stated_rate"])  # 31.00% is exact to 0.005
         + 100 * (money_half_unit(executed) / budget + executed * money_half_unit(budget) / budget**2)
         + EPSILON
-    ).where(positive) + truncation_slack(funds["stated_rate"], funds["computed_rate"])
+    ).where(positive) + truncation_slack(funds["stated_rate"], funds["computed_rate"], funds["stated_rate_raw"])
     funds["is_total"] = funds["item"] == TOTAL
 
     # The execution score: min(rate, 100 %) × weight. Forms compute it from the rate they display, so the

@@ -10,6 +10,7 @@ from evalaudit.display import format_number, indicator_labels
 from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
 from evalaudit.facts.words import GRADE_RANK, bare, explanation_kind, grade, says_missed
 from evalaudit.frames import FLAG, NUMBER, TEXT, map_distinct, text_series
+from evalaudit.text.template import template_phrase
 
 # Indicators that restate a budget execution rate, and the fund row whose B/A they restate.
 _RATE_NAMES = (("基本支出", "基本支出"), ("项目支出", "项目支出"), ("", "年度资金总额"))
@@ -49,6 +50,8 @@ def indicator_facts(
     for column, present in (("weight", ind["weight"].notna()), ("score", ind["score"].notna()), ("actual", ind["has_actual"])):
         ind[f"needs_{column}"] = ind["needs_values"] & present.groupby(ids).transform("any").astype(bool)
     ind["weight_tolerance"] = WEIGHT_TOLERANCE
+    # '★农村低保保障标准(≥**元/人·月)', '指标1:': the template's placeholders left in a row
+    ind["placeholder"] = map_distinct(ind["name"] + " " + ind["target_raw"].fillna(""), template_phrase, TEXT)
     # a score may pass its points where the scoring rule gives bonus points (…的，加1分，最多加2分)
     bonus = ind["criteria"].str.contains(r"加\s*\d+(?:\.\d+)?\s*分|最多加|加分", regex=True)
     ind["score_cap"] = ind["weight"].where(~bonus)

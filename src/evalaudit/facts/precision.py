@@ -40,20 +40,24 @@ def money_half_unit(values: pd.Series) -> pd.Series:
     return half.where(decimals != 0, 0.005).where(values != 0, 0.0)
 
 
-def truncation_slack(stated: pd.Series, computed: pd.Series) -> pd.Series:
+def truncation_slack(stated: pd.Series, computed: pd.Series, raw: pd.Series | None = None) -> pd.Series:
     """How far `stated` lies below `computed` when it is `computed` cut off at the places it shows
-    (57.89 for 57.8985, 9 for 9.78): forms that cut instead of rounding are not wrong. 0 elsewhere."""
-    scale = 10.0 ** displayed_decimals(stated)
+    (57.89 for 57.8985, 9 for 9.78): forms that cut instead of rounding are not wrong. 0 elsewhere.
+    `raw` gives the places as written (31.00% shows two, which the parsed 31.0 does not)."""
+    scale = 10.0 ** (displayed_decimals(stated) if raw is None else _written_decimals(raw, stated))
     with np.errstate(invalid="ignore"):
         cut = np.floor(computed * scale + 1e-9) / scale
     is_cut = (cut - stated).abs() < 1e-9
     return (computed - stated).where(is_cut & (computed > stated), 0.0).fillna(0.0)
 
 
+def _written_decimals(raw: pd.Series, values: pd.Series) -> pd.Series:
+    decimals = raw.fillna("").astype(str).str.extract(r"\d+\.(\d+)", expand=False).str.len()
+    shown = displayed_decimals(values)
+    return decimals.astype("float64").where(decimals.notna(), np.where(raw.fillna("").astype(str) != "", 0.0, shown))
+
+
 def written_half_unit(raw: pd.Series, values: pd.Series) -> pd.Series:
     """Half of the last place as written ('31.00%' → 0.005), which parsing loses (31.0); from the value
     where there is no raw text."""
-    decimals = raw.fillna("").astype(str).str.extract(r"\d+\.(\d+)", expand=False).str.len()
-    shown = displayed_decimals(values)
-    places = decimals.astype("float64").where(decimals.notna(), np.where(raw.fillna("").astype(str) != "", 0.0, shown))
-    return (0.5 * 10.0 ** (-places)).where(values.notna())
+    return (0.5 * 10.0 ** (-_written_decimals(raw, values))).where(values.notna())

@@ -31,6 +31,8 @@ class Tally:
     produced: Counter = field(default_factory=Counter)
     correct: Counter = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)  # "kind/where: expected X, parsed Y", for the worst-file list
+    right: list[str] = field(default_factory=list)  # where each field read right is: what must stay right
+    wrong_claims: int = 0  # fields the parser filled in with a value the hand reading does not have
 
     def add(self, kind: str, expected: object, produced: object, where: str) -> None:
         has_expected, has_produced = _present(expected), _present(produced)
@@ -38,14 +40,18 @@ class Tally:
         self.produced[kind] += has_produced
         if has_expected and has_produced and _same(expected, produced):
             self.correct[kind] += 1
+            self.right.append(where)
         elif has_expected or has_produced:
             self.misses.append(f"{where}: 应为 {_show(expected)}，读出 {_show(produced)}")
+            self.wrong_claims += has_produced
 
     def merge(self, other: Tally) -> None:
         self.expected.update(other.expected)
         self.produced.update(other.produced)
         self.correct.update(other.correct)
         self.misses.extend(other.misses)
+        self.right.extend(other.right)
+        self.wrong_claims += other.wrong_claims
 
     def precision(self, kind: str | None = None) -> float:
         produced = sum(self.produced.values()) if kind is None else self.produced[kind]

@@ -39,7 +39,7 @@ _TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _CONCLUSION = re.compile(r"^(自评结论|评价结论|自评等级|评价等级|绩效等级|结论)")
 _GRADE = re.compile(r"^(优秀|优|良好|良|中等|中|合格|及格|不合格|差)$")
-_NOTE_KEYS = ("其他需要说明的问题", "说明")
+_NOTE_KEYS = ("其他需要说明的问题", "说明", "存在问题", "改进措施")
 _HEADER_KEYS = ("项目名称", "主管部门", "实施单位", "部门(单位)名称", "单位名称", "填报日期", "自评结论", "评价结论")
 
 
@@ -249,10 +249,13 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         if _CONCLUSION.match(text):
             grades = [cell for cell in line.nonempty[1:] if _GRADE.match(fold(cell))]
             rest = text[_CONCLUSION.match(text).end() :].strip(":：")  # type: ignore[union-attr]
+            prose = " ".join(cell for cell in line.nonempty[1:] if len(fold(cell)) > 6)
             if grades:
                 conclusion = grades[0]
             elif _GRADE.match(rest):
                 conclusion = rest
+            elif prose:
+                notes.append(prose)  # '评价结论 | 结合自评情况，说明…(200字以内)': words, not a grade
             else:
                 waiting_for_grade = True
             state = "tail" if state != "head" else state
@@ -357,8 +360,8 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         setattr(base, key, value)
     if not base.funds and lines:
         base.funds = cover_funds(lines) or unit_rows(lines)  # the cover's 计划安排资金 block, or rows by unit
-    if lines and base.form_type != "report":
-        unread = unread_warnings(lines, base.funds, base.indicators)
+    if lines:
+        unread = unread_warnings(lines, base.funds, base.indicators, report=base.form_type == "report")
         base.warnings += unread
         base.unread = " ".join(w.code.removesuffix("_unread") for w in unread)
     return base

@@ -6,23 +6,39 @@ import re
 
 from evalaudit.model import Goal, ParseWarning
 from evalaudit.parse.lines import Line
-from evalaudit.parse.vocab import is_group
+from evalaudit.parse.vocab import GOAL_DONE, GOAL_PLANNED, is_group
 from evalaudit.textnorm import fold
 
 _LABEL = re.compile(r"^(年度)?(总体)?(绩效)?(目标|预期目标|实际完成情况|目标实际完成情况|实际完成目标|完成情况|目标完成情况)")
 
 
 def is_goal_header(line: Line) -> bool:
+    """'预期目标 | 实际完成情况', '年初设定目标 | 年度总体目标完成情况综述', '项目年度目标 | 年度目标完成情况' …"""
     text = fold(line.text)
-    return "预期目标" in text and ("完成" in text) and len(text) < 40
+    return len(text) < 60 and bool(GOAL_PLANNED.search(text)) and bool(GOAL_DONE.search(text))
 
 
 def _is_label(cell: str) -> bool:
     text = fold(cell)
-    return not text or is_group(cell) or (len(text) <= 16 and bool(_LABEL.match(text)) and "，" not in cell)
+    if not text or is_group(cell):
+        return True
+    short = len(text) <= 16 and not re.search(r"[,，。;；]", text)
+    return short and (bool(_LABEL.match(text)) or bool(GOAL_PLANNED.search(text) or GOAL_DONE.search(text)))
+
+
+def _pair(line: Line) -> tuple[str, str] | None:
+    texts = [cell.strip(" |") for cell in line.cells if cell.strip(" |") and not _is_label(cell)]
+    texts = [text for text in texts if not re.fullmatch(r"[\d.%]+", fold(text))]
+    if len(texts) == 2 and (line.delimited or all(len(fold(text)) >= 6 for text in texts)):
+        return texts[0], texts[1]
+    return None
 
 
 def parse_goals(lines: list[Line]) -> tuple[list[Goal], list[ParseWarning]]:
+    # rows of their own with both columns, the goal beside what was done (a 完成率 number beside them)
+    pairs = [_pair(line) for line in lines]
+    if pairs and pairs[0] is not None:
+        return [Goal(expected=a, actual=b) for a, b in (pair for pair in pairs if pair)], []
     texts = [cell.strip() for line in lines for cell in line.cells if cell.strip() and not _is_label(cell)]
     if not texts:
         return [], []

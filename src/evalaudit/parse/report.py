@@ -10,6 +10,7 @@ from evalaudit.parse.header import Header, parse_date, parse_header
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import parse_measure
 from evalaudit.parse.prose_scores import prose_scores
+from evalaudit.parse.vocab import REPORT_BUDGET_WORDS, REPORT_SPENT_WORDS
 from evalaudit.parse.segment import title_type
 
 _SCORE = re.compile(r"得(\d+(?:\.\d+)?)分")
@@ -41,8 +42,8 @@ def _amount(match: re.Match[str] | None, unit: str) -> float | None:
 
 
 def _funds(text: str, unit: str) -> list[FundRow]:
-    received = re.search(r"(收到财政资金|全年预算数?|预算总额|年度预算数?|全年收入)(为|共计|合计)?" + _AMOUNT, text)
-    spent = re.search(r"(全年实际支出|实际支出|全年支出|年度支出)(为|共计|合计)?" + _AMOUNT, text)
+    received = re.search(f"({REPORT_BUDGET_WORDS})(为|共计|合计|总额)?" + _AMOUNT, text)
+    spent = re.search(f"({REPORT_SPENT_WORDS})(为|共计|合计)?" + _AMOUNT, text)
     rows: list[FundRow] = []
     if received or spent:
         rows.append(

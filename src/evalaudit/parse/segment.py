@@ -40,6 +40,9 @@ def title_type(line: Line) -> FormType | None:
 
 def guess_type(lines: list[Line]) -> FormType | None:
     text = fold("".join(line.text for line in lines))
+    header_cells = any(fold(cell) in _TABLE_CELLS for line in lines for cell in line.nonempty)
+    if not header_cells and _mostly_prose(lines) and re.search(r"评价|自评", text):
+        return "report"  # a narrative that merely names 一级指标 in its sentences is no table
     tables = "一级指标" in text or "三级指标" in text or "年度资金总额" in text
     if tables or any(is_scoring_header(line) for line in lines) or _header_one_word_per_line(lines):
         return "project" if re.search("项目名称|项目实施单位|项目资金|部门预算项目|项目绩效|项目单位", text) else "department"
@@ -62,6 +65,16 @@ def _header_one_word_per_line(lines: list[Line]) -> bool:
         else:
             run = []
     return False
+
+
+_TABLE_CELLS = frozenset({"一级指标", "二级指标", "三级指标", "年度资金总额", "年度资金总额:", "指标名称", "绩效指标"})
+
+
+def _mostly_prose(lines: list[Line]) -> bool:
+    """Most of the text stands in sentences (long lines with Chinese punctuation), not in cells."""
+    sizes = [(len(line.text), len(line.text) > 40 and bool(re.search(r"[，。；,;]", line.text))) for line in lines]
+    total = sum(size for size, _ in sizes)
+    return total > 0 and sum(size for size, prose in sizes if prose) / total > 0.7
 
 
 def split_forms(lines: list[Line]) -> list[Segment]:

@@ -14,17 +14,23 @@ from evalaudit.model import FundRow, Indicator, ParseWarning
 from evalaudit.parse.lines import Line
 from evalaudit.textnorm import fold
 
-_FUND_WORDS = re.compile(r"年度资金总额|全年预算数|全年执行数|预算数\(A\)|执行数\(B\)|计划安排资金|资金总额")
+_FUND_WORDS = re.compile(r"年度资金总额|全年预算数|全年执行数|预算数\(A\)|执行数\(B\)|计划安排资金|资金总额|执行数")
 _INDICATOR_WORDS = re.compile(r"三级指标|一级指标|产出指标|效益指标|满意度指标|数量指标|质量指标|评价指标")
 _NUMBER = re.compile(r"\d")
 
 
-def unread_warnings(lines: list[Line], funds: list[FundRow], indicators: list[Indicator]) -> list[ParseWarning]:
-    """A warning for each table the text shows with numbers and the parser returned nothing of."""
+def unread_warnings(
+    lines: list[Line], funds: list[FundRow], indicators: list[Indicator], report: bool = False
+) -> list[ParseWarning]:
+    """A warning for each table the text shows with numbers and the parser returned nothing of.
+
+    A report speaks of funds in prose everywhere: only its indicators are said to be unread (指标 named
+    in its text, none read)."""
     text = fold("".join(line.text for line in lines))
     warnings = []
     read_funds = any(row.budget is not None or row.executed is not None for row in funds)
-    if not read_funds and _FUND_WORDS.search(text) and _NUMBER.search(text[_FUND_WORDS.search(text).end() :]):
+    fund_words = None if report else _FUND_WORDS.search(text)
+    if not read_funds and fund_words and _NUMBER.search(text[fund_words.end() :]):
         warnings.append(
             ParseWarning(
                 "funds_unread",
@@ -34,10 +40,11 @@ def unread_warnings(lines: list[Line], funds: list[FundRow], indicators: list[In
             )
         )
     if not indicators and _INDICATOR_WORDS.search(text):
+        where = "报告中列有绩效指标的完成情况" if report else "表中可见绩效指标"
         warnings.append(
             ParseWarning(
                 "indicators_unread",
-                "表中可见绩效指标，但未能识别出指标行，各项指标未审核，请人工核对原表",
+                f"{where}，但未能逐项识别出指标（分值、得分、完成值），各项指标未审核，请人工核对原文",
                 "指标",
                 _INDICATOR_WORDS.search(text).group(0),  # type: ignore[union-attr]
             )

@@ -319,3 +319,17 @@ UNITS = frozenset(
 
 def is_unit(cell: str) -> bool:
     return fold(cell) in UNITS
+
+
+# The overall-goal table: a planned column beside a done column -------------------------------------
+
+GOAL_PLANNED = re.compile(r"预期目标|年初设定目标|项目年度目标|年度目标(?!完成)|总体目标(?!完成)")
+GOAL_DONE = re.compile(r"实际完成情况|完成情况综述|目标完成情况|具体完成情况|实际完成")
+
+
+# A report's funds in prose: '项目预算资金140.11万元 … 实际支出140.11万元' ------------------------------------
+
+REPORT_BUDGET_WORDS = "|".join(
+    ("收到财政资金", "全年预算数?", "项目预算总额", "预算总额", "年度预算数?", "全年收入", "下达指标金额", "项目预算资金", "预算资金")
+)
+REPORT_SPENT_WORDS = "|".join(("全年实际支出", "实际支出", "全年支出", "年度支出", "累计支出", "实际拨付金额"))

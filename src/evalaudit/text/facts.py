@@ -10,13 +10,14 @@ import pandas as pd
 
 from evalaudit.frames import TEXT, map_distinct
 from evalaudit.text import minhash
-from evalaudit.text.normalize import MIN_CHARS, TRIVIAL, jaccard
+from evalaudit.text.normalize import MIN_CHARS, TRIVIAL, containment, jaccard
 from evalaudit.text.template import template_phrase
 from evalaudit.text.topics import foreign_words, kind_of, topic_words
 
 COPY_FIELDS = ("goal_expected", "goal_actual", "explanation")
 FIELD_GROUP = {"goal_expected": "goal", "goal_actual": "goal", "explanation": "explanation", "notes": "notes"}
 MIN_SIMILARITY = 0.5  # pairs kept as facts; the suite's threshold decides what is a copy
+MIN_TRIMMED_COPY = 20  # characters: a shorter result may well be words of the goal ('已完成…')
 MAX_SHARED_UNITS = 50  # beyond this many units one text is the template, not a copy
 
 
@@ -38,8 +39,10 @@ def _goal_copies(texts: pd.DataFrame) -> None:
     actual = texts["field"] == "goal_actual"
     keys = pd.MultiIndex.from_frame(texts.loc[actual, ["evaluation_id", "row"]])
     partner = expected.reindex(keys).to_numpy()
+    # the same text, or the goal with a clause cut out of it ('trimmed copy'): both repeat the goal
     similarity = [
-        jaccard(a, b) if isinstance(b, str) else np.nan for a, b in zip(texts.loc[actual, "norm"], partner, strict=True)
+        max(jaccard(a, b), containment(a, b) if len(a) >= MIN_TRIMMED_COPY else 0.0) if isinstance(b, str) else np.nan
+        for a, b in zip(texts.loc[actual, "norm"], partner, strict=True)
     ]
     texts["goal_similarity"] = np.nan
     texts.loc[actual, "goal_similarity"] = similarity

@@ -48,3 +48,11 @@ def jaccard(a: str, b: str) -> float:
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
+
+
+def containment(part: str, whole: str) -> float:
+    """Share of `part`'s 3-grams that also occur in `whole`: 1.0 when `part` is cut out of `whole`."""
+    first, second = shingles(part), shingles(whole)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first)

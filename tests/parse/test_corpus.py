@@ -1,0 +1,78 @@
+"""The parser on real forms from 17 provinces, against what was read in them by hand.
+
+tests/parse/corpus_expected/ holds the hand extraction of every corpus form (../shared/corpus);
+tests/parse/corpus_baseline.json records what the parser reads right today (benchmarks/parse_corpus.py
+--update-baseline). A field read right must stay right, and no new wrong value may appear.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from evalaudit.ingest import read_source
+from evalaudit.parse import parse_document
+from evalaudit.parse.accuracy import FUND_FIELDS, HEADER_FIELDS, INDICATOR_FIELDS, compare, extraction
+
+HERE = Path(__file__).parent
+CORPUS = HERE.parents[1].parent / "shared" / "corpus"
+EXPECTED = {path.stem: json.loads(path.read_text("utf-8")) for path in sorted((HERE / "corpus_expected").glob("*.json"))}
+BASELINE = json.loads((HERE / "corpus_baseline.json").read_text("utf-8"))
+
+
+def _tally(name: str):
+    expected = EXPECTED[name]
+    parsed = [extraction(evaluation) for evaluation in parse_document(read_source(CORPUS / expected["file"])).evaluations]
+    return compare(expected["forms"], parsed, expected["file"])
+
+
+def test_every_corpus_form_was_read_by_hand() -> None:
+    assert sorted(path.name for path in CORPUS.glob("*.txt")) == sorted(e["file"] for e in EXPECTED.values())
+    assert sorted(BASELINE) == sorted(e["file"] for e in EXPECTED.values())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hand_extraction_is_well_formed(name: str) -> None:
+    expected = EXPECTED[name]
+    for form in expected["forms"]:
+        assert form["form_type"] in ("project", "department", "report")
+        assert set(HEADER_FIELDS) <= set(form)
+        for row in form["funds"]:
+            assert row["label"] and set(FUND_FIELDS) <= set(row)
+            assert all(row[f] is None or isinstance(row[f], (int, float)) for f in FUND_FIELDS)
+        for row in form["indicators"]:
+            assert set(INDICATOR_FIELDS) | {"name"} <= set(row)
+            assert all(row[f] is None or isinstance(row[f], (int, float)) for f in ("weight", "score"))
+        for section in form["sections"]:
+            assert section["name"] and (section["weight"] is None or isinstance(section["weight"], (int, float)))
+    for error in expected.get("errors", []):
+        assert "check" in error and (error["check"] or error.get("why")), error  # caught, or said why not
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_extraction_does_not_regress(name: str) -> None:
+    tally = _tally(name)
+    baseline = BASELINE[EXPECTED[name]["file"]]
+    lost = Counter(baseline["right"]) - Counter(tally.right)
+    assert not lost, f"fields no longer read right: {sorted(lost)}"
+    assert tally.wrong_claims <= baseline["wrong_claims"], [m for m in tally.misses if "读出 （空）" not in m]
+
+
+def test_forms_that_show_funds_or_indicators_come_back_with_them() -> None:
+    """A form whose text shows fund or indicator rows (read by hand) is never returned without any."""
+    empty = []
+    for name, expected in EXPECTED.items():
+        parsed = parse_document(read_source(CORPUS / expected["file"])).evaluations
+        shown_funds = any(row["budget"] is not None or row["executed"] is not None for f in expected["forms"] for row in f["funds"])
+        shown_rows = any(f["indicators"] for f in expected["forms"])
+        got_funds = any(row.budget is not None or row.executed is not None for e in parsed for row in e.funds)
+        got_rows = any(e.indicators for e in parsed)
+        said = {w.code for e in parsed for w in e.warnings}
+        if shown_funds and not got_funds and "funds_unread" not in said:
+            empty.append(f"{name}: funds")
+        if shown_rows and not got_rows and "indicators_unread" not in said:
+            empty.append(f"{name}: indicators")
+    assert not empty, "read nothing of a visible table, and did not say so: " + ", ".join(empty)

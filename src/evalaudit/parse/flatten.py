@@ -116,9 +116,14 @@ def split_flat(text: str) -> list[str] | None:
     if len({hit.group(0) for hit in hits}) < FLAT_MIN_LABELS or _adjacent(hits, copy) < FLAT_MIN_ADJACENT:
         return None
     cuts: set[int] = set()
+    for previous, hit in zip(hits, hits[1:]):
+        if previous.group(0) == "项目名称" and hit.group(0).startswith("项目") and len(hit.group(0)) > 4:
+            # '…养护项目主管部门': the name ends in 项目, the label is 主管部门 (项目主管部门 would take it)
+            hits[hits.index(hit)] = _label_pattern().match(copy, hit.start() + 2) or hit
+    cuts_from = hits
     for group in _GROUP_LABEL.finditer(copy):  # '年度绩效目标2(40分)', '产出指标(40分)': a cell of its own
         cuts.update((group.start(), group.end()))
-    for hit in hits:
+    for hit in cuts_from:
         end = hit.end()
         tail = copy[end:]
         extra = _POINTS_AFTER.match(tail) or _AB_AFTER.match(tail)
@@ -128,7 +133,7 @@ def split_flat(text: str) -> list[str] | None:
             end += 1
         cuts.update((hit.start(), end))
     bounds = sorted(cut for cut in cuts if 0 < cut < len(text))
-    labels = {hit.start() for hit in hits}
+    labels = {hit.start() for hit in cuts_from}
     pieces = []
     for a, b in zip([0, *bounds], [*bounds, len(text)]):
         piece = text[a:b].strip()

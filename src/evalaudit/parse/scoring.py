@@ -52,7 +52,7 @@ def is_points_label(line: Line) -> bool:
 
 
 _ENUMERATOR = re.compile(r"^([(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[、.．](?!\d))\s*")
-_NOTE_TAIL = re.compile(r"((说明|依据)[:：]?\s*)+$")
+_NOTE_TAIL = re.compile(r"((说明|依据)[:：]\s*)+$")  # '…清晰? 说明: 依据:' (决策依据 is a name)
 
 
 @dataclass

@@ -168,6 +168,12 @@ def _values_of_label_above(previous: Line, line: Line) -> bool:
     return all(is_numeric_value(cell) or is_empty(cell) for cell in line.nonempty)
 
 
+def _fund_values(line: Line) -> bool:
+    """Amounts with a rate (or run together into one): a funds row, not the form's 总分."""
+    rest = line.nonempty[1:]
+    return bool(rest) and any("%" in cell for cell in rest) and all(is_numeric_value(c) or is_empty(c) or re.fullmatch(r"[\d.,%]+", fold(c)) for c in rest)
+
+
 def _all_values(line: Line) -> bool:
     return all(is_numeric_value(cell) or is_empty(cell) for cell in line.nonempty[1:])
 
@@ -242,7 +248,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             state, roles_for_indicators = "indicators", indicator_roles(line)
             header_sections += _header_sections(line)
             continue
-        if _TOTAL.match(text) and state in ("indicators", "goals", "funds", "scoring"):
+        funds_total = state == "funds" and text.startswith(("合计", "总计")) and _fund_values(line)
+        if _TOTAL.match(text) and state in ("indicators", "goals", "funds", "scoring") and not funds_total:
             total_weight, total = _total_numbers(line)
             state = "tail"
             continue

@@ -12,11 +12,13 @@ import re
 from functools import lru_cache
 
 from evalaudit.parse.flatten import matching_copy
+from evalaudit.parse.vocab import STOCK_EXPLANATIONS
 from evalaudit.parse.lines import Line
 
 VALUE_ROLES = ("target", "actual", "weight", "score")
 _UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,2})?)"
-_TOKEN = r"([≥≤><=]*\d+(?:\.\d+)?" + _UNIT + r"?)"
+_OPERATOR = r"(?:[≥≤><=]+|不低于|不少于|不高于|不超过|大于|小于|低于|高于)?"
+_TOKEN = r"(" + _OPERATOR + r"\d+(?:\.\d+)?" + _UNIT + r"?)"
 
 
 @lru_cache(maxsize=8)
@@ -24,30 +26,59 @@ def _pattern(count: int) -> re.Pattern[str]:
     return re.compile(r"^(?P<name>.*?[^\d.≥≤><=])" + _TOKEN * count + "$")
 
 
-def split_fused(cell: str, count: int) -> list[str] | None:
-    """[name, value, …] when `cell` is a name followed by exactly `count` fused values, else None."""
+def split_fused(cell: str, count: int, bare_last: bool = True) -> list[str] | None:
+    """[name, value, …] when `cell` is a name followed by exactly `count` fused values, else None.
+
+    Every value but a last 分值/得分 (`bare_last`) must carry its % or unit: that is what marks where it ends."""
     text = matching_copy(cell)  # folded one character for one: cuts fall where they do in `cell`
-    if count < 2 or not re.search(r"\d$|%$", text) or text.count("%") + len(re.findall(r"\d+", text)) < count:
+    if count < 2 or text.count("%") + len(re.findall(r"\d+", text)) < count:
         return None
     match = _pattern(count).match(text)
     if not match:
         return None
     values = [cell[match.start(index) : match.end(index)] for index in range(2, count + 2)]
-    if sum(1 for value in values if value.endswith("%") or re.search(r"[^\d.]$", value)) < count - 1:
-        return None  # only the last value may be a bare number (the score); the rest must carry a unit
+    marked = [value.endswith("%") or bool(re.search(r"[^\d.]$", value)) for value in values]
+    if not all(marked[:-1]) or not (marked[-1] or bare_last):
+        return None
     return [cell[: match.end("name")], *values]
 
 
+def split_stock_explanation(cell: str) -> tuple[str, str]:
+    """'扑火设备配置率100%1000件达成预期指标' → ('扑火设备配置率100%1000件', '达成预期指标')."""
+    copy = matching_copy(cell)
+    for phrase in STOCK_EXPLANATIONS:
+        if copy.endswith(phrase) and len(copy) > len(phrase):
+            return cell[: -len(phrase)], cell[-len(phrase) :]
+    return cell, ""
+
+
 def unfuse(line: Line, roles: list[str]) -> Line:
-    """The line with each fused name+values cell cut into its cells."""
-    count = sum(1 for role in roles if role in VALUE_ROLES)
+    """The line with each fused name+values cell cut into its cells (a stock explanation after them kept as
+    the row's last cell; a row whose actual value is missing may carry one value fewer)."""
+    value_roles = [role for role in roles if role in VALUE_ROLES]
+    count = len(value_roles)
+    bare_last = bool(value_roles) and value_roles[-1] in ("weight", "score")
     cells: list[str] = []
     changed = False
     for cell in line.nonempty:
-        pieces = split_fused(cell, count)
-        if pieces:
-            cells.extend(pieces)
+        body, explanation = split_stock_explanation(cell)
+        pieces = split_fused(body, count, bare_last) or (
+            split_fused(body, count - 1, bare_last) if explanation and count > 2 else None
+        )
+        if explanation and not pieces and count == 2:
+            pieces = name_and_value(body)
+        if pieces or explanation:
+            cells.extend(pieces or [body])
+            cells.extend([explanation] if explanation else [])
             changed = True
         else:
             cells.append(cell)
     return Line(cells, line.raw, line.lineno, line.delimited) if changed else line
+
+
+def name_and_value(body: str) -> list[str] | None:
+    """'森林火灾起因查明率不低于95%' (its 实际完成值 left empty): the name and its one value."""
+    match = re.match(r"^(?P<name>.*?[^\d.≥≤><=])" + _TOKEN + "$", matching_copy(body))
+    if not match or not re.search(r"%|[^\d.]$", match.group(2)):
+        return None
+    return [body[: match.end("name")], body[match.start(2) : match.end(2)]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from evalaudit.model import Indicator, Measure, ParseWarning, Section
 from evalaudit.parse.align import align
+from evalaudit.parse.fused import name_and_value, split_fused
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import (
     EMPTY_MARKS,
@@ -27,6 +28,7 @@ from evalaudit.parse.vocab import (
     EXPLANATION_CUES,
     INDICATOR_COLUMNS,
     LEVEL2_PARENTS,
+    STOCK_EXPLANATIONS,
     column_role,
     is_group,
     is_known_label,
@@ -38,6 +40,7 @@ from evalaudit.parse.vocab import (
 )
 from evalaudit.textnorm import fold
 
+_STOCK = frozenset(fold(phrase) for phrase in STOCK_EXPLANATIONS)
 CANONICAL_LEVEL1 = {"产出指标", "效益指标", "满意度指标", ""}
 ROLE_NAMES = {
     "level1": "一级指标",
@@ -68,7 +71,9 @@ def indicator_roles(line: Line) -> list[str]:
 
 def is_indicator_header(line: Line) -> bool:
     roles = indicator_roles(line)
-    return ("name" in roles or "level2" in roles) and ("score" in roles or "weight" in roles) and len(line.text) < 120
+    # a table of targets may score nothing (年初目标值 | 实际完成值 | 未完成原因 only)
+    scored = "score" in roles or "weight" in roles or ("target" in roles and "actual" in roles)
+    return ("name" in roles or "level2" in roles) and scored and len(line.text) < 120
 
 
 @dataclass
@@ -357,6 +362,8 @@ def parse_flow_rows(
     """Rows from flowing text: a row closes at 分值 得分 (two plain numbers not followed by another value),
     or at its 得分 alone when the header has no 分值 column."""
     score_only = bool(roles) and "score" in roles and "weight" not in roles
+    # no 分值 and no 得分 column (年初目标值 | 实际完成值 | 未完成原因): a stock explanation ends each row
+    unscored = bool(roles) and "score" not in roles and "weight" not in roles
     tokens = [(cell, index) for index, line in enumerate(lines) for cell in line.nonempty]
     indicators: list[Indicator] = []
     pending: list[str] = []
@@ -390,6 +397,18 @@ def parse_flow_rows(
         pending.append(cell)
         pending_lines.append(line_index)
         following = tokens[position + 1][0] if position + 1 < len(tokens) else ""
+        if unscored:
+            if fold(cell) in _STOCK and len(pending) >= 2:
+                *before, explanation = pending
+                if len(before) == 1:  # '…查明率不低于95%' then '达成预期指标': the name fused with its values
+                    before = split_fused(before[0], 2, bare_last=False) or name_and_value(before[0]) or before
+                name, target, actual = (before + ["", ""])[:3] if len(before) >= 2 else (before[0], "", "")
+                values = {"target": target, "actual": actual, "weight": "", "score": ""}
+                indicator = _make_indicator(name, values, state, "\n".join(lines[i].raw for i in dict.fromkeys(pending_lines)))
+                indicator.explanation = explanation
+                indicators.append(indicator)
+                pending, pending_lines, closed_on_line = [], [], line_index
+            continue
         if score_only:
             closes = (
                 len(pending) >= 2

@@ -69,6 +69,7 @@ FUND_ITEMS: list[tuple[str, str]] = [
     ("整体支出", "年度资金总额"),
     ("收支总额", "年度资金总额"),
     ("总额", "年度资金总额"),
+    ("合计", "年度资金总额"),  # read as a funds row only under the funds header (form.py)
     ("基本支出", "基本支出"),
     ("项目支出", "项目支出"),
     ("财政拨款", "本年财政拨款"),
@@ -200,7 +201,12 @@ FLAT_LABELS: tuple[str, ...] = (
     "产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标", "成本指标", "进度指标",
     "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标",
     # totals
-    "项目总得分", "自评总分", "总分",
+    "项目总得分", "自评总分", "总分", "合计",
+    # level-2 names without 指标 (Hubei: 产出数量 / 产出质量 …) and fund sources
+    "产出数量", "产出质量", "产出时效", "产出成本", "经济效益", "社会效益", "生态效益", "可持续影响",
+    "一般预算内拨款", "一般公共预算拨款", "财政专户管理资金", "单位资金",
+    # the stock 未完成原因 that ends a row
+    "已达成预期指标", "达成预期指标", "达到预期目标", "达到预期指标", "完成预期目标",
 )
 FLAT_MIN_LENGTH = 120  # characters; shorter lines are rows or labels, read as they are
 FLAT_MIN_LABELS = 5  # distinct labels on one line before it is taken for a flattened table
@@ -333,3 +339,7 @@ REPORT_BUDGET_WORDS = "|".join(
     ("收到财政资金", "全年预算数?", "项目预算总额", "预算总额", "年度预算数?", "全年收入", "下达指标金额", "项目预算资金", "预算资金")
 )
 REPORT_SPENT_WORDS = "|".join(("全年实际支出", "实际支出", "全年支出", "年度支出", "累计支出", "实际拨付金额"))
+
+
+# Stock phrases a row's 未完成原因 cell holds when there is nothing to explain: they end the row
+STOCK_EXPLANATIONS = ("已达成预期指标", "达成预期指标", "达到预期目标", "达到预期指标", "完成预期目标", "无偏差")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from evalaudit.model import Indicator, Section
+from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
 from evalaudit.parse.lines import Line
 from evalaudit.parse.vocab import SCORING_COLUMNS, SCORING_NOISE, column_role
 from evalaudit.textnorm import fold
@@ -107,6 +108,9 @@ def _number(text: str) -> float:
 
 def parse_scoring(lines: list[Line], roles: list[str]) -> tuple[list[Indicator], list[Section]]:
     """Indicators (name, groups, 分值, 得分) and a section for every group that states its points."""
+    cells = [cell for line in lines for cell in line.nonempty]
+    if looks_fused(cells):
+        return fused_scoring_rows("".join(cells))  # the whole table run together: rows cut at their scores
     has_seq = bool(roles) and roles[0] == "seq"
     delimited = sum(1 for line in lines if line.delimited and len(line.nonempty) >= 2)
     row_mode = delimited >= max(2, len(lines) // 3)

@@ -11,7 +11,7 @@ from evalaudit.parse.scoring import is_scoring_header, scoring_roles
 from evalaudit.parse.vocab import SCORING_COLUMNS
 from evalaudit.textnorm import fold
 
-_TITLE = re.compile(r"(自评表|评价表|自评报告|评价报告|自评情况报告)([(（][^)）]*[)）]?)?$")
+_TITLE = re.compile(r"(自评表|评价表|评价指标表|自评报告|评价报告|自评情况报告)([(（][^)）]*[)）]?)?$")
 _CONTENT = re.compile(r"(一级指标|三级指标|年度资金总额|全年预算数|年初预算数|总分|得分|预算数)")
 
 
@@ -41,7 +41,7 @@ def title_type(line: Line) -> FormType | None:
 def guess_type(lines: list[Line]) -> FormType | None:
     text = fold("".join(line.text for line in lines))
     header_cells = any(fold(cell) in _TABLE_CELLS for line in lines for cell in line.nonempty)
-    if not header_cells and _mostly_prose(lines) and re.search(r"评价|自评", text):
+    if not header_cells and _mostly_prose(lines) and re.search(r"评价|自评", text) and _states_scores(text):
         return "report"  # a narrative that merely names 一级指标 in its sentences is no table
     tables = "一级指标" in text or "三级指标" in text or "年度资金总额" in text
     if tables or any(is_scoring_header(line) for line in lines) or _header_one_word_per_line(lines):
@@ -70,9 +70,19 @@ def _header_one_word_per_line(lines: list[Line]) -> bool:
 _TABLE_CELLS = frozenset({"一级指标", "二级指标", "三级指标", "年度资金总额", "年度资金总额:", "指标名称", "绩效指标"})
 
 
+def _states_scores(text: str) -> bool:
+    """A report gives points: '得分85.82', '自评分数100', '分值10分，自评9分' — a text about forms does not."""
+    return len(re.findall(r"\d+(?:\.\d+)?分", text)) >= 2 or bool(re.search(r"(得分|评分|分数)为?\d", text))
+
+
+def _is_report_text(lines: list[Line]) -> bool:
+    text = fold("".join(line.text for line in lines))
+    return len(text) > 300 and _mostly_prose(lines) and bool(re.search(r"绩效自评|自评报告|自评的报告", text))
+
+
 def _mostly_prose(lines: list[Line]) -> bool:
     """Most of the text stands in sentences (long lines with Chinese punctuation), not in cells."""
-    sizes = [(len(line.text), len(line.text) > 40 and bool(re.search(r"[，。；,;]", line.text))) for line in lines]
+    sizes = [(len(line.text), len(line.text) > 40 and bool(re.search(r"[，。；、,;]", line.text))) for line in lines]
     total = sum(size for size, _ in sizes)
     return total > 0 and sum(size for size, prose in sizes if prose) / total > 0.7
 
@@ -120,6 +130,8 @@ def _split_at_titles(lines: list[Line]) -> list[Segment]:
     if _has_table_rows(head):
         # the page starts in the middle of a form: what is above the first title is a form of its own
         segments.append(Segment(guess_type(head) or starts[0][1], "", head))
+    elif _is_report_text(head):
+        segments.append(Segment("report", "", head))  # a report's prose, then the table it attaches
     else:
         carried = head
     for number, (start, kind) in enumerate(starts):
@@ -161,12 +173,11 @@ def _with_attachments(lines: list[Line], starts: list[tuple[int, FormType | None
 
 
 def has_content(lines: list[Line]) -> bool:
-    """Anything a form states: table words, header labels with values, scores in prose."""
-    for line in lines:
-        text = fold(line.text)
-        if _CONTENT.search(text) or re.search(r"(项目名称|单位名称|实施单位|项目单位|主管部门).", text):
-            return True
-    return False
+    """Anything a form states: table words, header labels with values (on the line or the next), scores."""
+    if any(_CONTENT.search(fold(line.text)) for line in lines):
+        return True
+    text = fold("".join(line.text for line in lines))
+    return bool(re.search(r"(项目名称|单位\)?名称|实施单位|项目单位|主管部门).", text))
 
 
 def _has_table_rows(lines: list[Line]) -> bool:

@@ -1,0 +1,145 @@
+"""Form families besides the target/actual table, each on a small form written for the test."""
+
+from __future__ import annotations
+
+from evalaudit.ingest.blocks import SourceDocument
+from evalaudit.ingest.text import text_blocks
+from evalaudit.parse import parse_document
+from evalaudit.parse.fused_scoring import fused_scoring_rows
+
+
+def _parse(text: str):
+    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
+    return parse_document(document)
+
+
+def _form(text: str):
+    (evaluation,) = _parse(text).evaluations
+    return evaluation
+
+
+def test_a_scoring_table_one_cell_per_line_reads_groups_and_rows() -> None:
+    cells = ["某项目绩效评价指标评分表", "一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分",
+             "项目决策", "20", "项目目标", "4", "目标内容", "4", "4", "决策过程", "16", "决策依据", "6", "5",
+             "决策程序", "10", "10", "总分", "100", "99"]
+    form = _form("\n\n".join(cells))
+    rows = [(i.level1, i.level2, i.name, i.weight, i.score) for i in form.indicators]
+    assert rows == [
+        ("项目决策", "项目目标", "目标内容", 4, 4),
+        ("项目决策", "决策过程", "决策依据", 6, 5),
+        ("项目决策", "决策过程", "决策程序", 10, 10),
+    ]
+    assert [(s.name, s.weight) for s in form.sections] == [("项目决策", 20), ("项目目标", 4), ("决策过程", 16)]
+
+
+def test_a_scoring_table_with_a_sequence_column_and_bonus_points() -> None:
+    cells = ["某奖补项目绩效评价自评表", "序号", "一级指标", "二级指标", "三级指标", "指标说明", "分值", "评分",
+             "1", "决策(10)", "项目立项", "民主议事", "记录齐全的，得2分；记录不全的扣1分", "2", "2",
+             "2", "工作安排", "列入重点工作的，得1分；领导作出批示的，每个加1分，最多加2分", "1", "2"]
+    form = _form("\n\n".join(cells))
+    rows = [(i.level1, i.level2, i.name, i.weight, i.score) for i in form.indicators]
+    assert rows == [("决策", "项目立项", "民主议事", 2, 2), ("决策", "项目立项", "工作安排", 1, 2)]
+    assert "加1分" in form.indicators[1].criteria  # the checks let a bonus row pass its points
+
+
+def test_a_scoring_table_run_together_is_cut_at_its_scores() -> None:
+    text = (
+        "投入10预算配置10人员控制率5以编制数为准，超出的每人扣1分，扣完为止。5公用经费变动率5公用经费变动率不高于0的，"
+        "计5分，每高出一个百分点扣0.5分。4过程20预算执行20预算完成率5100%计满分，每降低5%扣2分。3"
+    )
+    indicators, sections = fused_scoring_rows(text)
+    assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in indicators] == [
+        ("投入", "预算配置", "人员控制率", 5, 5),
+        ("投入", "预算配置", "公用经费变动率", 5, 4),
+        ("过程", "预算执行", "预算完成率", 5, None),  # its score stands at the very end: the text may go on
+    ]
+    assert [(s.name, s.weight) for s in sections] == [("投入", 10), ("预算配置", 10), ("过程", 20), ("预算执行", 20)]
+
+
+def test_the_cover_funds_block_lists_each_source_once_per_column() -> None:
+    cells = ["某县财政支出项目绩效评价自评报告", "项目名称", "道路养护", "项目单位", "某县公路站",
+             "计划安排资金", "(万元)", "80", "实际到位资金", "(万元)", "80", "实际支出", "(万元)", "76", "结余(万元)", "4",
+             "其中:中央财政", "其中:中央财政", "其中:中央财政", "其中:中央财政", "省财政", "30", "省财政", "30",
+             "省财政", "28", "省财政", "2", "县市区财政", "50", "县市区财政", "50", "县市区财政", "48", "县市区财政", "2",
+             "二、项目支出明细情况", "得分8分"]
+    form = _form("\n\n".join(cells))
+    funds = [(f.item, f.budget, f.executed) for f in form.funds]
+    assert funds == [("年度资金总额", 80, 76), ("中央资金", None, None), ("省级资金", 30, 28), ("市县资金", 50, 48)]
+
+
+def test_funds_by_city_flattened_are_split_where_the_rate_confirms() -> None:
+    text = (
+        "某省体育专项资金绩效自评报告序号各设区市名称全年预算数全年执行数预算执行率"
+        "1甲市100.0090.0090.00%2乙市5050.00100.00%合计150.00140.0093.33%从上表看执行较好，评价得分为90分。"
+    )
+    form = _form(text)
+    assert [(f.label, f.budget, f.executed, f.stated_rate) for f in form.funds] == [
+        ("甲市", 100, 90, 90),
+        ("乙市", 50, 50, 100),
+        ("合计", 150, 140, 93.33),
+    ]
+    assert form.funds[-1].item == "年度资金总额"
+
+
+def test_a_report_states_scores_under_numbered_headings() -> None:
+    text = "\n".join(
+        [
+            "某区2021年度孤儿保障民生工程绩效评价自评报告",
+            "一、项目投入情况。分值20分(自评20分)",
+            "(一)项目立项。分值10分，自评10分。项目符合规定。",
+            "(二)资金落实。分值10分，自评10分。资金全部到位。",
+            "二、项目过程情况。分值30分(自评29分)",
+            "(一)项目管理。分值20分，自评19分。",
+            "1、管理制度健全性。分值2分，自评2分。",
+        ]
+    )
+    form = _form(text)
+    assert form.form_type == "report" and form.project_name == "孤儿保障民生工程" and form.year == 2021
+    assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in form.indicators] == [
+        ("项目投入情况", "", "项目立项", 10, 10),
+        ("项目投入情况", "", "资金落实", 10, 10),
+        ("项目过程情况", "项目管理", "管理制度健全性", 2, 2),
+    ]
+    assert [(s.name, s.weight, s.score) for s in form.sections] == [
+        ("项目投入情况", 20, 20),
+        ("项目过程情况", 30, 29),
+        ("项目管理", 20, 19),
+    ]
+    assert form.stated_total_weight is None  # nested groups, no total over them
+
+
+def test_a_text_about_forms_is_no_form() -> None:
+    text = "本目录收录各地的绩效自评表和自评报告，每份文件为一张表的开头，评价表的格式各不相同，请对照原件阅读。" * 3
+    result = _parse(text)
+    assert result.evaluations == [] and [w.code for w in result.warnings] == ["no_form_found"]
+
+
+def test_a_form_cut_off_inside_its_table_says_so_once() -> None:
+    text = "\n".join(
+        [
+            "项目支出绩效自评表（2023年度）",
+            "项目名称 | 道路养护 |",
+            "主管部门 | 某县交通运输局 | 实施单位 | 某县公路站 |",
+            "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+            "产出指标 | 数量指标 | 养护里程 | ≥30公里 | 31公里 | 20 | 20 |",
+            "| 质量指标 | 验收合格率 | 100% |",
+        ]
+    )
+    form = _form(text)
+    assert form.cut_off == "end"
+    assert [w.code for w in form.warnings].count("text_cut_off") == 1
+
+
+def test_a_funds_table_shown_but_not_read_is_said_to_be_unread() -> None:
+    text = "\n".join(
+        [
+            "项目支出绩效自评表（2023年度）",
+            "项目名称 | 道路养护 |",
+            "年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |",
+            "年度资金总额 | 见附表 | 见附表 | 10 |",
+            "总分 | 100 | 95 |",
+        ]
+    )
+    form = _form(text)
+    assert "funds" in form.unread
+    assert "funds_unread" in [w.code for w in form.warnings]

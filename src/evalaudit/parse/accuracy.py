@@ -200,7 +200,7 @@ def _fund_item(row: dict) -> str:
 
 
 def _indicator_name(row: dict) -> str:
-    return _norm(re.sub(r"^指标\s*\d+\s*[:：]", "", str(row.get("name") or "")))
+    return _norm(re.sub(r"^指标\s*\d+\s*[:：]?", "", str(row.get("name") or "")))
 
 
 def _indicator_cells(row: dict) -> str:

@@ -91,6 +91,7 @@ def _label_pattern() -> re.Pattern[str]:
 
 # a table's title ends a cell (a report's title is too often named inside sentences to cut at)
 _TITLE_END = re.compile(r"绩效(?:目标)?(?:自评表|评价指标表|评价表)(?:\(20\d{2}年度\))?")
+_NUMBERED = re.compile(r"(?<=[\d%])指标\d{1,2}(?=[:：]?[\u4e00-\u9fff])")
 _GROUP_LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}\d?[(（]\d+(?:\.\d+)?分[)）]")
 _POINTS_AFTER = re.compile(r"^\s*[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]")
 _AB_AFTER = re.compile(r"^\s*[(（]\s*[A-Ea-e](/[A-Ea-e])?(\s*[×x*]\s*100%)?\s*[)）]")
@@ -125,6 +126,8 @@ def split_flat(text: str) -> list[str] | None:
     cuts_from = hits
     for group in _GROUP_LABEL.finditer(copy):  # '年度绩效目标2(40分)', '产出指标(40分)': a cell of its own
         cuts.update((group.start(), group.end()))
+    for numbered in _NUMBERED.finditer(copy):  # '…8指标2企业自主采购…': each numbered indicator is a row
+        cuts.add(numbered.start())
     for title in _TITLE_END.finditer(copy):  # '…整体支出绩效评价指标表' is a cell: a form's title
         cuts.add(title.end())
         sentence = max(copy.rfind(mark, 0, title.start()) for mark in "，。；,;:：")

@@ -36,6 +36,7 @@ from evalaudit.parse.vocab import (
 from evalaudit.textnorm import fold
 
 _TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得分|项目总得分|总得分)")
+_HEADER_FRAGMENT = re.compile(r"原因|措施|未完成|偏差|完成值|指标值")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _CONCLUSION = re.compile(r"^(自评结论|评价结论|自评等级|评价等级|绩效等级|结论)")
 _GRADE = re.compile(r"^(优秀|优|良好|良|中等|中|合格|及格|不合格|差)$")
@@ -301,6 +302,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         elif state == "goals":
             goal_lines.append(line)
         elif state == "indicators":
+            if not indicator_lines and len(text) <= 10 and _HEADER_FRAGMENT.search(text):
+                continue  # '未完成原' / '因及改进措施': the header's last cell wrapped under it
             indicator_lines.append(line)
         elif state == "scoring":
             scoring_lines.append(line)

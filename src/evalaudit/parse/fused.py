@@ -43,6 +43,23 @@ def split_fused(cell: str, count: int, bare_last: bool = True) -> list[str] | No
     return [cell[: match.end("name")], *values]
 
 
+_REPEATED = re.compile(
+    r"^(?P<name>.*?[^\d.])(?P<weight>\d{1,2}(?:\.\d+)?)(?P<value>[≥≤><=]*\d[\d.]*(?:%|[\u4e00-\u9fff]{1,3}))"
+    r"(?P=value)(?P<score>\d{1,2}(?:\.\d+)?)$"
+)
+
+
+def split_weight_repeat(cell: str) -> list[str] | None:
+    """'无偿发放原原种8550万粒550万粒8' (分值 | 指标值 | 实际值 | 得分 run together, the target met):
+    the value written twice shows where the weight before it and the score after it end."""
+    match = _REPEATED.match(matching_copy(cell))
+    if not match or float(match.group("score")) > float(match.group("weight")) or float(match.group("weight")) > 100:
+        return None
+    value = cell[match.start("value") : match.end("value")]
+    return [cell[: match.end("name")], cell[match.start("weight") : match.end("weight")], value, value,
+            cell[match.start("score") : match.end("score")]]
+
+
 def split_stock_explanation(cell: str) -> tuple[str, str]:
     """'扑火设备配置率100%1000件达成预期指标' → ('扑火设备配置率100%1000件', '达成预期指标')."""
     copy = matching_copy(cell)
@@ -62,7 +79,8 @@ def unfuse(line: Line, roles: list[str]) -> Line:
     changed = False
     for cell in line.nonempty:
         body, explanation = split_stock_explanation(cell)
-        pieces = split_fused(body, count, bare_last) or (
+        weight_first = value_roles[:4] == ["weight", "target", "actual", "score"]
+        pieces = (split_weight_repeat(body) if weight_first else None) or split_fused(body, count, bare_last) or (
             split_fused(body, count - 1, bare_last) if explanation and count > 2 else None
         )
         if explanation and not pieces and count == 2:

@@ -364,6 +364,8 @@ def parse_flow_rows(
     score_only = bool(roles) and "score" in roles and "weight" not in roles
     # no 分值 and no 得分 column (年初目标值 | 实际完成值 | 未完成原因): a stock explanation ends each row
     unscored = bool(roles) and "score" not in roles and "weight" not in roles
+    # 分值 before 年度指标值 (Ningxia, some Hebei forms): a row is name, 分值, target, actual, 得分
+    weight_first = bool(roles) and {"weight", "target"} <= set(roles) and roles.index("weight") < roles.index("target")
     tokens = [(cell, index) for index, line in enumerate(lines) for cell in line.nonempty]
     indicators: list[Indicator] = []
     pending: list[str] = []
@@ -377,6 +379,10 @@ def parse_flow_rows(
         if pending and is_label_cell(cell) and indicators and notes and all(_is_note(part) for part in notes):
             # notes under the row above ('定量指标计算:…'), then the next group's label
             indicators[-1].explanation = (indicators[-1].explanation + "".join(notes)).strip()
+            pending, pending_lines = [], []
+        if weight_first and pending and is_label_cell(cell):
+            # a row that never closed (its values unreadable): kept as text, the next group starts here
+            warnings.append(_unplaced(pending))
             pending, pending_lines = [], []
         if not pending and is_label_cell(cell):
             state.apply_label(cell)
@@ -409,6 +415,18 @@ def parse_flow_rows(
                 indicators.append(indicator)
                 pending, pending_lines, closed_on_line = [], [], line_index
             continue
+        if weight_first and len(pending) >= 5 and is_plain_number(pending[-1]) and is_plain_number(pending[-4]):
+            name = "".join(pending[:-4])
+            if len(pending) > 6 or len(fold(name)) > 40:
+                warnings.append(_unplaced(pending))  # not a row: text that never closed, values at its end
+                pending, pending_lines = [], []
+                continue
+            if not (following and is_numeric_value(following)) and not is_plain_number(pending[-2]):
+                values = {"weight": pending[-4], "target": pending[-3], "actual": pending[-2], "score": pending[-1]}
+                raw = "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines))
+                indicators.append(_make_indicator(name, values, state, raw))
+                pending, pending_lines, closed_on_line = [], [], line_index
+                continue
         if score_only:
             closes = (
                 len(pending) >= 2
@@ -452,15 +470,17 @@ def parse_flow_rows(
             )
         pending, pending_lines, closed_on_line = [], [], line_index
     if pending:
-        warnings.append(
-            ParseWarning(
-                "indicator_text_unplaced",
-                f"指标区有文字无法归入任何指标行，已保留原文：{''.join(pending)[:60]}",
-                "指标",
-                "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines)),
-            )
-        )
+        warnings.append(_unplaced(pending))
     return indicators
+
+
+def _unplaced(pending: list[str]) -> ParseWarning:
+    return ParseWarning(
+        "indicator_text_unplaced",
+        f"指标区有文字无法归入任何指标行，已保留原文：{''.join(pending)[:60]}",
+        "指标",
+        "".join(pending),
+    )
 
 
 def link_subtotals(indicators: list[Indicator]) -> None:

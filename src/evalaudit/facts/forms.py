@@ -86,7 +86,9 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     exec_computed = has_exec & forms["exec_stated_score"].isna()
     forms["exec_score_used"] = forms["exec_stated_score"].fillna(forms["exec_expected_score"])
     # a total row read without its points or score: what it adds to the total is unknown, so is the total
-    exec_unknown = forms["has_total_fund_row"] & ~has_exec & forms["exec_stated_score"].isna()
+    exec_unknown = (forms["has_total_fund_row"] & ~has_exec & forms["exec_stated_score"].isna()) | forms[
+        "unread"
+    ].str.contains("rows")
     forms["computed_total"] = (
         forms["indicator_score_sum"] + np.where(has_exec, forms["exec_score_used"], 0.0)
     ).where(~exec_unknown)
@@ -106,7 +108,11 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     complete = forms["evaluation_id"].map(weights_complete).eq(True)  # NaN: no rows
     forms["weight_target"] = forms["stated_total_weight"].fillna(100.0)
     # the weights add up to 100 only over the whole table: a form cut off before its total proves nothing
-    read_to_end = (forms["stated_total"].notna() | forms["stated_total_weight"].notna()) & (forms["cut_off"] != "start")
+    read_to_end = (
+        (forms["stated_total"].notna() | forms["stated_total_weight"].notna())
+        & (forms["cut_off"] != "start")
+        & ~forms["unread"].str.contains("rows")
+    )
     forms["computed_weight_total"] = (forms["indicator_weight_sum"] + forms["exec_weight"].fillna(0.0)).where(
         complete & forms["is_table_form"] & read_to_end
     )
@@ -155,6 +161,7 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame, evaluations:
     last_row = top.groupby("evaluation_id", sort=False)["order"].max()
     by_form = evaluations.set_index("evaluation_id")
     read_to_end = by_form[["stated_total", "stated_total_weight"]].notna().any(axis=1) & (by_form["cut_off"] != "start")
+    rows_lost = by_form["unread"].str.contains("rows")  # rows left as text: no group sum is provable
 
     sections["key"] = map_distinct(sections["name"], _group_key, TEXT)
     sections["dimension"] = map_distinct(sections["name"], dimension, TEXT)
@@ -162,7 +169,7 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame, evaluations:
     sections["computed_score"] = np.nan
     unmatched = pd.Series(True, index=sections.index)
     for level, section_key in (("l2", "key"), ("l1", "key"), ("dimension", "dimension")):
-        groups = _groups(top, level, last_row, read_to_end)
+        groups = _groups(top[~top["evaluation_id"].map(rows_lost).fillna(False).astype(bool)], level, last_row, read_to_end)
         joined = sections[["evaluation_id", section_key]].join(groups, on=["evaluation_id", section_key])
         found = joined["computed_weight_any"].notna() & unmatched
         sections.loc[found, "computed_weight"] = joined.loc[found, "computed_weight"]

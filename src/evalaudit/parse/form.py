@@ -373,6 +373,8 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
     if lines:
         unread = unread_warnings(lines, base.funds, base.indicators, report=base.form_type == "report")
         base.warnings += unread
-        base.unread = " ".join(w.code.removesuffix("_unread") for w in unread)
+        lost_rows = any(w.code in ("indicator_text_unplaced", "indicator_row_unplaced") for w in base.warnings)
+        # rows left as text: the table's sums and the total cannot be proven from what was read
+        base.unread = " ".join([w.code.removesuffix("_unread") for w in unread] + (["rows"] if lost_rows else []))
     return base
 

@@ -36,6 +36,7 @@ from evalaudit.parse.vocab import (
 from evalaudit.textnorm import fold
 
 _TOTAL = re.compile(r"^(总分|合计|总计|综合得分|自评总分|自评得分|项目总得分|总得分)")
+_EARLY_TOTAL = re.compile(r"^(项目总得分|自评总分|项目自评分|总得分)[:：]?(\d+(?:\.\d+)?)分?$")
 _HEADER_FRAGMENT = re.compile(r"原因|措施|未完成|偏差|完成值|指标值")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _CONCLUSION = re.compile(r"^(自评结论|评价结论|自评等级|评价等级|绩效等级|结论)")
@@ -248,6 +249,9 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
                 indicator_lines.append(Line([], line.raw, line.lineno, True))  # the header again: rows restart
             state, roles_for_indicators = "indicators", indicator_roles(line)
             header_sections += _header_sections(line)
+            continue
+        if state == "head" and total is None and (early := _EARLY_TOTAL.match(text)):
+            total = float(early.group(2))  # '项目总得分 99分' / '自评总分: 95' above the tables
             continue
         funds_total = state == "funds" and text.startswith(("合计", "总计")) and _fund_values(line)
         if _TOTAL.match(text) and state in ("indicators", "goals", "funds", "scoring") and not funds_total:

@@ -169,6 +169,8 @@ def _plausible(value: str) -> bool:
     folded = fold(value)
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", folded) or folded in _NOT_VALUES or _UNIT_NOTE.match(folded):
         return False
+    if re.match(r"^[\u4e00-\u9fff]{2,6}[:：]", folded) or re.search(r"\(万?元\)", folded):
+        return False  # '评价方式:自评', '资金情况(万元)': the next field, not this one's value
     return column_role(value, FUND_COLUMNS) is None and header_key(value) is None and len(folded) <= 60
 
 

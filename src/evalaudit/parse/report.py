@@ -10,7 +10,7 @@ from evalaudit.parse.header import Header, parse_date, parse_header
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import parse_measure
 from evalaudit.parse.prose_scores import prose_scores
-from evalaudit.parse.vocab import REPORT_BUDGET_WORDS, REPORT_SPENT_WORDS
+from evalaudit.parse.vocab import REPORT_BUDGET_WORDS, REPORT_SPENT_WORDS, REPORT_TOTAL_WORDS
 from evalaudit.parse.segment import title_type
 
 _SCORE = re.compile(r"得(\d+(?:\.\d+)?)分")
@@ -18,7 +18,7 @@ _LEVEL1 = re.compile(r"^\d+[、.．]([^\d，,。]+?)(\d+(?:\.\d+)?)分$")
 _LEVEL2 = re.compile(r"^[(（]\d+[)）](.+?)得(\d+(?:\.\d+)?)分(.*)$")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _NUMBERED = re.compile(r"^指标\d+[:：](.+)$")
-_TOTAL = re.compile(r"(评价得分|自评得分|综合得分|总得分|总分)为?(\d+(?:\.\d+)?)分")
+_TOTAL = re.compile(f"({REPORT_TOTAL_WORDS})" + r"(为|是|[:：])?(\d+(?:\.\d+)?)分?(?![\d.])")
 _GRADE = re.compile(r"(自评等级|评价等级|自评结论|评价结论|绩效等级)(为|是|:)?[“\"]?(优秀|优|良好|良|中|合格|差)")
 _AMOUNT = r"(\d+(?:,\d{3})*(?:\.\d+)?)(万元|元)"
 
@@ -176,7 +176,7 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
         indicators=indicators,
         sections=sections,
         stated_total_weight=total_weight,
-        stated_total=float(total_match.group(2)) if total_match else None,
+        stated_total=float(total_match.group(3)) if total_match else None,
         conclusion=grade_match.group(3) if grade_match else "",
         notes="",
         warnings=warnings,

@@ -343,3 +343,6 @@ REPORT_SPENT_WORDS = "|".join(("全年实际支出", "实际支出", "全年支�
 
 # Stock phrases a row's 未完成原因 cell holds when there is nothing to explain: they end the row
 STOCK_EXPLANATIONS = ("已达成预期指标", "达成预期指标", "达到预期目标", "达到预期指标", "完成预期目标", "无偏差")
+REPORT_TOTAL_WORDS = "|".join(
+    ("项目总得分", "项目最终得分", "最终得分", "自评总分", "项目自评分", "自评分数", "评价得分", "自评得分", "综合得分", "总得分", "总分")
+)

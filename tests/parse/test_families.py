@@ -143,3 +143,24 @@ def test_a_funds_table_shown_but_not_read_is_said_to_be_unread() -> None:
     form = _form(text)
     assert "funds" in form.unread
     assert "funds_unread" in [w.code for w in form.warnings]
+
+
+def test_a_report_lists_results_group_by_group_without_scores() -> None:
+    text = "\n".join(
+        [
+            "某市图书馆2022年度项目支出绩效自评报告",
+            "一、自评结论",
+            "自评得分100分。",
+            "1.产出指标完成情况",
+            "数量指标:举办讲座6次,指标完成率100%,新增图书2000册,指标完成率100%。",
+            "2.效益指标完成情况",
+            "借阅量持续提高,指标完成率100%。",
+        ]
+    )
+    form = _form(text)
+    assert form.stated_total == 100
+    assert [(i.level1, i.level2, i.name, i.actual.raw, i.weight) for i in form.indicators] == [
+        ("产出指标", "数量指标", "举办讲座", "6次", None),
+        ("产出指标", "数量指标", "新增图书", "2000册", None),
+        ("效益指标", "", "借阅量", "持续提高", None),
+    ]

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from evalaudit.model import Indicator, Section
+from evalaudit.parse.numbers import parse_measure
 from evalaudit.parse.lines import Line
 from evalaudit.textnorm import fold
 
@@ -85,3 +86,42 @@ def prose_scores(lines: list[Line]) -> tuple[list[Indicator], list[Section]]:
             Indicator(name=item.name, level1=level1, level2=level2, weight=item.weight, score=item.score, raw=item.raw)
         )
     return indicators, sections
+
+
+# Results a report lists without scores, group by group:
+#     1.产出指标完成情况
+#     数量指标:每个农家书屋平均举办阅读活动4次,指标完成率100%,新增数字资源50000册,指标完成率100%。
+_GROUP_HEADING = re.compile(r"^\d+[.、．]?(产出|效益|满意度)指标完成情况")
+_DIMENSION = re.compile(r"^(数量指标|质量指标|时效指标|成本指标|经济效益指标|社会效益指标|生态效益指标|可持续影响指标)[:：]")
+_DONE = re.compile(r"[,，;；]?指标完成率\s*\d+(?:\.\d+)?%[,，;；。]?")
+_RESULT = re.compile(r"^(?P<name>.+?)(?P<value>\d[\d.]*(?:%|[\u4e00-\u9fff]{1,2})|逐年提高|持续提高|明显提高|有所提高|稳步提升|显著提升)$")
+
+
+def prose_results(lines: list[Line]) -> list[Indicator]:
+    """Indicators a report names with what was achieved ('新增数字资源50000册，指标完成率100%'), under
+    '1.产出指标完成情况' headings; no weights or scores are stated, so none are read."""
+    indicators: list[Indicator] = []
+    level1 = ""
+    for line in lines:
+        text = fold(line.text)
+        if heading := _GROUP_HEADING.match(text):
+            level1 = heading.group(1) + "指标"
+            continue
+        if not level1 or not _DONE.search(text):
+            continue
+        level2 = ""
+        if dimension := _DIMENSION.match(text):
+            level2, text = dimension.group(1), text[dimension.end() :]
+        for clause in _DONE.split(text):
+            match = _RESULT.match(clause.strip(",，;；。 "))
+            if match:
+                indicators.append(
+                    Indicator(
+                        name=match.group("name"),
+                        level1=level1,
+                        level2=level2,
+                        actual=parse_measure(match.group("value")),
+                        raw=line.raw,
+                    )
+                )
+    return indicators

@@ -9,7 +9,7 @@ from evalaudit.model import FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.header import Header, parse_date, parse_header
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import parse_measure
-from evalaudit.parse.prose_scores import prose_scores
+from evalaudit.parse.prose_scores import prose_results, prose_scores
 from evalaudit.parse.vocab import REPORT_BUDGET_WORDS, REPORT_SPENT_WORDS, REPORT_TOTAL_WORDS
 from evalaudit.parse.segment import title_type
 
@@ -46,12 +46,17 @@ def _funds(text: str, unit: str) -> list[FundRow]:
     spent = re.search(f"({REPORT_SPENT_WORDS})(为|共计|合计)?" + _AMOUNT, text)
     rows: list[FundRow] = []
     if received or spent:
+        # '…实际支出140.11万元，执行率100%': the rate stated beside the amounts
+        near = text[(spent or received).end() : (spent or received).end() + 20]  # type: ignore[union-attr]
+        rate = re.search(r"(?:预算)?执行率(?:为|达)?(\d+(?:\.\d+)?)%", near)
         rows.append(
             FundRow(
                 item="年度资金总额",
                 label=received.group(1) if received else spent.group(1),  # type: ignore[union-attr]
                 budget=_amount(_tail(received), unit),
                 executed=_amount(_tail(spent), unit),
+                stated_rate=float(rate.group(1)) if rate else None,
+                stated_rate_raw=rate.group(1) + "%" if rate else "",
                 raw=" / ".join(m.group(0) for m in (received, spent) if m),
             )
         )
@@ -166,6 +171,8 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
     if not indicators and not sections:
         # '(一)项目立项。分值10分,自评10分。' under numbered headings: nested groups, no total over them
         indicators, sections = prose_scores(lines)
+    if not indicators:
+        indicators = prose_results(lines)  # results listed group by group, with no scores
     total_match = _TOTAL.search(whole)
     grade_match = _GRADE.search(whole)
     if total_match is None:

@@ -50,7 +50,9 @@ def corpus_cases() -> list[tuple[Path, list[dict], str, str]]:
 
 def digest_cases(directory: Path, module: str, family: str) -> list[tuple[Path, list[dict], str, str]]:
     expected = __import__(module, fromlist=["EXPECTED"]).EXPECTED
-    return [(directory / name, [from_digest(form) for form in forms], family, family) for name, forms in expected.items()]
+    return [
+        (directory / name, [from_digest(form) for form in forms], family, family) for name, forms in expected.items()
+    ]
 
 
 def score(path: Path, expected: list[dict]) -> Tally:

@@ -17,7 +17,9 @@ from evalaudit.pipeline import audit
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parents[1].parent / "shared" / "corpus"
-EXPECTED = [json.loads(p.read_text("utf-8")) for p in sorted((HERE.parent / "parse" / "corpus_expected").glob("*.json"))]
+EXPECTED = [
+    json.loads(p.read_text("utf-8")) for p in sorted((HERE.parent / "parse" / "corpus_expected").glob("*.json"))
+]
 CAUGHT = sorted(
     {(e["file"], error["form"], error["check"]) for e in EXPECTED for error in e.get("errors", []) if error["check"]}
 )

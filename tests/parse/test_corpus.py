@@ -19,13 +19,17 @@ from evalaudit.parse.accuracy import FUND_FIELDS, HEADER_FIELDS, INDICATOR_FIELD
 
 HERE = Path(__file__).parent
 CORPUS = HERE.parents[1].parent / "shared" / "corpus"
-EXPECTED = {path.stem: json.loads(path.read_text("utf-8")) for path in sorted((HERE / "corpus_expected").glob("*.json"))}
+EXPECTED = {
+    path.stem: json.loads(path.read_text("utf-8")) for path in sorted((HERE / "corpus_expected").glob("*.json"))
+}
 BASELINE = json.loads((HERE / "corpus_baseline.json").read_text("utf-8"))
 
 
 def _tally(name: str):
     expected = EXPECTED[name]
-    parsed = [extraction(evaluation) for evaluation in parse_document(read_source(CORPUS / expected["file"])).evaluations]
+    parsed = [
+        extraction(evaluation) for evaluation in parse_document(read_source(CORPUS / expected["file"])).evaluations
+    ]
     return compare(expected["forms"], parsed, expected["file"])
 
 
@@ -66,7 +70,9 @@ def test_forms_that_show_funds_or_indicators_come_back_with_them() -> None:
     empty = []
     for name, expected in EXPECTED.items():
         parsed = parse_document(read_source(CORPUS / expected["file"])).evaluations
-        shown_funds = any(row["budget"] is not None or row["executed"] is not None for f in expected["forms"] for row in f["funds"])
+        shown_funds = any(
+            row["budget"] is not None or row["executed"] is not None for f in expected["forms"] for row in f["funds"]
+        )
         shown_rows = any(f["indicators"] for f in expected["forms"])
         got_funds = any(row.budget is not None or row.executed is not None for e in parsed for row in e.funds)
         got_rows = any(e.indicators for e in parsed)

@@ -61,7 +61,18 @@ def test_one_cell_per_line_tables_become_rows_again() -> None:
     first = ["|", "产出指标 |", "数量指标 |", "养护里程 |", "10 |", "≥30公里 |", "31公里 |", "10 |"]
     second = ["|", "|", "时效指标 |", "完工时间 |", "10 |", "12月底 |", "11月底 |", "10 |"]
     text = "\n".join(
-        ["项目名称 |", "道路养护 |", "||||||", "主管部门 |", "某县交通运输局 |", "||||||", *header, *first, *second, "||||||"]
+        [
+            "项目名称 |",
+            "道路养护 |",
+            "||||||",
+            "主管部门 |",
+            "某县交通运输局 |",
+            "||||||",
+            *header,
+            *first,
+            *second,
+            "||||||",
+        ]
     )
     rows = [block.cells for block in rebuild_rows(text_blocks(text)) if block.kind == "row"]
     assert rows[0] == ["项目名称", "道路养护"]
@@ -77,8 +88,17 @@ def test_a_name_fused_with_its_values_is_cut_by_the_number_of_value_columns() ->
 
 
 def test_lines_of_a_wrapped_label_stay_one_label() -> None:
-    blocks = [Block("text", ["年度资金总额: 620.82万元 620.82万元 620.82万元 100 100% 10 其中:当年财政 拨款 620.82万元 "
-                             "620.82万元 620.82万元 100 100% 10 上年结转资金 其他资金 项目名称 司法行政经费 主管部门 某市司法局 "
-                             "实施单位 某市司法局 年初预算数 全年预算数 全年执行数"], "", 1)]
+    blocks = [
+        Block(
+            "text",
+            [
+                "年度资金总额: 620.82万元 620.82万元 620.82万元 100 100% 10 其中:当年财政 拨款 620.82万元 "
+                "620.82万元 620.82万元 100 100% 10 上年结转资金 其他资金 项目名称 司法行政经费 主管部门 某市司法局 "
+                "实施单位 某市司法局 年初预算数 全年预算数 全年执行数"
+            ],
+            "",
+            1,
+        )
+    ]
     cells = [cell for line in to_lines(blocks) for cell in line.cells]
     assert "其中:当年财政拨款" in cells

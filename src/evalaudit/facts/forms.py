@@ -89,9 +89,9 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     exec_unknown = (forms["has_total_fund_row"] & ~has_exec & forms["exec_stated_score"].isna()) | forms[
         "unread"
     ].str.contains("rows")
-    forms["computed_total"] = (
-        forms["indicator_score_sum"] + np.where(has_exec, forms["exec_score_used"], 0.0)
-    ).where(~exec_unknown)
+    forms["computed_total"] = (forms["indicator_score_sum"] + np.where(has_exec, forms["exec_score_used"], 0.0)).where(
+        ~exec_unknown
+    )
     forms["total_tolerance"] = (
         half_unit(forms["stated_total"]).fillna(0.0)
         + np.where(exec_computed, forms["exec_score_tolerance"].fillna(0.0), 0.0)
@@ -169,7 +169,9 @@ def section_facts(sections: pd.DataFrame, indicators: pd.DataFrame, evaluations:
     sections["computed_score"] = np.nan
     unmatched = pd.Series(True, index=sections.index)
     for level, section_key in (("l2", "key"), ("l1", "key"), ("dimension", "dimension")):
-        groups = _groups(top[~top["evaluation_id"].map(rows_lost).fillna(False).astype(bool)], level, last_row, read_to_end)
+        groups = _groups(
+            top[~top["evaluation_id"].map(rows_lost).fillna(False).astype(bool)], level, last_row, read_to_end
+        )
         joined = sections[["evaluation_id", section_key]].join(groups, on=["evaluation_id", section_key])
         found = joined["computed_weight_any"].notna() & unmatched
         sections.loc[found, "computed_weight"] = joined.loc[found, "computed_weight"]

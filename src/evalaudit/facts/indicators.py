@@ -47,7 +47,11 @@ def indicator_facts(
     # a column left blank on every row is one finding on the form (facts.forms), not one per row; a table
     # with no 分值 column at all (scored 20 × 执行率 + per row) asks no row for a weight
     ids = ind["evaluation_id"]
-    for column, present in (("weight", ind["weight"].notna()), ("score", ind["score"].notna()), ("actual", ind["has_actual"])):
+    for column, present in (
+        ("weight", ind["weight"].notna()),
+        ("score", ind["score"].notna()),
+        ("actual", ind["has_actual"]),
+    ):
         ind[f"needs_{column}"] = ind["needs_values"] & present.groupby(ids).transform("any").astype(bool)
     ind["weight_tolerance"] = WEIGHT_TOLERANCE
     # '★农村低保保障标准(≥**元/人·月)', '指标1:': the template's placeholders left in a row
@@ -158,7 +162,9 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
     )
     # Only values in words can say "missed" or carry a grade; numbers are compared above.
     target_words, actual_words = ind["target_words"], ind["actual_words"]
-    worded_miss = ind["is_leaf"] & map_distinct(actual_words, says_missed, FLAG) & ~map_distinct(target_words, says_missed, FLAG)
+    worded_miss = (
+        ind["is_leaf"] & map_distinct(actual_words, says_missed, FLAG) & ~map_distinct(target_words, says_missed, FLAG)
+    )
     target_grade = map_distinct(target_words, _grade_rank, NUMBER)
     actual_grade = map_distinct(actual_words, _grade_rank, NUMBER)
     graded_miss = ind["is_leaf"] & (actual_grade < target_grade)

@@ -32,7 +32,7 @@ _END = re.compile(r"(二、|支出内容|支出明细|绩效评价指标|绩效�
 
 def cover_funds(lines: list[Line]) -> list[FundRow]:
     """Total and source rows of a cover funds block, or [] when the form has none."""
-    text = " ".join(fold(cell) for line in lines for cell in line.nonempty)  # cells apart: '6.84 100.00' 
+    text = " ".join(fold(cell) for line in lines for cell in line.nonempty)  # cells apart: '6.84 100.00'
     heads = _heads(text)
     if len(heads) < 2:
         return []

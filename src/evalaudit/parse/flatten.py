@@ -17,12 +17,8 @@ import zhconv
 
 from evalaudit.parse.vocab import FLAT_LABELS, FLAT_MIN_ADJACENT, FLAT_MIN_LABELS, FLAT_MIN_LENGTH
 
-_SINGLE = {
-    key: value for key, value in zhconv.zhconv.getdict("zh-hans").items() if len(key) == 1 and len(value) == 1
-}
-_PINYIN = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（]([a-zàáǎāèéěēìíǐīòóǒōùúǔūǖǘǚǜü]{1,6})[)）]"
-)
+_SINGLE = {key: value for key, value in zhconv.zhconv.getdict("zh-hans").items() if len(key) == 1 and len(value) == 1}
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（]([a-zàáǎāèéěēìíǐīòóǒōùúǔūǖǘǚǜü]{1,6})[)）]")
 _TONED = re.compile(r"[àáǎāèéěēìíǐīòóǒōùúǔūǖǘǚǜ]")
 _NOTE = re.compile(r"^\s*(注|备注|说明|\d+[.．]\s*\D)")  # the form's footnotes are prose, not cells
 _SENTENCE = re.compile(r"[，。；]")
@@ -54,7 +50,7 @@ def join_page_chunks(lines: list[str]) -> list[str]:
 
     Recognised only as a run 1、, 2、, 3、 … at line starts; each chunk is glued back to the text before it.
     """
-    numbered = [index for index, line in enumerate(lines) if (m := _CHUNK.match(line.strip()))]
+    numbered = [index for index, line in enumerate(lines) if _CHUNK.match(line.strip())]
     expected, chunks = 1, []
     for index in numbered:
         if int(_CHUNK.match(lines[index].strip()).group(1)) == expected:  # type: ignore[union-attr]

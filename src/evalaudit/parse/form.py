@@ -53,12 +53,19 @@ def coalesce(lines: list[Line]) -> list[Line]:
             continue
         if out and _wrapped_word(out[-1], line):
             # '经济效益' / '指标', '一级' / '指标': one cell's text wrapped onto the next line
-            out[-1] = Line([*out[-1].cells[:-1], out[-1].cells[-1] + line.nonempty[0]], out[-1].raw + "\n" + line.raw, out[-1].lineno, False)
+            out[-1] = Line(
+                [*out[-1].cells[:-1], out[-1].cells[-1] + line.nonempty[0]],
+                out[-1].raw + "\n" + line.raw,
+                out[-1].lineno,
+                False,
+            )
             continue
         if out and _values_of_label_above(out[-1], line):
             # '年度资金总额 |' then '| 32.4 | 31.69 | 10 | 97.80% | 9 |': the label's cell and its values on two lines
             previous = out[-1]
-            out[-1] = Line([previous.nonempty[0], *line.nonempty], previous.raw + "\n" + line.raw, previous.lineno, True)
+            out[-1] = Line(
+                [previous.nonempty[0], *line.nonempty], previous.raw + "\n" + line.raw, previous.lineno, True
+            )
             continue
         if out and not line.delimited and not out[-1].delimited and len(line.nonempty) == 1:
             previous, cell = out[-1], line.nonempty[0]
@@ -69,7 +76,11 @@ def coalesce(lines: list[Line]) -> list[Line]:
             run_together = bool(re.fullmatch(r"[\d.,%]+", fold(cell))) and len(previous.nonempty) == 1
             joins = (
                 (header_word and previous_is_header and not fund_item(cell))
-                or ((numeric or run_together) and (fund_item(prev_head) or _TOTAL.match(fold(prev_head))) and _all_values(previous))
+                or (
+                    (numeric or run_together)
+                    and (fund_item(prev_head) or _TOTAL.match(fold(prev_head)))
+                    and _all_values(previous)
+                )
                 or (len(previous.nonempty) == 1 and fold(prev_head).rstrip(":：") in {fold(k) for k in _HEADER_KEYS})
                 or (fold(prev_head) == "预期目标" and len(previous.nonempty) == 1 and "完成" in fold(cell))
             )
@@ -95,7 +106,9 @@ def _completes_header(previous: Line, line: Line) -> bool:
     open_cells = [
         index
         for index, cell in enumerate(previous.cells)
-        if cell.strip() and column_role(cell, INDICATOR_COLUMNS) is None and len(fold(cell)) <= 4
+        if cell.strip()
+        and column_role(cell, INDICATOR_COLUMNS) is None
+        and len(fold(cell)) <= 4
         and fold(cell) not in {"绩效指标"}
     ]
     if len(open_cells) < len(tails):
@@ -122,8 +135,11 @@ def _scattered_header_words(line: Line) -> set[str]:
 def _headless_indicator_row(line: Line) -> bool:
     """'城乡居民…拨付及时率 | = | 100 | % | 5 |': an indicator row with no header above it on this page."""
     cells = [fold(cell) for cell in line.nonempty]
-    return line.delimited and len(cells) >= 4 and any(cell in _OPERATORS for cell in cells[1:4]) and (
-        parse_number(cells[-1]) is not None
+    return (
+        line.delimited
+        and len(cells) >= 4
+        and any(cell in _OPERATORS for cell in cells[1:4])
+        and (parse_number(cells[-1]) is not None)
     )
 
 
@@ -173,7 +189,11 @@ def _values_of_label_above(previous: Line, line: Line) -> bool:
 def _fund_values(line: Line) -> bool:
     """Amounts with a rate (or run together into one): a funds row, not the form's 总分."""
     rest = line.nonempty[1:]
-    return bool(rest) and any("%" in cell for cell in rest) and all(is_numeric_value(c) or is_empty(c) or re.fullmatch(r"[\d.,%]+", fold(c)) for c in rest)
+    return (
+        bool(rest)
+        and any("%" in cell for cell in rest)
+        and all(is_numeric_value(c) or is_empty(c) or re.fullmatch(r"[\d.,%]+", fold(c)) for c in rest)
+    )
 
 
 def _all_values(line: Line) -> bool:
@@ -301,7 +321,9 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
                 funds.append(row)
             elif any(is_numeric_value(cell) for cell in line.nonempty):
                 warnings.append(
-                    ParseWarning("fund_row_unplaced", f"资金表中无法识别的行，已保留原文：{line.text[:60]}", "资金表", line.raw)
+                    ParseWarning(
+                        "fund_row_unplaced", f"资金表中无法识别的行，已保留原文：{line.text[:60]}", "资金表", line.raw
+                    )
                 )
         elif state == "goals":
             goal_lines.append(line)
@@ -340,9 +362,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     )
 
 
-def _parse_indicators(
-    lines: list[Line], roles: list[str]
-) -> tuple[list[Indicator], list[Section], list[ParseWarning]]:
+def _parse_indicators(lines: list[Line], roles: list[str]) -> tuple[list[Indicator], list[Section], list[ParseWarning]]:
     state = LevelState()
     warnings: list[ParseWarning] = []
     indicators: list[Indicator] = []
@@ -381,4 +401,3 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         # rows left as text: the table's sums and the total cannot be proven from what was read
         base.unread = " ".join([w.code.removesuffix("_unread") for w in unread] + (["rows"] if lost_rows else []))
     return base
-

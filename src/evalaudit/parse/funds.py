@@ -82,8 +82,11 @@ def _is_label(cell: str) -> bool:
 
 
 def _is_value(cell: str) -> bool:
-    return parse_number(cell) is not None or parse_percent(cell) is not None or is_empty(cell) or bool(
-        _RUN.match(fold(cell))
+    return (
+        parse_number(cell) is not None
+        or parse_percent(cell) is not None
+        or is_empty(cell)
+        or bool(_RUN.match(fold(cell)))
     )
 
 
@@ -186,7 +189,12 @@ def parse_fund_row(
         split = split_run_together(match.group(2), roles, known)
         if split is None:
             warnings.append(
-                ParseWarning("fund_run_together", f"资金行“{label}”的数字连在一起且无法唯一拆分，请核对原表", f"资金表/{label}", line.raw)
+                ParseWarning(
+                    "fund_run_together",
+                    f"资金行“{label}”的数字连在一起且无法唯一拆分，请核对原表",
+                    f"资金表/{label}",
+                    line.raw,
+                )
             )
             return FundRow(item=fund_item(label) or label, label=label, raw=line.raw), warnings
         warnings.append(

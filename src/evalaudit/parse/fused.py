@@ -56,8 +56,13 @@ def split_weight_repeat(cell: str) -> list[str] | None:
     if not match or float(match.group("score")) > float(match.group("weight")) or float(match.group("weight")) > 100:
         return None
     value = cell[match.start("value") : match.end("value")]
-    return [cell[: match.end("name")], cell[match.start("weight") : match.end("weight")], value, value,
-            cell[match.start("score") : match.end("score")]]
+    return [
+        cell[: match.end("name")],
+        cell[match.start("weight") : match.end("weight")],
+        value,
+        value,
+        cell[match.start("score") : match.end("score")],
+    ]
 
 
 def split_stock_explanation(cell: str) -> tuple[str, str]:
@@ -80,8 +85,10 @@ def unfuse(line: Line, roles: list[str]) -> Line:
     for cell in line.nonempty:
         body, explanation = split_stock_explanation(cell)
         weight_first = value_roles[:4] == ["weight", "target", "actual", "score"]
-        pieces = (split_weight_repeat(body) if weight_first else None) or split_fused(body, count, bare_last) or (
-            split_fused(body, count - 1, bare_last) if explanation and count > 2 else None
+        pieces = (
+            (split_weight_repeat(body) if weight_first else None)
+            or split_fused(body, count, bare_last)
+            or (split_fused(body, count - 1, bare_last) if explanation and count > 2 else None)
         )
         if explanation and not pieces and count == 2:
             pieces = name_and_value(body)

@@ -22,15 +22,19 @@ _PAIR = re.compile(r"(?P<label>" + _LABEL + r")(?P<points>\d+(?:\.\d+)?)")
 _SCORE = re.compile(r"(?<=[。；;.)）\]】%])(\d+(?:\.\d+)?)(?=[“\"]?[\u4e00-\u9fff])")
 
 
-_HEADER_LEFT = re.compile(r"^(?:一级指标|二级指标|三级指标|级指标|指标分值|分值|权重|评价标准|评分标准|指标说明|指标解释|自评得分|得分)+")
+_HEADER_LEFT = re.compile(
+    r"^(?:一级指标|二级指标|三级指标|级指标|指标分值|分值|权重|评价标准|评分标准|指标说明|指标解释|自评得分|得分)+"
+)
 
 
 def looks_fused(cells: list[str]) -> bool:
     """A scoring table's rows run together: a long cell in which label-and-points pairs open several
     criteria (a table whose rows kept their cells is read row by row)."""
     text = fold("".join(cells))
-    return max((len(cell) for cell in cells), default=0) >= 150 and len(_SCORE.findall(text)) >= 2 and bool(
-        _PAIR.match(text)
+    return (
+        max((len(cell) for cell in cells), default=0) >= 150
+        and len(_SCORE.findall(text)) >= 2
+        and bool(_PAIR.match(text))
     )
 
 

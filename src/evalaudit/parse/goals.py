@@ -9,7 +9,9 @@ from evalaudit.parse.lines import Line
 from evalaudit.parse.vocab import GOAL_DONE, GOAL_PLANNED, is_group
 from evalaudit.textnorm import fold
 
-_LABEL = re.compile(r"^(年度)?(总体)?(绩效)?(目标|预期目标|实际完成情况|目标实际完成情况|实际完成目标|完成情况|目标完成情况)")
+_LABEL = re.compile(
+    r"^(年度)?(总体)?(绩效)?(目标|预期目标|实际完成情况|目标实际完成情况|实际完成目标|完成情况|目标完成情况)"
+)
 
 
 def is_goal_header(line: Line) -> bool:

@@ -264,7 +264,8 @@ def interpret_delimited_row(line: Line, context: RowContext) -> Indicator | None
     name = values.get("name", "").strip()
     # a label cell repeating the row's own name was typed twice, it is not a level
     level1, level2 = (
-        "" if fold(values.get(role, "")) == fold(name) else values.get(role, "").strip() for role in ("level1", "level2")
+        "" if fold(values.get(role, "")) == fold(name) else values.get(role, "").strip()
+        for role in ("level1", "level2")
     )
     if level1 and level2_key(level1) and not level2:
         level1, level2 = "", level1
@@ -274,7 +275,9 @@ def interpret_delimited_row(line: Line, context: RowContext) -> Indicator | None
         context.state.set_level2(level2)
     elif level1:
         context.state.level2 = ""
-    has_numbers = parse_number(values.get("weight", "")) is not None or parse_number(values.get("score", "")) is not None
+    has_numbers = (
+        parse_number(values.get("weight", "")) is not None or parse_number(values.get("score", "")) is not None
+    )
     if not name and not has_numbers and not values.get("target", "").strip():
         if level1 or level2:
             return None  # a label-only row of merged cells
@@ -410,7 +413,9 @@ def parse_flow_rows(
                     before = split_fused(before[0], 2, bare_last=False) or name_and_value(before[0]) or before
                 name, target, actual = (before + ["", ""])[:3] if len(before) >= 2 else (before[0], "", "")
                 values = {"target": target, "actual": actual, "weight": "", "score": ""}
-                indicator = _make_indicator(name, values, state, "\n".join(lines[i].raw for i in dict.fromkeys(pending_lines)))
+                indicator = _make_indicator(
+                    name, values, state, "\n".join(lines[i].raw for i in dict.fromkeys(pending_lines))
+                )
                 indicator.explanation = explanation
                 indicators.append(indicator)
                 pending, pending_lines, closed_on_line = [], [], line_index
@@ -458,7 +463,9 @@ def parse_flow_rows(
         raw = "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines))
         values = {"target": target, "actual": actual, "weight": weight, "score": score}
         indicators.append(_make_indicator(name, values, state, raw))
-        missing = [label for label, value in (("三级指标", name), ("年度指标值", target), ("实际完成值", actual)) if not value]
+        missing = [
+            label for label, value in (("三级指标", name), ("年度指标值", target), ("实际完成值", actual)) if not value
+        ]
         if missing:
             warnings.append(
                 ParseWarning(

@@ -24,7 +24,9 @@ _CELL_START = re.compile(
 )
 _CHROME = tuple(matching_copy(word) for word in CHROME_WORDS)
 _CHROME_LABELS = frozenset(word.rstrip(":：") for word in _CHROME)
-_ROW_HEAD = re.compile(r"^(产出指标|效益指标|满意度指标|成本指标|数量指标|质量指标|时效指标|经济效益|社会效益|生态效益|可持续影响|指标\d+[:：])")
+_ROW_HEAD = re.compile(
+    r"^(产出指标|效益指标|满意度指标|成本指标|数量指标|质量指标|时效指标|经济效益|社会效益|生态效益|可持续影响|指标\d+[:：])"
+)
 _PROSE = re.compile(r"[，。；！？]|[,;](?!\d)")
 
 
@@ -82,9 +84,7 @@ def is_paragraph_layout(blocks: list[Block]) -> bool:
     text_lines = [index for index, block in enumerate(blocks) if block.kind == "text"]
     if len(text_lines) < 6:
         return False
-    followed_by_blank = sum(
-        1 for index in text_lines if index + 1 < len(blocks) and blocks[index + 1].kind == "blank"
-    )
+    followed_by_blank = sum(1 for index in text_lines if index + 1 < len(blocks) and blocks[index + 1].kind == "blank")
     return followed_by_blank / len(text_lines) >= 0.3
 
 
@@ -205,8 +205,10 @@ def to_lines(blocks: list[Block]) -> list[Line]:
             if flat_at is not None:
                 # a whole form run together inside one cell (a page's 内容概述): its cells, then the rest of the row
                 lines.append(Line(cells[:flat_at], block.raw, block.lineno, True))
-                lines.extend(Line(split_text_line(piece) or [piece], piece, block.lineno, False)
-                             for piece in split_flat(cells[flat_at]) or [])
+                lines.extend(
+                    Line(split_text_line(piece) or [piece], piece, block.lineno, False)
+                    for piece in split_flat(cells[flat_at]) or []
+                )
                 lines.append(Line(cells[flat_at + 1 :], block.raw, block.lineno, True))
             else:
                 lines.append(Line(cells, block.raw, block.lineno, True))

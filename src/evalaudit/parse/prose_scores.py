@@ -92,9 +92,13 @@ def prose_scores(lines: list[Line]) -> tuple[list[Indicator], list[Section]]:
 #     1.产出指标完成情况
 #     数量指标:每个农家书屋平均举办阅读活动4次,指标完成率100%,新增数字资源50000册,指标完成率100%。
 _GROUP_HEADING = re.compile(r"^\d+[.、．]?(产出|效益|满意度)指标完成情况")
-_DIMENSION = re.compile(r"^(数量指标|质量指标|时效指标|成本指标|经济效益指标|社会效益指标|生态效益指标|可持续影响指标)[:：]")
+_DIMENSION = re.compile(
+    r"^(数量指标|质量指标|时效指标|成本指标|经济效益指标|社会效益指标|生态效益指标|可持续影响指标)[:：]"
+)
 _DONE = re.compile(r"[,，;；]?指标完成率\s*\d+(?:\.\d+)?%[,，;；。]?")
-_RESULT = re.compile(r"^(?P<name>.+?)(?P<value>\d[\d.]*(?:%|[\u4e00-\u9fff]{1,2})|逐年提高|持续提高|明显提高|有所提高|稳步提升|显著提升)$")
+_RESULT = re.compile(
+    r"^(?P<name>.+?)(?P<value>\d[\d.]*(?:%|[\u4e00-\u9fff]{1,2})|逐年提高|持续提高|明显提高|有所提高|稳步提升|显著提升)$"
+)
 
 
 def prose_results(lines: list[Line]) -> list[Indicator]:

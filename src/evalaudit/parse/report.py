@@ -115,7 +115,9 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
     warnings: list[ParseWarning] = list(header.warnings)
     texts = [_light(line.text) for line in lines]
     whole = "".join(texts)
-    header.amount_unit = header.amount_unit or ("万元" if "万元" in whole else ("元" if re.search(r"\d元", whole) else ""))
+    header.amount_unit = header.amount_unit or (
+        "万元" if "万元" in whole else ("元" if re.search(r"\d元", whole) else "")
+    )
     if not header.fill_date:
         for text in reversed(texts):
             if re.fullmatch(r"20\d{2}年\d{1,2}月\d{1,2}日", text):
@@ -176,7 +178,9 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
     total_match = _TOTAL.search(whole)
     grade_match = _GRADE.search(whole)
     if total_match is None:
-        warnings.append(ParseWarning("report_total_missing", "报告中未找到自评总分（如“评价得分为 N 分”）", "报告/总分", ""))
+        warnings.append(
+            ParseWarning("report_total_missing", "报告中未找到自评总分（如“评价得分为 N 分”）", "报告/总分", "")
+        )
     return header, dict(
         funds=_funds(whole, header.amount_unit),
         goals=[],
@@ -188,4 +192,3 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
         notes="",
         warnings=warnings,
     )
-

@@ -22,7 +22,9 @@ from evalaudit.textnorm import fold
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 _SEQ = re.compile(r"^\d+(\.\d+)?$")
-_POINTS = re.compile(r"^(?P<name>.*?)[(（]\s*(?P<inner>[\u4e00-\u9fff]{0,6})(?P<points>\d+(?:\.\d+)?)\s*(分|%)?\s*[)）]$")
+_POINTS = re.compile(
+    r"^(?P<name>.*?)[(（]\s*(?P<inner>[\u4e00-\u9fff]{0,6})(?P<points>\d+(?:\.\d+)?)\s*(分|%)?\s*[)）]$"
+)
 _SENTENCE = re.compile(r"[，。；;]|[,](?!\d)")
 _HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS) | {"一级", "二级", "三级"}
 _TOTAL = re.compile(r"(总分|总得分|合计|加权得分|小计)")
@@ -202,7 +204,9 @@ def _indicators(
         is_row = row.prose or len(numbers) >= 2 or (labels and labels[-1].points is not None and numbers)
         group_line = has_seq and not row.numbered and not numbers and len(labels) == 1
         if group_line or (not whole_rows and not is_row and len(labels) == 1 and len(numbers) <= 1):
-            pending.append((labels[0], labels[0].points if labels[0].points is not None else (numbers[0] if numbers else None)))
+            pending.append(
+                (labels[0], labels[0].points if labels[0].points is not None else (numbers[0] if numbers else None))
+            )
             continue
         if not labels:
             continue
@@ -240,4 +244,3 @@ def _indicators(
         if weight is not None and cell.text:
             sections.append(Section(cell.text, weight, None, cell.text))
     return indicators, sections
-

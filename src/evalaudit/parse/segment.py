@@ -45,7 +45,11 @@ def guess_type(lines: list[Line]) -> FormType | None:
         return "report"  # a narrative that merely names 一级指标 in its sentences is no table
     tables = "一级指标" in text or "三级指标" in text or "年度资金总额" in text
     if tables or any(is_scoring_header(line) for line in lines) or _header_one_word_per_line(lines):
-        return "project" if re.search("项目名称|项目实施单位|项目资金|部门预算项目|项目绩效|项目单位", text) else "department"
+        return (
+            "project"
+            if re.search("项目名称|项目实施单位|项目资金|部门预算项目|项目绩效|项目单位", text)
+            else "department"
+        )
     if re.search(r"得\d+(\.\d+)?分", text) or ("评价类型" in text and "项目名称" in text):
         return "report"
     if re.search(r"绩效(自评|评价)报", text) and re.search(r"预算数.{0,6}执行数", text):
@@ -107,8 +111,10 @@ def _split_at_new_headers(segment: Segment) -> list[Segment]:
     for index in heads[1:]:
         if scoring_roles(segment.lines[index]) != first and index - heads[0] > 3:
             start = index
-            while start - 1 > heads[0] and len(segment.lines[start - 1].nonempty) <= 2 and "名称" in fold(
-                segment.lines[start - 1].text
+            while (
+                start - 1 > heads[0]
+                and len(segment.lines[start - 1].nonempty) <= 2
+                and "名称" in fold(segment.lines[start - 1].text)
             ):
                 start -= 1
             rest = segment.lines[start:]
@@ -161,7 +167,9 @@ def _split_at_titles(lines: list[Line]) -> list[Segment]:
 _ATTACHMENT = re.compile(r"^附件\s*\d+([-－]\d+)?[:：]?$")
 
 
-def _with_attachments(lines: list[Line], starts: list[tuple[int, FormType | None]]) -> list[tuple[int, FormType | None]]:
+def _with_attachments(
+    lines: list[Line], starts: list[tuple[int, FormType | None]]
+) -> list[tuple[int, FormType | None]]:
     """'附件4-3' alone on a line starts an attachment: a form of its own unless a title follows at once."""
     titled = {index for index, _ in starts}
     extra = [

@@ -23,6 +23,7 @@ from evalaudit.parse.indicators import (
 )
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
+from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
 from evalaudit.parse.scoring import is_points_label, is_scoring_header, parse_scoring, scoring_roles
 from evalaudit.parse.segment import title_type
 from evalaudit.parse.vocab import (
@@ -147,6 +148,18 @@ def _headless_roles(line: Line) -> list[str]:
     """The Sichuan template's columns (指标性质 / 指标值 / 度量单位 / 完成值 / 权重 / 得分): the template whose
     rows carry an operator cell of their own."""
     return ["level1", "level2", "name", "nature", "target", "unit", "actual", "weight", "score", "explanation"]
+
+
+def _fused_scoring_table(lines: list[Line]) -> tuple[list[Indicator], list[Section]] | None:
+    """From the line that starts '一级指标…' on, a scoring table run together, header included."""
+    start = next((index for index, line in enumerate(lines) if fold(line.text).startswith("一级指标")), None)
+    if start is None:
+        return None
+    cells = [cell for line in lines[start:] for cell in line.nonempty]
+    if not looks_fused(cells):
+        return None
+    found = fused_scoring_rows("".join(cells))
+    return found if found[0] else None
 
 
 def _header_sections(line: Line) -> list[Section]:
@@ -342,6 +355,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         scored, groups = parse_scoring(scoring_lines, roles_for_scoring)
         indicators += scored
         sections += groups
+    elif not indicators and (fused := _fused_scoring_table(lines)):
+        indicators, sections = fused  # a scoring table whose header was run into its rows as well
     sections = [s for s in header_sections if all(s.name != other.name for other in sections)] + sections
     if total is not None and total_weight is None and indicators and all(i.score is None for i in indicators):
         total_weight, total = total, None  # '合计 | 100' of a table with no scores: the weights' total

@@ -30,9 +30,9 @@ _HEADER_LEFT = re.compile(
 def looks_fused(cells: list[str]) -> bool:
     """A scoring table's rows run together: a long cell in which label-and-points pairs open several
     criteria (a table whose rows kept their cells is read row by row)."""
-    text = fold("".join(cells))
+    text = _HEADER_LEFT.sub("", fold("".join(cells)))  # the header may be run into the rows as well
     return (
-        max((len(cell) for cell in cells), default=0) >= 150
+        max((len(cell) for cell in cells), default=0) >= 100
         and len(_SCORE.findall(text)) >= 2
         and bool(_PAIR.match(text))
     )

@@ -243,3 +243,19 @@ def test_a_report_lists_results_group_by_group_without_scores() -> None:
         ("产出指标", "数量指标", "新增图书", "2000册", None),
         ("效益指标", "", "借阅量", "持续提高", None),
     ]
+
+
+def test_a_second_header_line_that_splits_columns() -> None:
+    """预期指标值 split into 符号 | 值 | 单位, 自评得分 into 单项得分 | 权重占比 | 折算得分 (a Hebei template)."""
+    text = "\n".join(
+        [
+            "某县民政局2020年度预算项目绩效自评表",
+            "项目名称: 高龄补贴",
+            "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 单项指标完成情况 自评得分",
+            "符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分",
+            "产出指标 数量指标 发放人数 按月发放的人数 >= 95 %(百分比) 98% 完成 40.00 40.00 16.00",
+            "满意度指标 服务对象满意度指标 满意度 领取对象的满意情况 >= 90 %(百分比) 96% 完成 60.00 60.00 36.00",
+        ]
+    )
+    rows = [(i.name, i.actual.raw, i.weight, i.score) for i in _form(text).indicators]
+    assert rows == [("发放人数", "98%", 40, 16), ("满意度", "96%", 60, 36)]

@@ -50,7 +50,7 @@ def coalesce(lines: list[Line]) -> list[Line]:
     """One cell per line: glue header words, fund rows, key/value pairs and total rows back into rows."""
     out: list[Line] = []
     for line in lines:
-        if out and _completes_header(out[-1], line):
+        if out and (_completes_header(out[-1], line) or _splits_header_columns(out[-1], line)):
             continue
         if out and _wrapped_word(out[-1], line):
             # '经济效益' / '指标', '一级' / '指标': one cell's text wrapped onto the next line
@@ -94,6 +94,39 @@ def coalesce(lines: list[Line]) -> list[Line]:
 
 
 _HEADER_TAILS = ("指标值", "完成值", "目标值", "实际值", "完成情况", "值")
+
+
+_SUB_COLUMNS = {
+    # a second header line that splits a column of the first (Hebei: 预期指标值 = 符号 | 值 | 单位;
+    # 自评得分 = 单项指标得分 | 权重占比 | 折算得分): sub-column word → the column and what it becomes
+    "符号": ("年度指标值", ["指标性质", "年度指标值", "度量单位"]),
+    "权重占比": ("得分", ["单项评定", "分值", "得分"]),
+}
+
+
+def _splits_header_columns(previous: Line, line: Line) -> bool:
+    """'… 预期指标值 … 自评得分' then '符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分': the
+    second line splits the first's columns; the header line gets the split columns (its 指标分值, then a
+    description, gives way to 权重占比)."""
+    words = [fold(cell) for cell in line.nonempty]
+    if not is_indicator_header(previous) or not any(w.startswith(key) for w in words for key in _SUB_COLUMNS):
+        return False
+    if not all(len(w) <= 12 and ("得分" in w or "单位" in w or w.startswith(tuple(_SUB_COLUMNS))) for w in words):
+        return False
+    cells = [cell for cell in previous.nonempty if not _HEADING.match(fold(cell))]  # '四、…完成情况' is no column
+    for key, (column, parts) in _SUB_COLUMNS.items():
+        if not any(w.startswith(key) for w in words):
+            continue
+        role = column_role(column, INDICATOR_COLUMNS)
+        at = next((i for i, cell in enumerate(cells) if column_role(cell, INDICATOR_COLUMNS) == role), None)
+        if at is None:
+            return False
+        cells[at : at + 1] = parts
+        if key == "权重占比":  # the weight is the share column now: the first line's 指标分值 holds words
+            cells = ["指标说明" if column_role(c, INDICATOR_COLUMNS) == "weight" and c != "分值" else c for c in cells]
+    previous.cells = cells
+    previous.raw += "\n" + line.raw
+    return True
 
 
 def _completes_header(previous: Line, line: Line) -> bool:
@@ -243,6 +276,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     header_points: float | None = None
     header_sections: list[Section] = []
     header_words: set[str] = set()
+    spaced_table = False
     cut_off = ""
 
     previous: Line | None = None
@@ -281,6 +315,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             if state == "indicators":
                 indicator_lines.append(Line([], line.raw, line.lineno, True))  # the header again: rows restart
             state, roles_for_indicators = "indicators", indicator_roles(line)
+            spaced_table = not line.delimited and len(line.nonempty) >= 8  # a wide space-separated header
             header_sections += _header_sections(line)
             continue
         if state == "head" and total is None and (early := _EARLY_TOTAL.match(text)):
@@ -343,6 +378,9 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         elif state == "indicators":
             if not indicator_lines and len(text) <= 10 and _HEADER_FRAGMENT.search(text):
                 continue  # '未完成原' / '因及改进措施': the header's last cell wrapped under it
+            if spaced_table and not line.delimited and len(line.nonempty) >= len(roles_for_indicators) - 1:
+                # a space-separated row (nearly) as wide as its space-separated header: its cells are columns
+                line = Line(list(line.nonempty), line.raw, line.lineno, True)
             indicator_lines.append(line)
         elif state == "scoring":
             scoring_lines.append(line)

@@ -24,8 +24,7 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     ids = forms["evaluation_id"]
     has_funds = ids.isin(funds["evaluation_id"])
     has_rows = ids.isin(indicators["evaluation_id"])
-    targets = indicators["target_raw"].fillna("").astype(str).str.strip() != ""
-    has_targets = ids.isin(indicators.loc[targets, "evaluation_id"])  # a target table, not a scoring table
+    has_targets = ids.isin(indicators.loc[indicators["has_target"], "evaluation_id"])  # not a scoring table
     forms["total_expected"] = forms["is_table_form"] & (has_rows | has_funds) & ~forms["cut_off"].isin(["end", "both"])
     starts_inside = forms["cut_off"].isin(["start", "both"])  # the funds table was on the page before
     forms["funds_expected"] = (
@@ -61,8 +60,7 @@ def _blank_columns(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     has_rows = forms["evaluation_id"].isin(rows["evaluation_id"])
     scored = forms["evaluation_id"].map(by_form["score"].count() > 0).astype("boolean")
     # a scoring table (分值 / 评分标准 / 得分) has no 实际完成值 column: only a table of targets needs actuals
-    targets = rows["target_raw"].fillna("").astype(str).str.strip() != ""
-    has_targets = forms["evaluation_id"].map(targets.groupby(rows["evaluation_id"]).any()).eq(True)
+    has_targets = forms["evaluation_id"].map(by_form["has_target"].any()).eq(True)
     acted = forms["evaluation_id"].map(by_form["has_actual"].any()).astype("boolean").where(has_targets, True)
     forms["scores_filled"] = scored.fillna(True).astype(bool) | ~has_rows
     forms["actuals_filled"] = acted.fillna(True).astype(bool) | ~has_rows

@@ -44,6 +44,7 @@ def indicator_facts(
     ind["needs_values"] &= ~((ind["row"] == last_row) & ind["evaluation_id"].map(cut_off).isin(["end", "both"]))
     ind["target_words"], ind["actual_words"] = _words(ind["target_raw"]), _words(ind["actual_raw"])
     ind["has_actual"] = ind["actual_value"].notna() | (ind["actual_words"] != "")
+    ind["has_target"] = ind["target_raw"].fillna("").astype(str).str.strip() != ""  # scoring rows have none
     # a column left blank on every row is one finding on the form (facts.forms), not one per row; a table
     # with no 分值 column at all (scored 20 × 执行率 + per row) asks no row for a weight
     ids = ind["evaluation_id"]

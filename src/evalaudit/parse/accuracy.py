@@ -71,11 +71,7 @@ class Tally:
 def extraction(evaluation: Evaluation) -> dict:
     """An evaluation in the shape of a hand extraction."""
     return {
-        "form_type": evaluation.form_type,
-        "unit": evaluation.unit,
-        "supervising_department": evaluation.supervising_department,
-        "project_name": evaluation.project_name,
-        "year": evaluation.year,
+        **{name: getattr(evaluation, name) for name in HEADER_FIELDS},
         "funds": [
             {"label": row.label, "item": row.item, **{name: getattr(row, name) for name in FUND_FIELDS}}
             for row in evaluation.funds

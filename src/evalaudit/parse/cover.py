@@ -40,7 +40,7 @@ def cover_funds(lines: list[Line]) -> list[FundRow]:
     first, last = heads[0], heads[-1]
     stop = _END.search(text, last.end())
     block = text[last.end() : stop.start() if stop else len(text)]
-    total = FundRow(item="年度资金总额", label=_label(first.group(1)), raw=text[first.start() : last.end()])
+    total = FundRow(item="年度资金总额", label=first.group(1), raw=text[first.start() : last.end()])
     for role, match in zip(roles, heads):
         _put(total, role, match.group(2))
     _stated_rate(total, text[last.end() :])
@@ -93,10 +93,6 @@ def _stated_rate(total: FundRow, after: str) -> None:
 
 def _canonical(word: str, table: list[tuple[str, str]]) -> str:
     return next(key for key, _ in table if fold(key) == word)
-
-
-def _label(word: str) -> str:
-    return word
 
 
 def _put(row: FundRow, role: str, value: str | None) -> None:

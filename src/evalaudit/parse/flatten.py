@@ -106,6 +106,18 @@ def _adjacent(hits: list[re.Match[str]], copy: str) -> int:
     return count
 
 
+def _after_project_name(previous: re.Match[str] | None, hit: re.Match[str], copy: str) -> re.Match[str]:
+    """'…养护项目主管部门' after 项目名称: the name ends in 项目, the label is 主管部门 (项目主管部门 would take it)."""
+    if (
+        previous is not None
+        and previous.group(0) == "项目名称"
+        and hit.group(0).startswith("项目")
+        and len(hit.group(0)) > 4
+    ):
+        return _label_pattern().match(copy, hit.start() + 2) or hit
+    return hit
+
+
 def split_flat(text: str) -> list[str] | None:
     """The cells of a flattened line, or None when the line is not one (prose, a row, a short label)."""
     if len(text) < FLAT_MIN_LENGTH or (_NOTE.match(text) and _SENTENCE.search(text)):
@@ -114,12 +126,8 @@ def split_flat(text: str) -> list[str] | None:
     hits = list(_label_pattern().finditer(copy))
     if len({hit.group(0) for hit in hits}) < FLAT_MIN_LABELS or _adjacent(hits, copy) < FLAT_MIN_ADJACENT:
         return None
+    hits = [_after_project_name(previous, hit, copy) for previous, hit in zip([None, *hits], hits)]
     cuts: set[int] = set()
-    for previous, hit in zip(hits, hits[1:]):
-        if previous.group(0) == "项目名称" and hit.group(0).startswith("项目") and len(hit.group(0)) > 4:
-            # '…养护项目主管部门': the name ends in 项目, the label is 主管部门 (项目主管部门 would take it)
-            hits[hits.index(hit)] = _label_pattern().match(copy, hit.start() + 2) or hit
-    cuts_from = hits
     for group in _GROUP_LABEL.finditer(copy):  # '年度绩效目标2(40分)', '产出指标(40分)': a cell of its own
         cuts.update((group.start(), group.end()))
     for numbered in _NUMBERED.finditer(copy):  # '…8指标2企业自主采购…': each numbered indicator is a row
@@ -130,7 +138,7 @@ def split_flat(text: str) -> list[str] | None:
         if sentence >= 0 and title.end() - sentence <= 60:
             cuts.add(sentence + 1)  # after the sentence it follows
 
-    for hit in cuts_from:
+    for hit in hits:
         end = hit.end()
         tail = copy[end:]
         extra = _POINTS_AFTER.match(tail) or _AB_AFTER.match(tail)
@@ -140,7 +148,7 @@ def split_flat(text: str) -> list[str] | None:
             end += 1
         cuts.update((hit.start(), end))
     bounds = sorted(cut for cut in cuts if 0 < cut < len(text))
-    labels = {hit.start() for hit in cuts_from}
+    labels = {hit.start() for hit in hits}
     pieces = []
     for a, b in zip([0, *bounds], [*bounds, len(text)]):
         piece = text[a:b].strip()

@@ -29,7 +29,7 @@ from evalaudit.parse.segment import title_type
 from evalaudit.parse.vocab import (
     FUND_COLUMNS,
     INDICATOR_COLUMNS,
-    SCORING_COLUMNS,
+    SCORING_HEADER_WORDS,
     column_role,
     fund_item,
     split_points,
@@ -220,7 +220,7 @@ def _header_word(cell: str) -> bool:
     return fold(cell) in _SCORING_HEADER_WORDS
 
 
-_SCORING_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS) | {"县级", "市级", "省级", "指标"}
+_SCORING_HEADER_WORDS = SCORING_HEADER_WORDS | {"县级", "市级", "省级"}
 
 
 def _values_of_label_above(previous: Line, line: Line) -> bool:

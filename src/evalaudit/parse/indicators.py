@@ -413,9 +413,7 @@ def parse_flow_rows(
                     before = split_fused(before[0], 2, bare_last=False) or name_and_value(before[0]) or before
                 name, target, actual = (before + ["", ""])[:3] if len(before) >= 2 else (before[0], "", "")
                 values = {"target": target, "actual": actual, "weight": "", "score": ""}
-                indicator = _make_indicator(
-                    name, values, state, "\n".join(lines[i].raw for i in dict.fromkeys(pending_lines))
-                )
+                indicator = _make_indicator(name, values, state, _raw(lines, pending_lines))
                 indicator.explanation = explanation
                 indicators.append(indicator)
                 pending, pending_lines, closed_on_line = [], [], line_index
@@ -428,30 +426,21 @@ def parse_flow_rows(
                 continue
             if not (following and is_numeric_value(following)) and not is_plain_number(pending[-2]):
                 values = {"weight": pending[-4], "target": pending[-3], "actual": pending[-2], "score": pending[-1]}
-                raw = "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines))
-                indicators.append(_make_indicator(name, values, state, raw))
+                indicators.append(_make_indicator(name, values, state, _raw(lines, pending_lines)))
                 pending, pending_lines, closed_on_line = [], [], line_index
                 continue
-        if score_only:
-            closes = (
-                len(pending) >= 2
-                and is_plain_number(pending[-1])
-                and not is_plain_number(pending[-2])
-                and not (following and is_numeric_value(following))
-            )
-        else:
-            closes = (
-                len(pending) >= 3
-                and is_plain_number(pending[-1])
-                and is_plain_number(pending[-2])
-                and not (following and is_numeric_value(following))
-            )
+        # the row's trailing numbers: 得分, or 分值 得分 (and with 得分 alone, a value before it, not a number)
+        trailing = 1 if score_only else 2
+        closes = (
+            len(pending) > trailing
+            and all(is_plain_number(cell) for cell in pending[-trailing:])
+            and not (score_only and is_plain_number(pending[-2]))
+            and not (following and is_numeric_value(following))
+        )
         if not closes:
             continue
-        if score_only:
-            before, weight, score = pending[:-1], "", pending[-1]
-        else:
-            before, weight, score = pending[:-2], pending[-2], pending[-1]
+        before = pending[:-trailing]
+        weight, score = ([""] + pending[-trailing:])[-2:]
         if len(before) == 3 and len({lines[index].lineno for index in pending_lines}) <= 2:
             name, target, actual = before  # cells of one row: name, target, actual in place, sentences or not
         else:
@@ -460,7 +449,7 @@ def parse_flow_rows(
             name = "".join(before) if target else ""
             if not target:
                 name, target = _split_name_target(before)
-        raw = "\n".join(dict.fromkeys(lines[index].raw for index in pending_lines))
+        raw = _raw(lines, pending_lines)
         values = {"target": target, "actual": actual, "weight": weight, "score": score}
         indicators.append(_make_indicator(name, values, state, raw))
         missing = [
@@ -479,6 +468,11 @@ def parse_flow_rows(
     if pending:
         warnings.append(_unplaced(pending))
     return indicators
+
+
+def _raw(lines: list[Line], indexes: list[int]) -> str:
+    """The source lines a row's cells came from, each once."""
+    return "\n".join(dict.fromkeys(lines[index].raw for index in indexes))
 
 
 def _unplaced(pending: list[str]) -> ParseWarning:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from evalaudit.model import Indicator, Section
 from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
 from evalaudit.parse.lines import Line
-from evalaudit.parse.vocab import SCORING_COLUMNS, SCORING_NOISE, column_role
+from evalaudit.parse.vocab import SCORING_COLUMNS, SCORING_HEADER_WORDS, SCORING_NOISE, column_role
 from evalaudit.textnorm import fold
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
@@ -26,7 +26,7 @@ _POINTS = re.compile(
     r"^(?P<name>.*?)[(（]\s*(?P<inner>[\u4e00-\u9fff]{0,6})(?P<points>\d+(?:\.\d+)?)\s*(分|%)?\s*[)）]$"
 )
 _SENTENCE = re.compile(r"[，。；;]|[,](?!\d)")
-_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS) | {"一级", "二级", "三级"}
+_HEADER_WORDS = SCORING_HEADER_WORDS | {"一级", "二级", "三级"}
 _TOTAL = re.compile(r"(总分|总得分|合计|加权得分|小计)")
 
 
@@ -155,10 +155,8 @@ def _rows(cells: list[Cell], by_start: bool) -> list[_Row]:
         if by_start and cell.row_start:
             close()
         if cell.kind == "label":
-            if current.numbers and not by_start:
-                close()
-            elif current.prose and not by_start:
-                close()
+            if (current.numbers or current.prose) and not by_start:
+                close()  # in a stream, a label after a row's numbers or criterion starts the next row
             current.labels.append(cell)
         elif cell.kind == "number":
             if not current.numbers and cell.text.endswith("%"):

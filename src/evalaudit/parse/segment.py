@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from evalaudit.model import FormType
 from evalaudit.parse.lines import Line
 from evalaudit.parse.scoring import is_scoring_header, scoring_roles
-from evalaudit.parse.vocab import SCORING_COLUMNS
+from evalaudit.parse.vocab import SCORING_HEADER_WORDS
 from evalaudit.textnorm import fold
 
 _TITLE = re.compile(r"(自评表|评价表|评价指标表|自评报告|评价报告|自评情况报告)([(（][^)）]*[)）]?)?$")
@@ -62,7 +62,7 @@ def _header_one_word_per_line(lines: list[Line]) -> bool:
     run: list[str] = []
     for line in lines:
         cells = line.nonempty
-        if len(cells) == 1 and fold(cells[0]) in _HEADER_WORDS:
+        if len(cells) == 1 and fold(cells[0]) in SCORING_HEADER_WORDS:
             run.append(fold(cells[0]))
             if len(run) >= 3 and is_scoring_header(Line(run, "", 0, False)):
                 return True
@@ -194,5 +194,4 @@ def _has_table_rows(lines: list[Line]) -> bool:
     return len(rows) >= 3 and any(_CONTENT.search(fold(line.text)) or _LEVELS.search(fold(line.text)) for line in rows)
 
 
-_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS)
 _LEVELS = re.compile(r"(产出指标|效益指标|满意度指标|数量指标|质量指标|时效指标|成本指标)")

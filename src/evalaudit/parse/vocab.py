@@ -335,6 +335,8 @@ SCORING_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),
     ("指标", "name"),
 ]
+# the words of a scoring table's header, folded: each reader adds the fragments it also meets
+SCORING_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS)
 # cells of a scoring table that are neither labels nor values
 SCORING_NOISE = frozenset({"说明:", "依据:", "说明", "依据", "/", "-", "—", "——"})
 

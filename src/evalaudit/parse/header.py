@@ -134,11 +134,14 @@ def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
                 found["unit"] = _clean_value(rest[0])
 
 
+_FOLDED_KEYS = [(fold(key), key, fields) for key, fields in HEADER_KEYS]  # folded once, not per cell
+
+
 def header_key(cell: str) -> tuple[str, tuple[str, ...]] | None:
     """The header label a cell starts with (longest first) and the fields its value fills."""
     folded = fold(cell)
-    for key, fields in HEADER_KEYS:
-        if folded.startswith(fold(key)):
+    for folded_key, key, fields in _FOLDED_KEYS:
+        if folded.startswith(folded_key):
             return key, fields
     return None
 
@@ -148,8 +151,8 @@ def _clean_value(value: str) -> str:
     value = re.sub(r"^[(（](盖章|公章)[)）]\s*", "", value)
     # a value that runs into the next label ('X局项目实施单位Y'): cut at the label
     folded = fold(value)
-    for key, _ in HEADER_KEYS:
-        at = folded.find(fold(key), 1)
+    for folded_key, _, _ in _FOLDED_KEYS:
+        at = folded.find(folded_key, 1)
         if at > 0:
             return value[: _original_index(value, at)].strip(" :：")
     return value

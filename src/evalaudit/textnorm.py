@@ -68,6 +68,7 @@ def to_simplified(text: str) -> str:
     return zhconv.convert(text, "zh-hans")
 
 
+@lru_cache(maxsize=65536)  # pure, and the parser asks for the same cells and labels over and over
 def fold(text: str) -> str:
     """Width, variants, LaTeX and traditional characters folded; inner whitespace removed."""
     if not text:

@@ -201,14 +201,13 @@ def to_lines(blocks: list[Block]) -> list[Line]:
             continue
         if block.kind == "row":
             cells = [clean_cell(cell) for cell in block.cells]
-            flat_at = next((index for index, cell in enumerate(cells) if split_flat(cell)), None)
+            flat_at, pieces = next(
+                ((index, found) for index, cell in enumerate(cells) if (found := split_flat(cell))), (None, [])
+            )
             if flat_at is not None:
                 # a whole form run together inside one cell (a page's 内容概述): its cells, then the rest of the row
                 lines.append(Line(cells[:flat_at], block.raw, block.lineno, True))
-                lines.extend(
-                    Line(split_text_line(piece) or [piece], piece, block.lineno, False)
-                    for piece in split_flat(cells[flat_at]) or []
-                )
+                lines.extend(Line(split_text_line(piece) or [piece], piece, block.lineno, False) for piece in pieces)
                 lines.append(Line(cells[flat_at + 1 :], block.raw, block.lineno, True))
             else:
                 lines.append(Line(cells, block.raw, block.lineno, True))

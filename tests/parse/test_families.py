@@ -259,3 +259,20 @@ def test_a_second_header_line_that_splits_columns() -> None:
     )
     rows = [(i.name, i.actual.raw, i.weight, i.score) for i in _form(text).indicators]
     assert rows == [("发放人数", "98%", 40, 16), ("满意度", "96%", 60, 36)]
+
+
+def test_a_fund_row_short_of_one_amount_names_the_amount_the_rate_leaves_blank() -> None:
+    text = "\n".join(
+        [
+            "项目支出绩效自评表（2023年度）",
+            "项目名称 | 救助站建设 |",
+            "项目资金 (万元) |",
+            "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |",
+            "年度资金总额 |",
+            "| 32.4 | 31.69 | 10 | 97.80% | 9 |",
+        ]
+    )
+    (total,) = _form(text).funds
+    assert (total.initial_budget, total.budget, total.executed) == (None, 32.4, 31.69)
+    message = next(w.message for w in _form(text).warnings if w.code == "fund_row_misaligned")
+    assert "缺少：年初预算数" in message

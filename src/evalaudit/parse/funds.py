@@ -230,12 +230,17 @@ def parse_fund_row(
     if "score" not in roles and len(filled) > len(roles) and "weight" in roles:
         roles = [*roles, "score"]  # '… 分值 执行率' with its 得分 printed elsewhere: the last value is the score
     alignment = align(values, roles, _fit, _gap)
+    got = _by_arithmetic(alignment.values, roles)
     details = []
     if alignment.dropped:
         details.append("重复录入：" + "、".join(alignment.dropped))
-    # sub-rows leave 分值/执行率/得分 blank by design; the total row and every amount must be there
+    # sub-rows leave 分值/执行率/得分 blank by design; the total row and every amount must be there. The blank
+    # is named after the amounts were placed by the rate ('32.4 | 31.69 | … 97.80%' lacks 年初预算数, not B)
     expected = ROLE_NAMES if item == "年度资金总额" else {role: ROLE_NAMES[role] for role in AMOUNTS}
-    missing = [expected[gap] for gap in alignment.gaps if gap in expected]
+    gaps = alignment.gaps
+    if got is not alignment.values:  # the rate moved the amounts: the blank is the amount left without one
+        gaps = [gap for gap in gaps if gap not in AMOUNTS] + [r for r in roles if r in AMOUNTS and not got.get(r)]
+    missing = [expected[gap] for gap in roles if gap in gaps and gap in expected]
     has_values = any(value.strip() and fold(value) not in EMPTY_MARKS for value in values)
     if missing and has_values:
         details.append("缺少：" + "、".join(missing))
@@ -248,7 +253,6 @@ def parse_fund_row(
                 line.raw,
             )
         )
-    got = _by_arithmetic(alignment.values, roles)
     rate_raw = got.get("rate", "").strip()
     rate = parse_percent(rate_raw)
     if rate is None and parse_number(rate_raw) is not None:

@@ -254,11 +254,17 @@ def test_a_second_header_line_that_splits_columns() -> None:
             "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 单项指标完成情况 自评得分",
             "符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分",
             "产出指标 数量指标 发放人数 按月发放的人数 >= 95 %(百分比) 98% 完成 40.00 40.00 16.00",
-            "满意度指标 服务对象满意度指标 满意度 领取对象的满意情况 >= 90 %(百分比) 96% 完成 60.00 60.00 36.00",
+            "时效指标 审核完成率 依照规定按月及时办结申报对象审核的比例(百分比) >= 90 %(百分比) 100% 完成 20.00 20.00 4.00",
+            "满意度指标 服务对象满意度指标 满意度 领取对象的满意情况 >= 90 %(百分比) 96% 完成 40.00 40.00 16.00",
         ]
     )
-    rows = [(i.name, i.actual.raw, i.weight, i.score) for i in _form(text).indicators]
-    assert rows == [("发放人数", "98%", 40, 16), ("满意度", "96%", 60, 36)]
+    rows = [(i.level1, i.level2, i.name, i.actual.raw, i.weight, i.score) for i in _form(text).indicators]
+    assert rows == [
+        ("产出指标", "数量指标", "发放人数", "98%", 40, 16),
+        # the row's level-1 cell is merged with the row above: its first cell is the level-2 label
+        ("产出指标", "时效指标", "审核完成率", "100%", 20, 4),
+        ("满意度指标", "服务对象满意度指标", "满意度", "96%", 40, 16),
+    ]
 
 
 def test_a_fund_row_short_of_one_amount_names_the_amount_the_rate_leaves_blank() -> None:

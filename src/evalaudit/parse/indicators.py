@@ -152,6 +152,8 @@ def _fit(role: str, cell: str) -> float:
             return -4.0
         if is_known_label(cell) or split_points(cell)[1] is not None:
             matches = (role == "level1" and is_level1(cell)) or (role == "level2" and level2_key(cell) is not None)
+            if role == "level1" and not matches and level2_key(cell) is not None:
+                return 0.5  # '时效指标' in the first column: the row's level-1 cell is merged above
             return 2.0 if matches else 1.5
         if looks_like_value(cell):
             return -1.5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from evalaudit.ingest.blocks import SourceDocument
@@ -48,7 +49,20 @@ def parse_document(document: SourceDocument) -> ParseResult:
             evaluation.warnings.append(_crash_warning(error, f"第{index}张表"))
         evaluation.warnings += [ParseWarning("file_damaged", note, "文件") for note in document.warnings]
         result.evaluations.append(evaluation)
+    _fill_from_cover(result.evaluations)
     return result
+
+
+def _fill_from_cover(evaluations: list[Evaluation]) -> None:
+    """A cover page (unit, year, date and nothing else) belongs to the table that follows it, unless that table is
+    an attachment of its own (附件4-2) which names what it is about itself."""
+    for cover, form in zip(evaluations, evaluations[1:]):
+        if cover.funds or cover.indicators or cover.sections or cover.stated_total is not None:
+            continue
+        if re.match(r"\s*附件", form.raw_text):
+            continue
+        form.unit = form.unit or cover.unit
+        form.year = form.year if form.year is not None else cover.year
 
 
 def _crash_warning(error: Exception, where: str) -> ParseWarning:

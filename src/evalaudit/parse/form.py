@@ -11,7 +11,7 @@ from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Sectio
 from evalaudit.parse.fused import unfuse
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
 from evalaudit.parse.goals import is_goal_header, parse_goals
-from evalaudit.parse.header import Header, parse_header
+from evalaudit.parse.header import Header, infer_year, parse_header
 from evalaudit.parse.indicators import (
     LevelState,
     RowContext,
@@ -445,6 +445,10 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
     base.amount_unit = header.amount_unit
     for key, value in parts.items():
         setattr(base, key, value)
+    if base.year is None and lines:
+        base.year, warning = infer_year(lines, base.fill_date)
+        if warning is not None:
+            base.warnings.append(warning)
     if not base.funds and lines:
         base.funds = cover_funds(lines) or unit_rows(lines)  # the cover's 计划安排资金 block, or rows by unit
     if lines:

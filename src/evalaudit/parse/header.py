@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from evalaudit.model import ParseWarning
 from evalaudit.parse.lines import Line
-from evalaudit.parse.vocab import FUND_COLUMNS, HEADER_KEYS, column_role
+from evalaudit.parse.vocab import FILL_DATE_LABELS, FUND_COLUMNS, HEADER_KEYS, PERIOD_LABELS, column_role
 from evalaudit.textnorm import fold
 
 _YEAR_DU = re.compile(r"(20\d{2})\s*年度")
@@ -198,8 +198,10 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
             match = _YEAR_DU.search(folded_line) if len(folded_line) < 80 else None
             if match:
                 header.year = int(match.group(1))
-        if not header.fill_date and "填报日期" in folded_line:
-            header.fill_date = parse_date(folded_line.split("填报日期", 1)[1])
+        if not header.fill_date:
+            label = next((label for label in FILL_DATE_LABELS if label in folded_line), None)
+            if label:
+                header.fill_date = parse_date(folded_line.split(label, 1)[1])
         if not header.amount_unit:
             if "万元" in folded_line and len(folded_line) < 80:
                 header.amount_unit = "万元"
@@ -249,3 +251,31 @@ def _check_project_name(lines: list[Line], title_index: int | None, header: Head
             header.project_name,
         )
     )
+
+
+def infer_year(lines: list[Line], fill_date: str) -> tuple[int | None, ParseWarning | None]:
+    """The fiscal year of a form that names none: the year its project ran in (项目起止时间 2020年1月至2020年12月),
+    else the year before it was filled in (a self-evaluation is filed in the first months after the year)."""
+    for line in lines:
+        folded = fold(line.text)
+        label = next((label for label in PERIOD_LABELS if label in folded), None)
+        if label is None:
+            continue
+        years = {int(year) for year in re.findall(r"(20\d{2})\s*年", folded.split(label, 1)[1][:40])}
+        if len(years) == 1:
+            (year,) = years
+            return year, ParseWarning(
+                "year_from_period", f"表中未写明评价年度，按项目实施期推定为{year}年度，请核对", "基本信息/年度", line.raw
+            )
+        if years:
+            return None, None  # a project over several years: which one is evaluated is not said
+    match = re.match(r"(20\d{2})-(\d{2})", fill_date or "")
+    if match and int(match.group(2)) <= 8:
+        year = int(match.group(1)) - 1
+        return year, ParseWarning(
+            "year_from_fill_date",
+            f"表中未写明评价年度，按填报日期（{fill_date}）推定为{year}年度，请核对",
+            "基本信息/年度",
+            fill_date,
+        )
+    return None, None

@@ -374,6 +374,11 @@ HEADER_KEYS: list[tuple[str, tuple[str, ...]]] = sorted(
 )
 
 
+# When the form names no fiscal year: the project's period, else the date it was filled in
+PERIOD_LABELS = ("项目起止时间", "项目实施期", "专项实施期", "实施期限", "实施周期", "项目周期", "实施期", "执行期")
+FILL_DATE_LABELS = ("填报日期", "填表日期", "报告日期")
+
+
 # Page chrome ---------------------------------------------------------------------------------------
 
 # What web pages and document sites print around a form: a line starting with one of these is not the form's

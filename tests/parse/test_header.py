@@ -1,0 +1,60 @@
+"""Who and when, on forms that do not say it where the template puts it."""
+
+from __future__ import annotations
+
+from evalaudit.ingest.blocks import SourceDocument
+from evalaudit.ingest.text import text_blocks
+from evalaudit.parse import parse_document
+
+
+def _forms(text: str):
+    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
+    return parse_document(document).evaluations
+
+
+_REPORT = [
+    "某县财政支出项目绩效评价自评报告",
+    "项目名称:乡村道路养护",
+    "项目单位:某县公路养护中心",
+    "主管部门:某县交通运输局",
+]
+
+
+def test_a_form_without_a_year_takes_the_year_its_project_ran_in() -> None:
+    (form,) = _forms("\n".join(_REPORT + ["报告日期:2021年07月12日", "项目起止时间:2020年1月起至2020年12月止"]))
+    assert form.year == 2020
+    assert any(w.code == "year_from_period" for w in form.warnings)
+
+
+def test_a_project_over_several_years_gives_no_year() -> None:
+    (form,) = _forms("\n".join(_REPORT + ["报告日期:2021年07月12日", "项目起止时间:2019年3月至2021年12月"]))
+    assert form.year is None
+
+
+def test_else_the_year_before_the_report_was_filed() -> None:
+    (form,) = _forms("\n".join(_REPORT + ["报告日期:2022年7月8日"]))
+    assert form.year == 2021
+    assert any(w.code == "year_from_fill_date" and "2022-07-08" in w.message for w in form.warnings)
+
+
+def test_a_report_filed_late_in_the_year_gives_no_year() -> None:
+    (form,) = _forms("\n".join(_REPORT + ["报告日期:2022年11月8日"]))
+    assert form.year is None
+
+
+def test_a_cover_page_names_the_unit_and_year_of_the_table_after_it() -> None:
+    text = "\n".join(
+        [
+            "某区2022年度部门整体支出绩效评价自评报告",
+            "部门(单位)名称",
+            "某区发展和改革局",
+            "报告日期:2023年5月10日",
+            "部门整体支出绩效评价指标表",
+            "一级指标 分值 二级指标 分值 三级指标 分值 得分",
+            "投入 20 预算配置 20 在职人员控制率 10 10",
+            "三公经费变动率 10 9",
+        ]
+    )
+    cover, table = _forms(text)
+    assert (cover.unit, cover.year) == ("某区发展和改革局", 2022)
+    assert table.indicators and (table.unit, table.year) == ("某区发展和改革局", 2022)

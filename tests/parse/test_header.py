@@ -58,3 +58,33 @@ def test_a_cover_page_names_the_unit_and_year_of_the_table_after_it() -> None:
     cover, table = _forms(text)
     assert (cover.unit, cover.year) == ("某区发展和改革局", 2022)
     assert table.indicators and (table.unit, table.year) == ("某区发展和改革局", 2022)
+
+
+def test_labels_and_values_run_into_one_cell_are_cut_at_each_label() -> None:
+    text = "\n".join(
+        [
+            "项目支出绩效评价表",
+            "项目实施单位某县林场管理中心主管部门某县林业局项目负责人张三联系电话12345678",
+            "一级指标 二级指标 三级指标 分值 得分",
+            "产出指标 数量指标 造林面积 50 50",
+        ]
+    )
+    (form,) = _forms(text)
+    assert (form.unit, form.supervising_department) == ("某县林场管理中心", "某县林业局")
+
+
+def test_a_blank_field_does_not_take_the_next_label_or_a_column_header() -> None:
+    text = "\n".join(
+        [
+            "某县财政支出项目绩效评价自评报告",
+            "项目名称 乡村道路养护",
+            "主管部门",
+            "评价方式: 自评",
+            "单位名称/ 项目名称",
+            "一级 指标 | 二级 指标 | 三级指标 | 分值 | 得分",
+            "产出指标 | 数量指标 | 养护里程 | 50 | 50",
+        ]
+    )
+    (form,) = _forms(text)
+    assert form.supervising_department == ""
+    assert form.project_name == "乡村道路养护"

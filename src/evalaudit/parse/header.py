@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from evalaudit.model import ParseWarning
 from evalaudit.parse.lines import Line
-from evalaudit.parse.vocab import FILL_DATE_LABELS, FUND_COLUMNS, HEADER_KEYS, PERIOD_LABELS, column_role
+from evalaudit.parse.vocab import (
+    FILL_DATE_LABELS,
+    FUND_COLUMNS,
+    HEADER_KEYS,
+    HEADER_STOPS,
+    INDICATOR_COLUMNS,
+    PERIOD_LABELS,
+    column_role,
+)
 from evalaudit.textnorm import fold
 
 _YEAR_DU = re.compile(r"(20\d{2})\s*年度")
@@ -110,7 +118,7 @@ def _inline_value(cell: str, key: str) -> str:
 
 def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
     """'项目名称 | X', '主管部门：X', '实施单位' then 'X' on the next line: the first plausible value of each field."""
-    cells = lines[number].nonempty
+    cells = [part for cell in lines[number].nonempty for part in _split_at_keys(cell)]
     for index, cell in enumerate(cells):
         match = header_key(cell)
         if match is None:
@@ -122,6 +130,8 @@ def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
             if not value and index == len(cells) - 1 and number + 1 < len(lines):
                 following = lines[number + 1].nonempty
                 value = following[0] if following else ""
+        if value.endswith((":", "：")):
+            continue  # '主管部门' left blank, then '评价方式:': the next label, not this one's value
         value = _clean_value(value)
         if not _plausible(value):
             continue
@@ -135,6 +145,9 @@ def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
 
 
 _FOLDED_KEYS = [(fold(key), key, fields) for key, fields in HEADER_KEYS]  # folded once, not per cell
+_CUT_LABELS = sorted(
+    {key for key, _, _ in _FOLDED_KEYS} | {fold(label) for label in HEADER_STOPS}, key=len, reverse=True
+)
 
 
 def header_key(cell: str) -> tuple[str, tuple[str, ...]] | None:
@@ -158,6 +171,26 @@ def _clean_value(value: str) -> str:
     return value
 
 
+def _split_at_keys(cell: str) -> list[str]:
+    """'项目实施单位X中心主管部门Y局项目负责人Z': labels and values fused into one cell, cut before each label."""
+    first = header_key(cell)
+    if first is None:
+        return [cell]
+    folded = fold(cell)
+    cuts, at = [], len(fold(first[0]))
+    while at < len(folded):
+        label = next((label for label in _CUT_LABELS if folded.startswith(label, at)), None)
+        if label is None:
+            at += 1
+            continue
+        cuts.append(at)
+        at += len(label)
+    if not cuts:
+        return [cell]
+    bounds = [0] + [_original_index(cell, at) for at in cuts] + [len(cell)]
+    return [cell[start:end] for start, end in zip(bounds, bounds[1:]) if cell[start:end].strip()]
+
+
 def _original_index(text: str, folded_index: int) -> int:
     count = 0
     for index, char in enumerate(text):
@@ -174,7 +207,9 @@ def _plausible(value: str) -> bool:
         return False
     if re.match(r"^[\u4e00-\u9fff]{2,6}[:：]", folded) or re.search(r"\(万?元\)", folded):
         return False  # '评价方式:自评', '资金情况(万元)': the next field, not this one's value
-    return column_role(value, FUND_COLUMNS) is None and header_key(value) is None and len(folded) <= 60
+    if any(column_role(value, table) is not None for table in (FUND_COLUMNS, INDICATOR_COLUMNS)):
+        return False  # a column header ('一级 指标', '全年预算数'): the field was left blank
+    return header_key(value) is None and len(folded) <= 60
 
 
 def parse_header(lines: list[Line], title_index: int | None) -> Header:
@@ -265,7 +300,10 @@ def infer_year(lines: list[Line], fill_date: str) -> tuple[int | None, ParseWarn
         if len(years) == 1:
             (year,) = years
             return year, ParseWarning(
-                "year_from_period", f"表中未写明评价年度，按项目实施期推定为{year}年度，请核对", "基本信息/年度", line.raw
+                "year_from_period",
+                f"表中未写明评价年度，按项目实施期推定为{year}年度，请核对",
+                "基本信息/年度",
+                line.raw,
             )
         if years:
             return None, None  # a project over several years: which one is evaluated is not said

@@ -374,6 +374,9 @@ HEADER_KEYS: list[tuple[str, tuple[str, ...]]] = sorted(
 )
 
 
+# Header fields not read, whose labels end the value before them when a cell runs them together
+HEADER_STOPS = ("项目负责人", "联系电话", "联系人", "地址", "邮编", "项目类型", "项目类别", "项目属性", "金额单位")
+
 # When the form names no fiscal year: the project's period, else the date it was filled in
 PERIOD_LABELS = ("项目起止时间", "项目实施期", "专项实施期", "实施期限", "实施周期", "项目周期", "实施期", "执行期")
 FILL_DATE_LABELS = ("填报日期", "填表日期", "报告日期")

@@ -88,3 +88,18 @@ def test_a_blank_field_does_not_take_the_next_label_or_a_column_header() -> None
     (form,) = _forms(text)
     assert form.supervising_department == ""
     assert form.project_name == "乡村道路养护"
+
+
+def test_a_report_names_its_year_in_the_sentence_that_says_what_was_evaluated() -> None:
+    text = "\n".join(
+        [
+            "某县学前教育项目绩效评价自评报告",
+            "依据《某省学前教育项目绩效评价办法》(某财(2018)12号),对我县2022年学前教育项目开展了自评,现报告如下:",
+            "一、投入(20分)",
+            "(一)项目立项(10分):程序规范。自评得10分。",
+            "(二)资金落实(10分):资金到位。自评得9分。",
+        ]
+    )
+    (form,) = _forms(text)
+    assert form.year == 2022
+    assert any(w.code == "year_from_text" for w in form.warnings)

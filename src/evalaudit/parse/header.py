@@ -307,6 +307,12 @@ def infer_year(lines: list[Line], fill_date: str) -> tuple[int | None, ParseWarn
             )
         if years:
             return None, None  # a project over several years: which one is evaluated is not said
+    for line in lines:
+        year = _year_evaluated(fold(line.text))
+        if year is not None:
+            return year, ParseWarning(
+                "year_from_text", f"表头未写明评价年度，按正文所述推定为{year}年度，请核对", "基本信息/年度", line.raw
+            )
     match = re.match(r"(20\d{2})-(\d{2})", fill_date or "")
     if match and int(match.group(2)) <= 8:
         year = int(match.group(1)) - 1
@@ -317,3 +323,18 @@ def infer_year(lines: list[Line], fill_date: str) -> tuple[int | None, ParseWarn
             fill_date,
         )
     return None, None
+
+
+_CITED = re.compile(r"《[^》]*》|[(（〔\[][^)）〕\]]*[)）〕\]]")
+
+
+def _year_evaluated(text: str) -> int | None:
+    """'…对我县2021年学前教育项目开展了自评': the one year named in the sentence that says what was evaluated
+    (cited documents and their numbers, 《…》 (2018)257号, left out)."""
+    for sentence in re.split(r"[。;；]", text):
+        if not re.search(r"开展了?(绩效)?自评|进行了?(绩效)?自评|自评情况报告如下", sentence):
+            continue
+        years = {int(year) for year in re.findall(r"(20\d{2})\s*年", _CITED.sub("", sentence))}
+        if len(years) == 1:
+            return years.pop()
+    return None

@@ -7,8 +7,16 @@ from evalaudit.parse.numbers import decimals, looks_like_value, parse_measure, p
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("752.03", 752.03), ("1,268.72", 1268.72), ("７５２．０３", 752.03), ("10分", 10.0), ("—", None), ("", None),
-     ("100%", None), ("12个", None)],
+    [
+        ("752.03", 752.03),
+        ("1,268.72", 1268.72),
+        ("７５２．０３", 752.03),
+        ("10分", 10.0),
+        ("—", None),
+        ("", None),
+        ("100%", None),
+        ("12个", None),
+    ],
 )
 def test_parse_number(cell: str, expected: float | None) -> None:
     assert parse_number(cell) == expected
@@ -35,18 +43,34 @@ def test_parse_percent(cell: str, expected: float | None) -> None:
 )
 def test_parse_measure(raw, op, value, unit, qualitative) -> None:
     measure = parse_measure(raw)
-    assert (measure.raw, measure.op, measure.value, measure.unit, measure.qualitative) == (raw, op, value, unit, qualitative)
+    assert (measure.raw, measure.op, measure.value, measure.unit, measure.qualitative) == (
+        raw,
+        op,
+        value,
+        unit,
+        qualitative,
+    )
 
 
 def test_decimals_is_the_displayed_precision() -> None:
     assert [decimals(c) for c in ("79%", "97.52%", "96.4", "7.9")] == [0, 2, 1, 1]
 
 
-@pytest.mark.parametrize("cell", ["100%", "≥5次", "12月底前", "优秀", "市级以上", "2023年8月底", "11人"])
+@pytest.mark.parametrize(
+    "cell", ["100%", "≥5次", "12月底前", "优秀", "市级以上", "2023年8月底", "11人", "≥95%(含)", "≥90%(满意)"]
+)
 def test_values_look_like_values(cell: str) -> None:
     assert looks_like_value(cell)
 
 
-@pytest.mark.parametrize("cell", ["财务管理制度健全性", "对全州各县市政府政务服务中心的有关工作进行业务指导", ""])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "财务管理制度健全性",
+        "对全州各县市政府政务服务中心的有关工作进行业务指导",
+        "",
+        "★受助群众满意度(≥**%)",  # the template's note on the target, in brackets after the name
+    ],
+)
 def test_names_do_not_look_like_values(cell: str) -> None:
     assert not looks_like_value(cell)

@@ -117,10 +117,14 @@ def looks_like_value(cell: str) -> bool:
     if is_numeric_value(text):
         return True
     if any(op in text for op in _OPS):
-        return True
+        # '★救助对象满意度(≥**%)': a name whose template note in brackets holds the comparison
+        outside = re.sub(r"[(（][^)）]*[)）]", "", text)
+        return len(re.findall(r"[\u4e00-\u9fff]", outside)) < 4 or any(op in outside for op in _OPS)
     if re.match(r"^[\d.,]+(%|[^\d]{1,3})$", text):  # 11人, 12个月, 69.76万件, 5544.13m²
         return True
-    if re.search(r"\d+月(\d+日)?(底)?前|\d{4}年.*前|年底前|月底前|^\d{4}年\d{1,2}月(\d{1,2}日|底|初|中旬|上旬|下旬)?$", text):
+    if re.search(
+        r"\d+月(\d+日)?(底)?前|\d{4}年.*前|年底前|月底前|^\d{4}年\d{1,2}月(\d{1,2}日|底|初|中旬|上旬|下旬)?$", text
+    ):
         return True
     if len(text) <= 8 and text.endswith(("以上", "以下", "以内", "之内", "以下水平")):
         return True

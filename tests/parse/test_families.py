@@ -282,3 +282,17 @@ def test_a_fund_row_short_of_one_amount_names_the_amount_the_rate_leaves_blank()
     assert (total.initial_budget, total.budget, total.executed) == (None, 32.4, 31.69)
     message = next(w.message for w in _form(text).warnings if w.code == "fund_row_misaligned")
     assert "缺少：年初预算数" in message
+
+
+def test_a_column_header_note_in_brackets_does_not_rename_the_column() -> None:
+    """'得分 (20分*执行率)' heads the score column, although it names the rate."""
+    text = "\n".join(
+        [
+            "项目支出绩效目标自评表",
+            "项目名称 | 图书共享 |",
+            "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) |",
+            "年度财政资金总额 | 8 | 6 | 75% | 15 |",
+        ]
+    )
+    (total,) = _form(text).funds
+    assert (total.budget, total.executed, total.stated_rate, total.stated_score) == (8, 6, 75, 15)

@@ -51,12 +51,15 @@ INDICATOR_COLUMNS: list[tuple[str, str]] = [
 
 
 def column_role(cell: str, table: list[tuple[str, str]]) -> str | None:
+    """The column a header cell heads; its words outside brackets first ('得分(20分*执行率)' is the score)."""
     text = fold(cell)
     if not text or len(text) > 24:
         return None
-    for word, role in table:
-        if word in text:
-            return role
+    outside = re.sub(r"\([^)]*\)", "", text)
+    for candidate in (outside, text) if outside != text else (text,):
+        for word, role in table:
+            if word in candidate:
+                return role
     return None
 
 

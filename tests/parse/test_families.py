@@ -209,6 +209,32 @@ def test_a_form_cut_off_inside_its_table_says_so_once() -> None:
     assert [w.code for w in form.warnings].count("text_cut_off") == 1
 
 
+def test_the_row_the_text_stops_in_keeps_its_labels_and_name() -> None:
+    rows = [
+        "项目支出绩效自评表（2023年度）",
+        "项目名称 项目 道路养护",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标",
+        "数量指标",
+        "养护里程 ≥30公里 31公里 20 20",
+        "效益指标",
+    ]
+    form = _form("\n".join(rows + ["社会效益指标", "群众出行便捷度"]))
+    assert [(i.level1, i.level2, i.name, i.weight) for i in form.indicators][-1] == (
+        "效益指标",
+        "社会效益指标",
+        "群众出行便捷度",
+        None,
+    )
+    assert form.cut_off == "end"
+    # the text stops inside the next label ('生态' of 生态效益指标): no row
+    form = _form("\n".join(rows + ["社会效益指标", "群众出行便捷度 提高 提高 10 10", "生态"]))
+    assert [i.name for i in form.indicators] == ["养护里程", "群众出行便捷度"]
+    # a label run into the name it heads
+    form = _form("\n".join(rows + ["社会效益指标群众出行便捷度"]))
+    assert (form.indicators[-1].level2, form.indicators[-1].name) == ("社会效益指标", "群众出行便捷度")
+
+
 def test_a_funds_table_shown_but_not_read_is_said_to_be_unread() -> None:
     text = "\n".join(
         [

@@ -387,7 +387,9 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
 
     goals, goal_warnings = parse_goals(goal_lines)
     warnings.extend(goal_warnings)
-    indicators, sections, indicator_warnings = _parse_indicators(indicator_lines, roles_for_indicators)
+    indicators, sections, indicator_warnings = _parse_indicators(
+        indicator_lines, roles_for_indicators, text_ends=state == "indicators"
+    )
     warnings.extend(indicator_warnings)
     if scoring_lines:
         scored, groups = parse_scoring(scoring_lines, roles_for_scoring)
@@ -415,16 +417,20 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     )
 
 
-def _parse_indicators(lines: list[Line], roles: list[str]) -> tuple[list[Indicator], list[Section], list[ParseWarning]]:
+def _parse_indicators(
+    lines: list[Line], roles: list[str], text_ends: bool = False
+) -> tuple[list[Indicator], list[Section], list[ParseWarning]]:
     state = LevelState()
     warnings: list[ParseWarning] = []
     indicators: list[Indicator] = []
     context = RowContext(roles=roles, state=state, warnings=warnings)
     run: list[Line] = []
-    for line in lines + [Line([], "", 0, True)]:
+    for position, line in enumerate(lines + [Line([], "", 0, True)]):
         if line.delimited:
             if run:
-                indicators.extend(parse_flow_rows([unfuse(part, roles) for part in run], state, warnings, roles))
+                last = position == len(lines) and text_ends
+                rows = parse_flow_rows([unfuse(part, roles) for part in run], state, warnings, roles, last)
+                indicators.extend(rows)
                 run = []
             if line.cells:
                 indicator = interpret_delimited_row(line, context)

@@ -32,6 +32,8 @@ from evalaudit.parse.vocab import (
     column_role,
     is_group,
     is_known_label,
+    is_label_start,
+    leading_label,
     is_level1,
     is_numbered_name,
     is_unit,
@@ -362,10 +364,16 @@ def _continues_explanation(explanation: str, cell: str) -> bool:
 
 
 def parse_flow_rows(
-    lines: list[Line], state: LevelState, warnings: list[ParseWarning], roles: list[str] | None = None
+    lines: list[Line],
+    state: LevelState,
+    warnings: list[ParseWarning],
+    roles: list[str] | None = None,
+    text_ends: bool = False,
 ) -> list[Indicator]:
     """Rows from flowing text: a row closes at 分值 得分 (two plain numbers not followed by another value),
-    or at its 得分 alone when the header has no 分值 column."""
+    or at its 得分 alone when the header has no 分值 column. With `text_ends` (the text stops inside the
+    table) the cells left open at the end are the row the text stops in: its labels and name, its values
+    off the page."""
     score_only = bool(roles) and "score" in roles and "weight" not in roles
     # no 分值 and no 得分 column (年初目标值 | 实际完成值 | 未完成原因): a stock explanation ends each row
     unscored = bool(roles) and "score" not in roles and "weight" not in roles
@@ -467,9 +475,26 @@ def parse_flow_rows(
                 )
             )
         pending, pending_lines, closed_on_line = [], [], line_index
-    if pending:
+    if pending and text_ends and (row := _row_cut_off(pending, state, _raw(lines, pending_lines))):
+        indicators.append(row)
+    elif pending:
         warnings.append(_unplaced(pending))
     return indicators
+
+
+def _row_cut_off(pending: list[str], state: LevelState, raw: str) -> Indicator | None:
+    """'服务对象满意度指标 | 受益群众满意度' where the text stops: the row's labels and name, no values."""
+    cells = [part.strip() for cell in pending for part in cell.split("|") if part.strip()]
+    while cells and is_label_cell(cells[0]):
+        state.apply_label(cells.pop(0))
+    if len(cells) == 1 and (label := leading_label(cells[0])):
+        state.apply_label(label)  # '服务对象满意度种薯扩繁企业…': the label run into the name
+        cells = [cells[0][len(label) :]]
+    if len(cells) != 1 or _is_value(cells[0]) or any(char.isdigit() for char in cells[0]) or len(cells[0]) > 80:
+        return None
+    if is_label_start(cells[0]):
+        return None  # '生态' (效益指标): the text stops in the next group's label
+    return _make_indicator(cells[0], {}, state, raw)
 
 
 def _raw(lines: list[Line], indexes: list[int]) -> str:

@@ -120,6 +120,7 @@ LEVEL2_PARENTS: dict[str, str] = {
     "生态效益": "效益指标",
     "可持续影响": "效益指标",
     "服务对象满意度": "满意度指标",
+    "社会公众满意度": "满意度指标",
 }
 LEVEL1_WORDS = (
     "产出指标",
@@ -168,6 +169,25 @@ def is_group(label: str) -> bool:
 
 def is_known_label(label: str) -> bool:
     return is_level1(label) or level2_key(label) is not None or is_group(label)
+
+
+def _label_forms() -> list[str]:
+    forms = {*LEVEL1_WORDS, *(form for key in LEVEL2_PARENTS for form in (key, key + "指标", "产出" + key))}
+    return sorted(forms, key=len, reverse=True)
+
+
+def is_label_start(text: str) -> bool:
+    """'生态', '可': the start of a level label the text was cut off in, not a name."""
+    folded = fold(text)
+    return bool(folded) and any(label.startswith(folded) and label != folded for label in _label_forms())
+
+
+def leading_label(text: str) -> str:
+    """'服务对象满意度种薯扩繁企业…' → '服务对象满意度': a level label run into the cell after it (in `text`'s
+    own characters, one folded character for one)."""
+    folded = fold(text)
+    label = next((label for label in _label_forms() if folded.startswith(label) and len(folded) > len(label)), "")
+    return text[: len(label)] if label and len(fold(text[: len(label)])) == len(label) else ""
 
 
 def is_numbered_name(cell: str) -> bool:

@@ -322,3 +322,28 @@ def test_a_column_header_note_in_brackets_does_not_rename_the_column() -> None:
     )
     (total,) = _form(text).funds
     assert (total.budget, total.executed, total.stated_rate, total.stated_score) == (8, 6, 75, 15)
+
+
+def test_the_points_of_each_table_stated_above_its_header() -> None:
+    text = "\n".join(
+        [
+            "項目支出績效自評表",
+            "項目名稱 | 水文監測 |",
+            "預算執行情況(萬元)(20分) | 預算數(A) | 執行數(B) | 執行率(B/A) | 得分(20分*執行率) |",
+            "年度財政資金總額 | 10 | 10 | 100% | 20 |",
+            "年度绩效目标1(40分)",
+            "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+            "产出指标 | 质量指标 | 数据合格率 | 100% | 100% | 40 |",
+            "年度绩效目标2(40分)",
+            "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+            "产出指标 | 时效指标 | 按期上报率 | 100% | 100% | 40 |",
+            "总分 | 100 |",
+        ]
+    )
+    form = _form(text)
+    assert [(s.name, s.weight) for s in form.sections][:3] == [
+        ("預算執行情況", 20),
+        ("年度绩效目标1", 40),
+        ("年度绩效目标2", 40),
+    ]
+    assert [i.name for i in form.indicators] == ["数据合格率", "按期上报率"]

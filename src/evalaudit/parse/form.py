@@ -8,6 +8,7 @@ from evalaudit.parse.cover import cover_funds
 from evalaudit.parse.unit_rows import unit_rows
 from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
+from evalaudit.parse.flatten import matching_copy
 from evalaudit.parse.fused import unfuse
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
 from evalaudit.parse.goals import is_goal_header, parse_goals
@@ -200,7 +201,8 @@ def _header_sections(line: Line) -> list[Section]:
     sections = []
     for cell in line.nonempty:
         name, points = split_points(cell)
-        name = re.sub(r"[(（]万?元[)）]", "", name).strip()
+        unit = re.search(r"\(万?元\)", matching_copy(name))  # '預算執行情況(萬元)': folded, cut in place
+        name = (name[: unit.start()] + name[unit.end() :] if unit else name).strip()
         if points is not None and name and not column_role(name, FUND_COLUMNS + INDICATOR_COLUMNS):
             sections.append(Section(name=name, weight=points, raw=cell))
     return sections
@@ -312,6 +314,11 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             state = "tail"  # '四、项目绩效自评结论': the scoring table has ended
             continue
         if state != "tail" and is_indicator_header(line):
+            if line_before is not None and len(line_before.nonempty) == 1 and _header_sections(line_before):
+                # '年度绩效目标2(40分)' just above the table's header: the points of the table below
+                header_sections += _header_sections(line_before)
+                if indicator_lines and indicator_lines[-1] is line_before:
+                    indicator_lines.pop()
             if state == "indicators":
                 indicator_lines.append(Line([], line.raw, line.lineno, True))  # the header again: rows restart
             state, roles_for_indicators = "indicators", indicator_roles(line)

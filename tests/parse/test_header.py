@@ -103,3 +103,30 @@ def test_a_report_names_its_year_in_the_sentence_that_says_what_was_evaluated() 
     (form,) = _forms(text)
     assert form.year == 2022
     assert any(w.code == "year_from_text" for w in form.warnings)
+
+
+def test_a_stray_pipe_between_a_label_and_its_value_is_skipped() -> None:
+    text = "\n".join(
+        [
+            "项目支出绩效自评表",
+            "| ( 2023年度) |",
+            "项目名称 | 2023年某林场救助站建设项目 |",
+            "一级指标 | 二级指标 | 三级指标 | 分值 | 得分 |",
+            "产出指标 | 数量指标 | 救助站面积 | 50 | 50 |",
+        ]
+    )
+    (form,) = _forms(text)
+    assert form.project_name == "2023年某林场救助站建设项目"
+
+
+def test_a_report_without_a_project_name_takes_the_project_it_says_it_evaluated() -> None:
+    text = "\n".join(
+        [
+            "某市财政局依据《某市项目支出绩效评价管理办法》,组织对2020-2022年城区绿化养护项目实施重点绩效评价,"
+            "项目最终得分88分,评价等级为良。",
+            "一、项目概况",
+        ]
+    )
+    (form,) = _forms(text)
+    assert form.form_type == "report"
+    assert form.project_name == "2020-2022年城区绿化养护项目"

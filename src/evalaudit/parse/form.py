@@ -12,7 +12,7 @@ from evalaudit.parse.flatten import matching_copy
 from evalaudit.parse.fused import unfuse
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
 from evalaudit.parse.goals import is_goal_header, parse_goals
-from evalaudit.parse.header import Header, infer_year, parse_header
+from evalaudit.parse.header import Header, infer_year, parse_header, project_evaluated
 from evalaudit.parse.indicators import (
     LevelState,
     RowContext,
@@ -458,6 +458,8 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
     base.amount_unit = header.amount_unit
     for key, value in parts.items():
         setattr(base, key, value)
+    if not base.project_name and base.form_type == "report" and lines:
+        base.project_name = project_evaluated(lines)
     if base.year is None and lines:
         base.year, warning = infer_year(lines, base.fill_date)
         if warning is not None:

@@ -96,7 +96,7 @@ def title_parts(title_lines: list[str]) -> tuple[str, str]:
 
 def _value_after(cells: list[str], index: int) -> str:
     for cell in cells[index + 1 :]:
-        if cell.strip():
+        if cell.strip(" |"):  # a stray '|' of a table the extraction half-kept is no value
             return cell.strip()
     return ""
 
@@ -338,3 +338,19 @@ def _year_evaluated(text: str) -> int | None:
         if len(years) == 1:
             return years.pop()
     return None
+
+
+_EVALUATED_PROJECT = re.compile(
+    r"对(?:我[县市区局州])?(?P<name>[^,，。;；、对]{2,40}?(?:项目|专项资金|经费))(?:工作)*(?:实施|开展|进行)"
+)
+
+
+def project_evaluated(lines: list[Line]) -> str:
+    """'…组织对2019-2021年道路保洁项目实施重点绩效评价': the project a report without a 项目名称 says it evaluated."""
+    for line in lines:
+        for sentence in re.split(r"[。;；]", line.text):
+            if "评价" in sentence or "自评" in sentence:
+                match = _EVALUATED_PROJECT.search(_CITED.sub("", sentence))
+                if match:
+                    return match.group("name").strip()
+    return ""

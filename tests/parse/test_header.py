@@ -130,3 +130,39 @@ def test_a_report_without_a_project_name_takes_the_project_it_says_it_evaluated(
     (form,) = _forms(text)
     assert form.form_type == "report"
     assert form.project_name == "2020-2022年城区绿化养护项目"
+
+
+def test_a_report_on_a_web_page_is_the_unit_s_that_published_it() -> None:
+    body = [
+        "某区2020年度困难群众救助民生工程绩效评价自评报告",
+        "",
+        "发表时间:2021-01-08 15:10 作者:民政局  点击数: 字体:[  ]",
+        "",
+        "现就2020年我区困难群众救助工作绩效自评情况报告如下:",
+        "一、项目投入情况。分值20分(自评20分)",
+        "(一)项目立项。分值10分,自评10分。",
+        "(二)资金落实。分值10分,自评10分。",
+    ]
+    (form,) = _forms("\n".join(body))
+    assert form.unit == "民政局"
+    (form,) = _forms("\n".join(body[:2] + ["某省文化和旅游厅 | 2022-12-30"] + body[3:]))
+    assert form.unit == "某省文化和旅游厅"
+
+
+def test_a_report_is_no_cover_page_of_the_table_after_it() -> None:
+    prose = "本年度资金全部按时拨付到位，各项工作按计划推进，取得了预期成效。" * 12
+    text = "\n".join(
+        [
+            "某区2022年度部门整体支出绩效评价自评报告",
+            "部门(单位)名称",
+            "某区发展和改革局",
+            prose,
+            "部门整体支出绩效评价指标表",
+            "一级指标 分值 二级指标 分值 三级指标 分值 得分",
+            "投入 20 预算配置 20 在职人员控制率 10 10",
+            "三公经费变动率 10 9",
+        ]
+    )
+    report, table = _forms(text)
+    assert report.unit == "某区发展和改革局"
+    assert table.indicators and table.unit == ""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from evalaudit.ingest.blocks import SourceDocument
 from evalaudit.model import Evaluation, ParseWarning, evaluation_id
 from evalaudit.parse.form import build_evaluation, parse_table_form
+from evalaudit.parse.header import publisher
 from evalaudit.parse.lines import to_lines
 from evalaudit.parse.report import parse_report
 from evalaudit.parse.segment import split_forms
@@ -50,7 +51,14 @@ def parse_document(document: SourceDocument) -> ParseResult:
         evaluation.warnings += [ParseWarning("file_damaged", note, "文件") for note in document.warnings]
         result.evaluations.append(evaluation)
     _fill_from_cover(result.evaluations)
+    office = publisher(document.text)
+    for evaluation in result.evaluations:
+        if evaluation.form_type == "report" and not evaluation.unit:
+            evaluation.unit = office  # a report a unit published on its own site names itself only there
     return result
+
+
+_COVER_CHARS = 300  # a cover page holds a title, a few labels and a date
 
 
 def _fill_from_cover(evaluations: list[Evaluation]) -> None:
@@ -59,6 +67,8 @@ def _fill_from_cover(evaluations: list[Evaluation]) -> None:
     for cover, form in zip(evaluations, evaluations[1:]):
         if cover.funds or cover.indicators or cover.sections or cover.stated_total is not None:
             continue
+        if len(cover.raw_text) > _COVER_CHARS:
+            continue  # a report of its own, with the table as its annex
         if re.match(r"\s*附件", form.raw_text):
             continue
         form.unit = form.unit or cover.unit

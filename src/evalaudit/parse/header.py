@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from evalaudit.model import ParseWarning
+from evalaudit.parse.flatten import matching_copy
 from evalaudit.parse.lines import Line
 from evalaudit.parse.vocab import (
     FILL_DATE_LABELS,
@@ -353,4 +354,20 @@ def project_evaluated(lines: list[Line]) -> str:
                 match = _EVALUATED_PROJECT.search(_CITED.sub("", sentence))
                 if match:
                     return match.group("name").strip()
+    return ""
+
+
+_ORG = r"[\u4e00-\u9fff()（）]{2,30}?(?:厅|局|委员会|委|办公室|办|中心|政府)"
+_PUBLISHER = re.compile(
+    r"(?:作者|发布机构)[:：]\s*(" + _ORG + r")(?:\s|$)|^(" + _ORG + r")\s*[|｜]\s*20\d{2}-\d{1,2}-\d{1,2}$"
+)
+
+
+def publisher(text: str) -> str:
+    """The office the web page says published the document ('作者:民政局', '某某厅 | 2022-12-30'), from the
+    page chrome at its top."""
+    for line in text.splitlines()[:15]:
+        match = _PUBLISHER.search(matching_copy(line.strip()))  # folded, spaces kept: they end the name
+        if match:
+            return (match.group(1) or match.group(2)).strip()
     return ""

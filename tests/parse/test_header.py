@@ -166,3 +166,16 @@ def test_a_report_is_no_cover_page_of_the_table_after_it() -> None:
     report, table = _forms(text)
     assert report.unit == "某区发展和改革局"
     assert table.indicators and table.unit == ""
+
+
+def test_a_file_name_as_title_names_the_fund_before_its_year() -> None:
+    text = "\n".join(
+        [
+            "某省省级体育专项资金转移支付2021年度绩效自评报告.docx",
+            "一、投入(20分)",
+            "(一)项目立项(10分):程序规范。自评得10分。",
+            "(二)资金落实(10分):资金到位。自评得9分。",
+        ]
+    )
+    (form,) = _forms(text)
+    assert (form.form_type, form.project_name, form.year) == ("report", "某省省级体育专项资金转移支付", 2021)

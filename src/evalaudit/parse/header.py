@@ -92,6 +92,8 @@ def title_parts(title_lines: list[str]) -> tuple[str, str]:
     if not project and parenthetical and _PROJECT_WORDS.search(parenthetical[0]):
         project = parenthetical[0]  # '…项目支出绩效自评报告(2022年中央支持地方…补助资金'
     unit = before if _ORG_SUFFIX.search(before) and len(before) >= 3 else ""
+    if not project and not unit and not after and _PROJECT_WORDS.search(before):
+        project = before  # '某某专项转移支付2021年度绩效自评报告': the fund named before the year
     return unit, project if 2 <= len(project) <= 40 else ""
 
 

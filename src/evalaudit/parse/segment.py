@@ -22,9 +22,13 @@ class Segment:
     lines: list[Line]
 
 
+_FILE_EXTENSION = re.compile(r"\.(docx?|pdf|xlsx?|wps|et|txt)$", re.IGNORECASE)
+
+
 def title_type(line: Line) -> FormType | None:
     """The form type a title line announces, or None when the line is not a form title."""
     text = fold(line.text).lstrip("#•·").strip()
+    text = _FILE_EXTENSION.sub("", text)  # a file name as the page's title: '…自评报告.docx'
     if len(text) > 60 or not (match := _TITLE.search(text)) or match.start() < 3:
         return None
     if text.startswith(("注", "根据", "按照")):

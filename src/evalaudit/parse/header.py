@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from evalaudit.model import ParseWarning
 from evalaudit.parse.lines import Line
-from evalaudit.parse.vocab import FUND_COLUMNS, HEADER_KEYS, column_role
+from evalaudit.parse.vocab import FLAT_LABELS, FUND_COLUMNS, HEADER_KEYS, column_role
 from evalaudit.textnorm import fold
 
 _YEAR_DU = re.compile(r"(20\d{2})\s*年度")
@@ -122,6 +122,8 @@ def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
             if not value and index == len(cells) - 1 and number + 1 < len(lines):
                 following = lines[number + 1].nonempty
                 value = following[0] if following else ""
+        if fold(value).startswith("/"):
+            value = _slash_pair_value(lines, number, index, value)
         value = _clean_value(value)
         if not _plausible(value):
             continue
@@ -135,6 +137,25 @@ def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
 
 
 _FOLDED_KEYS = [(fold(key), key, fields) for key, fields in HEADER_KEYS]  # folded once, not per cell
+_LABELS = frozenset(fold(word) for word in FLAT_LABELS)
+
+
+def _slash_pair_value(lines: list[Line], number: int, index: int, value: str) -> str:
+    """'项目实施单位/项目负责人' then 'X中心/张三': two labels sharing a cell, their values sharing the next one,
+    each pair split at its slash; this label's value is the part before the slash ('' when the cells are not
+    such a pair)."""
+    stream = lines[number].nonempty[index + 1 :] + [
+        cell for line in lines[number + 1 : number + 3] for cell in line.nonempty
+    ]
+    if stream and stream[0].strip() == value.strip():
+        stream = stream[1:]  # the value is the cell after the label, not the label's own text
+    rest = value.strip()[1:].strip()
+    following = ([rest] if rest else []) + stream
+    if len(following) < 2 or fold(following[0]) not in _LABELS or header_key(following[0]):
+        return ""
+    pair = following[1]
+    at = next((position for position, char in enumerate(pair) if fold(char) == "/"), -1)
+    return pair[:at].strip() if at > 0 and at < len(pair) - 1 else ""
 
 
 def header_key(cell: str) -> tuple[str, tuple[str, ...]] | None:

@@ -88,6 +88,7 @@ def _label_pattern() -> re.Pattern[str]:
 # a table's title ends a cell (a report's title is too often named inside sentences to cut at)
 _TITLE_END = re.compile(r"绩效(?:目标)?(?:自评表|评价指标表|评价表)(?:\(20\d{2}年度\))?")
 _NUMBERED = re.compile(r"(?<=[\d%])指标\d{1,2}(?=[:：]?[\u4e00-\u9fff])")
+_NUMBERING = re.compile(r"指标\d{1,2}[:：]?(?=[\u4e00-\u9fff\d])")
 _GROUP_LABEL = re.compile(r"[\u4e00-\u9fff]{2,10}\d?[(（]\d+(?:\.\d+)?分[)）]")
 _POINTS_AFTER = re.compile(r"^\s*[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]")
 _AB_AFTER = re.compile(r"^\s*[(（]\s*[A-Ea-e](/[A-Ea-e])?(\s*[×x*]\s*100%)?\s*[)）]")
@@ -118,6 +119,30 @@ def _after_project_name(previous: re.Match[str] | None, hit: re.Match[str], copy
     return hit
 
 
+def _numbering_kept(hits: list[re.Match[str]], copy: str) -> list[re.Match[str]]:
+    """'…生态效益指标1病害下降…' in a table whose rows are numbered 指标1, 指标2 …: the label is 生态效益, its
+    指标 opens the numbering of the row after it (the label 生态效益指标 would take it)."""
+    if len(_NUMBERING.findall(copy)) < 2:
+        return hits
+    kept = []
+    for hit in hits:
+        word = hit.group(0)
+        if word.endswith("指标") and len(word) > 2 and _NUMBERING.match(copy, hit.end() - 2):
+            shorter = _label_pattern().fullmatch(copy, hit.start(), hit.end() - 2)
+            if shorter:
+                hit = shorter
+        kept.append(hit)
+    return kept
+
+
+def _group_start(group: re.Match[str], hits: list[re.Match[str]]) -> int:
+    """Where a group label with its points starts: at the form's label it ends with ('…加强宣传满意度指标(20分)'
+    is text, then 满意度指标(20分)), else where its characters start."""
+    points = group.group(0).find("(") if "(" in group.group(0) else group.group(0).find("（")
+    inside = [hit.start() for hit in hits if group.start() <= hit.start() and hit.end() == group.start() + points]
+    return min(inside) if inside else group.start()
+
+
 def split_flat(text: str) -> list[str] | None:
     """The cells of a flattened line, or None when the line is not one (prose, a row, a short label)."""
     if len(text) < FLAT_MIN_LENGTH or (_NOTE.match(text) and _SENTENCE.search(text)):
@@ -127,9 +152,10 @@ def split_flat(text: str) -> list[str] | None:
     if len({hit.group(0) for hit in hits}) < FLAT_MIN_LABELS or _adjacent(hits, copy) < FLAT_MIN_ADJACENT:
         return None
     hits = [_after_project_name(previous, hit, copy) for previous, hit in zip([None, *hits], hits)]
+    hits = _numbering_kept(hits, copy)
     cuts: set[int] = set()
     for group in _GROUP_LABEL.finditer(copy):  # '年度绩效目标2(40分)', '产出指标(40分)': a cell of its own
-        cuts.update((group.start(), group.end()))
+        cuts.update((_group_start(group, hits), group.end()))
     for numbered in _NUMBERED.finditer(copy):  # '…8指标2企业自主采购…': each numbered indicator is a row
         cuts.add(numbered.start())
     for title in _TITLE_END.finditer(copy):  # '…整体支出绩效评价指标表' is a cell: a form's title

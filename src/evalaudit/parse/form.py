@@ -9,7 +9,7 @@ from evalaudit.parse.unit_rows import unit_rows
 from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.flatten import matching_copy
-from evalaudit.parse.fused import unfuse
+from evalaudit.parse.fused_rows import unfuse_run
 from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
 from evalaudit.parse.goals import is_goal_header, parse_goals
 from evalaudit.parse.header import Header, infer_year, parse_header, project_evaluated
@@ -257,6 +257,44 @@ def _total_numbers(line: Line) -> tuple[float | None, float | None]:
     return None, None
 
 
+class ScatteredFundHeader:
+    """'年度资金总额' / '全年预算数(A)' / '300' / '全年执行数(B) 执行率(B/A)': a funds header whose column words
+    an OCR or a flattening put on lines of their own, the first row's label before them and its amounts read
+    between them (each amount under the column word it follows)."""
+
+    def __init__(self) -> None:
+        self.label: Line | None = None
+        self.words: list[str] = []
+        self.values: dict[str, str] = {}
+
+    def feed(self, line: Line) -> list[str] | None:
+        """The header's roles once its words make a header; None while they do not (the line kept if it is one
+        of them: `words` is then not empty)."""
+        cells = line.nonempty
+        roles = [column_role(cell, FUND_COLUMNS) if not fund_item(cell) else None for cell in cells]
+        # 分值 / 得分 alone may be an indicator header's words: an amount or rate column makes these the funds'
+        if cells and all(roles) and set(roles) & {"initial_budget", "budget", "executed", "rate"}:
+            self.words += cells
+            roles = fund_roles(Line(self.words, line.raw, line.lineno, False))
+            return roles if is_fund_header(Line(self.words, line.raw, line.lineno, False)) else None
+        if self.words and len(cells) == 1 and is_numeric_value(cells[0]) and self.label is not None:
+            role = column_role(self.words[-1], FUND_COLUMNS)
+            if role and role not in self.values:
+                self.values[role] = cells[0]
+                return None
+        self.words, self.values = [], {}
+        self.label = line if len(cells) == 1 and fund_item(cells[0]) else None
+        return None
+
+    def first_row(self) -> Line | None:
+        """The row whose label stood above the header, its amounts placed in their columns."""
+        if self.label is None or not self.values:
+            return None
+        roles = fund_roles(Line(self.words, "", 0, False))
+        cells = [self.label.nonempty[0], *(self.values.get(role, "") for role in roles)]
+        return Line(cells, self.label.raw, self.label.lineno, True)
+
+
 def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     """Everything a table form states, as keyword arguments for Evaluation."""
     lines = coalesce(lines)
@@ -281,6 +319,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     spaced_table = False
     cut_off = ""
 
+    scattered_funds = ScatteredFundHeader()
     previous: Line | None = None
     for line in lines:
         text = fold(line.text)
@@ -293,6 +332,17 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         if text.startswith(("注:", "注1", "注：")) or re.match(r"^注\d?[.:：、]", text):
             state = "notes"
             continue
+        if state in ("head", "goals") and not roles_for_funds and not is_fund_header(line):
+            opened = scattered_funds.feed(line)
+            if opened is not None:
+                state, roles_for_funds = "funds", opened
+                if (first := scattered_funds.first_row()) is not None:
+                    row, row_warnings = parse_fund_row(first, roles_for_funds)
+                    warnings.extend(row_warnings)
+                    funds.extend([row] if row is not None else [])
+                continue
+            if scattered_funds.words:
+                continue
         if state in ("head", "funds", "goals") and is_fund_header(line):
             state, roles_for_funds = "funds", fund_roles(line)
             header_points = next((p for c in line.nonempty if (p := split_points(c)[1]) is not None), None)
@@ -329,7 +379,17 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             total = float(early.group(2))  # '项目总得分 99分' / '自评总分: 95' above the tables
             continue
         funds_total = state == "funds" and text.startswith(("合计", "总计")) and _fund_values(line)
-        if _TOTAL.match(text) and state in ("indicators", "goals", "funds", "scoring") and not funds_total:
+        # '合计' with no number before the indicators: a word of the goal's text a flattening cut at, not the
+        # total row (a total row's numbers on the lines after it are joined to it by `coalesce`)
+        text_word = state in ("goals", "funds") and not re.search(r"\d", text)
+        if _TOTAL.match(text) and state == "funds" and text_word:
+            continue  # not a fund row either
+        if (
+            _TOTAL.match(text)
+            and state in ("indicators", "goals", "funds", "scoring")
+            and not funds_total
+            and not text_word
+        ):
             total_weight, total = _total_numbers(line)
             state = "tail"
             continue
@@ -435,9 +495,10 @@ def _parse_indicators(
     for position, line in enumerate(lines + [Line([], "", 0, True)]):
         if line.delimited:
             if run:
+                parts, cut_warnings = unfuse_run(run, roles)
+                warnings.extend(cut_warnings)
                 last = position == len(lines) and text_ends
-                rows = parse_flow_rows([unfuse(part, roles) for part in run], state, warnings, roles, last)
-                indicators.extend(rows)
+                indicators.extend(parse_flow_rows(parts, state, warnings, roles, last))
                 run = []
             if line.cells:
                 indicator = interpret_delimited_row(line, context)

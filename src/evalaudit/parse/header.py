@@ -10,6 +10,7 @@ from evalaudit.parse.flatten import matching_copy
 from evalaudit.parse.lines import Line
 from evalaudit.parse.vocab import (
     FILL_DATE_LABELS,
+    FLAT_LABELS,
     FUND_COLUMNS,
     HEADER_KEYS,
     HEADER_STOPS,
@@ -135,6 +136,8 @@ def _read_keys(lines: list[Line], number: int, found: dict[str, str]) -> None:
                 value = following[0] if following else ""
         if value.endswith((":", "：")):
             continue  # '主管部门' left blank, then '评价方式:': the next label, not this one's value
+        if fold(value).startswith("/"):
+            value = _slash_pair_value(lines, number, index, value)
         value = _clean_value(value)
         if not _plausible(value):
             continue
@@ -151,6 +154,25 @@ _FOLDED_KEYS = [(fold(key), key, fields) for key, fields in HEADER_KEYS]  # fold
 _CUT_LABELS = sorted(
     {key for key, _, _ in _FOLDED_KEYS} | {fold(label) for label in HEADER_STOPS}, key=len, reverse=True
 )
+_LABELS = frozenset(fold(word) for word in FLAT_LABELS)
+
+
+def _slash_pair_value(lines: list[Line], number: int, index: int, value: str) -> str:
+    """'项目实施单位/项目负责人' then 'X中心/张三': two labels sharing a cell, their values sharing the next one,
+    each pair split at its slash; this label's value is the part before the slash ('' when the cells are not
+    such a pair)."""
+    stream = lines[number].nonempty[index + 1 :] + [
+        cell for line in lines[number + 1 : number + 3] for cell in line.nonempty
+    ]
+    if stream and stream[0].strip() == value.strip():
+        stream = stream[1:]  # the value is the cell after the label, not the label's own text
+    rest = value.strip()[1:].strip()
+    following = ([rest] if rest else []) + stream
+    if len(following) < 2 or fold(following[0]) not in _LABELS or header_key(following[0]):
+        return ""
+    pair = following[1]
+    at = next((position for position, char in enumerate(pair) if fold(char) == "/"), -1)
+    return pair[:at].strip() if at > 0 and at < len(pair) - 1 else ""
 
 
 def header_key(cell: str) -> tuple[str, tuple[str, ...]] | None:

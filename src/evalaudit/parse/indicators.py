@@ -394,8 +394,15 @@ def parse_flow_rows(
             indicators[-1].explanation = (indicators[-1].explanation + "".join(notes)).strip()
             pending, pending_lines = [], []
         if weight_first and pending and is_label_cell(cell):
-            # a row that never closed (its values unreadable): kept as text, the next group starts here
-            warnings.append(_unplaced(pending))
+            # a row that never closed: its target and actual without 分值 and 得分, or text kept as it is
+            unscored_row = _values_without_points(pending)
+            if unscored_row:
+                name, target, actual = unscored_row
+                values = {"target": target, "actual": actual, "weight": "", "score": ""}
+                indicators.append(_make_indicator(name, values, state, _raw(lines, pending_lines)))
+                warnings.append(_incomplete(name, ["分值", "得分"], _raw(lines, pending_lines)))
+            else:
+                warnings.append(_unplaced(pending))
             pending, pending_lines = [], []
         if not pending and is_label_cell(cell):
             state.apply_label(cell)
@@ -466,14 +473,7 @@ def parse_flow_rows(
             label for label, value in (("三级指标", name), ("年度指标值", target), ("实际完成值", actual)) if not value
         ]
         if missing:
-            warnings.append(
-                ParseWarning(
-                    "indicator_row_incomplete",
-                    f"指标行“{name or raw[:30]}”缺少：{'、'.join(missing)}，请核对",
-                    f"指标/{name or '未命名'}",
-                    raw,
-                )
-            )
+            warnings.append(_incomplete(name, missing, raw))
         pending, pending_lines, closed_on_line = [], [], line_index
     if pending and text_ends and (row := _row_cut_off(pending, state, _raw(lines, pending_lines))):
         indicators.append(row)
@@ -495,6 +495,33 @@ def _row_cut_off(pending: list[str], state: LevelState, raw: str) -> Indicator |
     if is_label_start(cells[0]):
         return None  # '生态' (效益指标): the text stops in the next group's label
     return _make_indicator(cells[0], {}, state, raw)
+
+
+def _incomplete(name: str, missing: list[str], raw: str) -> ParseWarning:
+    return ParseWarning(
+        "indicator_row_incomplete",
+        f"指标行“{name or raw[:30]}”缺少：{'、'.join(missing)}，请核对",
+        f"指标/{name or '未命名'}",
+        raw,
+    )
+
+
+def _values_without_points(pending: list[str]) -> tuple[str, str, str] | None:
+    """'一级种薯扩繁基地8000亩' then '8535.5亩', then the next group: a row whose 分值 and 得分 are not in the
+    text. Taken only when the two values are the same kind of quantity (number and unit), so they are the
+    row's target and actual."""
+    if len(pending) != 2:
+        return None
+    fused = name_and_value(pending[0])
+    if not fused:
+        return None
+    name, target = fused
+    planned, done = parse_measure(target), parse_measure(pending[1])
+    if not is_numeric_value(pending[1]) and not re.fullmatch(r"[\d.]+[^\d.]{1,3}", fold(pending[1])):
+        return None
+    if planned.value is None or done.value is None or not planned.unit or planned.unit != done.unit:
+        return None
+    return name, target, pending[1]
 
 
 def _raw(lines: list[Line], indexes: list[int]) -> str:

@@ -538,3 +538,43 @@ REPORT_TOTAL_WORDS = "|".join(
         "总分",
     )
 )
+
+
+# Weight-first rows run together (parse/fused_rows.py) ---------------------------------------------
+
+# How OCR misreads the comparison sign before a number ('≥5%' as '工5%', '^80%', '5=50%'). Restored only
+# inside a value cell being cut, and only when the row's other value then reads the same number.
+OCR_SIGNS: tuple[tuple[str, str], ...] = (("5=", "≥"), ("工", "≥"), ("^", "≥"))
+# '%' read as '$' right after a number ('290$' beside '290%')
+OCR_PERCENT = ("$",)
+# '≥90%' read as '290%': a '2' glued before a percentage. Only in a run of rows whose other values show OCR
+# signs, when the percentage is impossible read whole (over 100) and the pair then agrees.
+OCR_GLUED_SIGN = ("2", "≥")
+# words a target or actual cell holds instead of a number (是 / 基本达到 …), as a pair they are the row's values
+VERDICT_WORDS = frozenset(
+    {
+        "是",
+        "否",
+        "有",
+        "无",
+        "达到",
+        "已达到",
+        "基本达到",
+        "未达到",
+        "达标",
+        "基本达标",
+        "未达标",
+        "完成",
+        "已完成",
+        "基本完成",
+        "未完成",
+        "合格",
+        "优秀",
+        "良好",
+        "较好",
+        "满意",
+        "基本满意",
+    }
+)
+# characters that continue a number as its unit: a row's 分值 is never followed by one ('2021年11月…')
+QUANTITY_CHARS = frozenset("年月日%‰万亿元个人次天项件户亩吨家所台套条名期")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from evalaudit.ingest.blocks import Block
 from evalaudit.ingest.text import text_blocks
 from evalaudit.parse.flatten import join_page_chunks, matching_copy, split_flat, strip_pinyin
-from evalaudit.parse.fused import split_fused
+from evalaudit.parse.fused import name_and_value, split_fused
 from evalaudit.parse.lines import is_chrome, rebuild_rows, to_lines
 
 
@@ -102,3 +102,13 @@ def test_lines_of_a_wrapped_label_stay_one_label() -> None:
     ]
     cells = [cell for line in to_lines(blocks) for cell in line.cells]
     assert "其中:当年财政拨款" in cells
+
+
+def test_a_name_fused_with_its_one_value() -> None:
+    assert name_and_value("火灾起因查明率不低于95%") == ["火灾起因查明率", "不低于95%"]
+    # a bare number is a value only when the name states its unit
+    assert name_and_value("维护经费控制额(万元)48") == ["维护经费控制额(万元)", "48"]
+    assert name_and_value("维护经费控制额48") is None
+    # a yes/no answers a question the name asks
+    assert name_and_value("群众防汛意识是否明显增强是") == ["群众防汛意识是否明显增强", "是"]
+    assert name_and_value("群众防汛意识明显增强是") is None

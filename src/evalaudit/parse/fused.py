@@ -102,8 +102,14 @@ def unfuse(line: Line, roles: list[str]) -> Line:
 
 
 def name_and_value(body: str) -> list[str] | None:
-    """'森林火灾起因查明率不低于95%' (its 实际完成值 left empty): the name and its one value."""
-    match = re.match(r"^(?P<name>.*?[^\d.≥≤><=])" + _TOKEN + "$", matching_copy(body))
+    """'森林火灾起因查明率不低于95%' (its 实际完成值 left empty): the name and its one value. A bare number
+    needs its unit in the name ('成本控制额(万元)63'); a yes/no needs a question in it ('…是否明显提升是')."""
+    copy = matching_copy(body)
+    if asked := re.match(r"^(?P<name>.*是否.+?)(?P<answer>是|否)$", copy):
+        return [body[: asked.end("name")], body[asked.start("answer") :]]
+    if unit_named := re.match(r"^(?P<name>.*[(（][^)）]*[)）])(?P<value>\d+(?:\.\d+)?)$", copy):
+        return [body[: unit_named.end("name")], body[unit_named.start("value") :]]
+    match = re.match(r"^(?P<name>.*?[^\d.≥≤><=])" + _TOKEN + "$", copy)
     if not match or not re.search(r"%|[^\d.]$", match.group(2)):
         return None
     return [body[: match.end("name")], body[match.start(2) : match.end(2)]]

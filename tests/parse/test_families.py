@@ -100,6 +100,19 @@ def test_a_scoring_table_run_together_is_cut_at_its_scores() -> None:
     assert [(s.name, s.weight) for s in sections] == [("投入", 10), ("预算配置", 10), ("过程", 20), ("预算执行", 20)]
 
 
+def test_a_run_together_scoring_table_with_ocr_noise_and_a_row_cut_off() -> None:
+    text = (
+        "过程20预算执行20预算控制率5预算控制率=本年追加预算/年初预算x100%o4"
+        "楼堂馆所面积控制率5实际建设面积/批准建设面积×100%。5楼堂馆所投资"
+    )
+    indicators, _ = fused_scoring_rows(text)
+    assert [(i.name, i.weight, i.score) for i in indicators] == [
+        ("预算控制率", 5, 4),  # '100%o4': an OCR'd letter between the criterion and its score
+        ("楼堂馆所面积控制率", 5, 5),
+        ("楼堂馆所投资", None, None),  # the text stops in the row's name
+    ]
+
+
 def test_the_cover_funds_block_lists_each_source_once_per_column() -> None:
     cells = [
         "某县财政支出项目绩效评价自评报告",

@@ -19,7 +19,8 @@ from evalaudit.textnorm import fold
 _LABEL = r"[“”\"‘’\u4e00-\u9fff()（）]{2,16}?"
 _PAIR = re.compile(r"(?P<label>" + _LABEL + r")(?P<points>\d+(?:\.\d+)?)")
 # a score: a number closing a criterion (after 。 ; ) ] %), right before the next row's first label
-_SCORE = re.compile(r"(?<=[。；;.)）\]】%])(\d+(?:\.\d+)?)(?=[“\"]?[\u4e00-\u9fff])")
+_SCORE = re.compile(r"(?<=[。；;.)）\]】%A-Za-z])(\d+(?:\.\d+)?)(?=[“\"]?[\u4e00-\u9fff])")  # '100%o5': OCR noise
+_LAST_NAME = re.compile(_LABEL.replace("{2,16}?", "{2,16}") + "$")  # the row the text stops in, its points lost
 
 
 _HEADER_LEFT = re.compile(
@@ -41,7 +42,11 @@ def looks_fused(cells: list[str]) -> bool:
 def fused_scoring_rows(text: str) -> tuple[list[Indicator], list[Section]]:
     """Rows and the groups that state their points, from a run-together scoring table."""
     text = _HEADER_LEFT.sub("", fold(text))  # '评价标准指标说明得分投入13…': the header's last words first
-    cuts = [match for match in _SCORE.finditer(text) if _PAIR.match(text, match.end())]
+    cuts = [
+        match
+        for match in _SCORE.finditer(text)
+        if _PAIR.match(text, match.end()) or _LAST_NAME.fullmatch(text, match.end())
+    ]
     starts = [0] + [match.end() for match in cuts]
     scores = [float(match.group(1)) for match in cuts] + [None]
     indicators: list[Indicator] = []
@@ -50,6 +55,10 @@ def fused_scoring_rows(text: str) -> tuple[list[Indicator], list[Section]]:
     points: dict[str, float] = {}
     for start, end, score in zip(starts, [m.start() for m in cuts] + [len(text)], scores):
         pairs = _opening_pairs(text, start, end, points, level2 or level1)
+        if not pairs and start > 0 and _LAST_NAME.fullmatch(text, start):
+            name = text[start:]  # '…。5新建楼堂馆所投资' where the text stops: the row's name, nothing else
+            indicators.append(Indicator(name=name, level1=level1, level2=level2, raw=name))
+            continue
         if not pairs:
             continue
         *groups, (name, weight) = pairs

@@ -246,6 +246,12 @@ def test_the_row_the_text_stops_in_keeps_its_labels_and_name() -> None:
     # a label run into the name it heads
     form = _form("\n".join(rows + ["社会效益指标群众出行便捷度"]))
     assert (form.indicators[-1].level2, form.indicators[-1].name) == ("社会效益指标", "群众出行便捷度")
+    # a level-2 the vocabulary does not know, then the name
+    form = _form("\n".join(rows + ["满意度指标(10分) | 出行群众 | 群众出行便捷度"]))
+    assert (form.indicators[-1].level2, form.indicators[-1].name) == ("出行群众", "群众出行便捷度")
+    # a row merged across its level cells repeats its name
+    form = _form("\n".join(rows + ["预算执行率 预算执行率"]))
+    assert [(i.level1, i.level2, i.name) for i in form.indicators][-1] == ("预算执行率", "", "预算执行率")
 
 
 def test_a_funds_table_shown_but_not_read_is_said_to_be_unread() -> None:

@@ -490,6 +490,10 @@ def _row_cut_off(pending: list[str], state: LevelState, raw: str) -> Indicator |
     if len(cells) == 1 and (label := leading_label(cells[0])):
         state.apply_label(label)  # '服务对象满意度种薯扩繁企业…': the label run into the name
         cells = [cells[0][len(label) :]]
+    if len(cells) == 2 and fold(cells[0]) == fold(cells[1]):
+        state.set_level1(cells.pop(0))  # '预算执行率 预算执行率': a row merged across its level cells
+    elif len(cells) == 2 and not any(_is_value(cell) or len(cell) > 80 for cell in cells):
+        state.set_level2(cells.pop(0))  # '| 读者 | 在网上开展读者满意度调查': a level-2 the template does not name
     if len(cells) != 1 or _is_value(cells[0]) or any(char.isdigit() for char in cells[0]) or len(cells[0]) > 80:
         return None
     if is_label_start(cells[0]):

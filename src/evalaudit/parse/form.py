@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from evalaudit.parse.checklist import is_checklist_header, parse_checklist
 from evalaudit.parse.cover import cover_funds
 from evalaudit.parse.unit_rows import unit_rows
+from evalaudit.parse.label_amounts import label_amount_funds
 from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.flatten import matching_copy
@@ -25,6 +27,7 @@ from evalaudit.parse.indicators import (
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
 from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
+from evalaudit.parse.scoring_stream import stream_scoring
 from evalaudit.parse.scoring import is_points_label, is_scoring_header, parse_scoring, scoring_roles
 from evalaudit.parse.segment import title_type
 from evalaudit.parse.vocab import (
@@ -308,6 +311,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     roles_for_indicators: list[str] = []
     roles_for_scoring: list[str] = []
     scoring_lines: list[Line] = []
+    checklist_header: Line | None = None
+    checklist_lines: list[Line] = []
     state = "head"
     total_weight = total = None
     conclusion = ""
@@ -362,6 +367,9 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             continue
         if state == "scoring" and _HEADING.match(text):
             state = "tail"  # '四、项目绩效自评结论': the scoring table has ended
+            continue
+        if state in ("head", "funds", "goals") and not roles_for_indicators and is_checklist_header(line):
+            state, checklist_header = "checklist", line  # 一级/二级/三级指标 with 完成情况, nothing scored
             continue
         if state != "tail" and is_indicator_header(line):
             if line_before is not None and len(line_before.nonempty) == 1 and _header_sections(line_before):
@@ -451,6 +459,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             indicator_lines.append(line)
         elif state == "scoring":
             scoring_lines.append(line)
+        elif state == "checklist":
+            checklist_lines.append(line)
 
     goals, goal_warnings = parse_goals(goal_lines)
     warnings.extend(goal_warnings)
@@ -464,6 +474,11 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         sections += groups
     elif not indicators and (fused := _fused_scoring_table(lines)):
         indicators, sections = fused  # a scoring table whose header was run into its rows as well
+    if not indicators and checklist_header is not None:
+        indicators = parse_checklist(checklist_header, checklist_lines)
+    if not indicators and (streamed := stream_scoring(lines))[0]:
+        indicators, sections = streamed  # a scoring table whose columns a PDF extraction interleaved
+        warnings.append(_interleaved_warning(len(indicators)))
     sections = [s for s in header_sections if all(s.name != other.name for other in sections)] + sections
     if total is not None and total_weight is None and indicators and all(i.score is None for i in indicators):
         total_weight, total = total, None  # '合计 | 100' of a table with no scores: the weights' total
@@ -481,6 +496,15 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         conclusion=conclusion,
         notes="\n".join(notes),
         warnings=warnings,
+    )
+
+
+def _interleaved_warning(rows: int) -> ParseWarning:
+    """Rows picked out of interleaved columns: some may be missed, so no sum over them is provable."""
+    return ParseWarning(
+        "indicator_rows_interleaved",
+        f"指标表各列在文本中交错，已按“名称 分值 得分”读出{rows}项，可能有遗漏；总分与分组合计未核对，请人工核对原表",
+        "指标",
     )
 
 
@@ -527,10 +551,14 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
             base.warnings.append(warning)
     if not base.funds and lines:
         base.funds = cover_funds(lines) or unit_rows(lines)  # the cover's 计划安排资金 block, or rows by unit
+    if not base.funds and lines:
+        base.funds, fund_warnings = label_amount_funds(lines)  # 'label amount' lines, confirmed by their sums
+        base.warnings += fund_warnings
     if lines:
         unread = unread_warnings(lines, base.funds, base.indicators, report=base.form_type == "report")
         base.warnings += unread
-        lost_rows = any(w.code in ("indicator_text_unplaced", "indicator_row_unplaced") for w in base.warnings)
+        lost_codes = ("indicator_text_unplaced", "indicator_row_unplaced", "indicator_rows_interleaved")
+        lost_rows = any(w.code in lost_codes for w in base.warnings)
         # rows left as text: the table's sums and the total cannot be proven from what was read
         base.unread = " ".join([w.code.removesuffix("_unread") for w in unread] + (["rows"] if lost_rows else []))
     return base

@@ -63,6 +63,12 @@ def column_role(cell: str, table: list[tuple[str, str]]) -> str | None:
     return None
 
 
+# A checklist form (指标名称 一级/二级/三级 | 指标解释 | 记录: 自评内容 + 完成情况 | 未完成原因 | 支撑材料): no
+# target, weight or score columns; the record's result column is the indicator's actual.
+CHECKLIST_RESULT_COLUMNS = frozenset({"完成情况", "完成情况说明", "自评情况"})
+CHECKLIST_DEFINITION_COLUMNS = frozenset({"指标解释", "指标说明", "指标内涵", "指标定义"})
+
+
 # Fund rows ---------------------------------------------------------------------------------------
 
 FUND_ITEMS: list[tuple[str, str]] = [
@@ -91,6 +97,12 @@ FUND_ITEMS: list[tuple[str, str]] = [
     ("市县财政", "市县资金"),
     ("地方财政", "地方资金"),
     ("地方资金", "地方资金"),
+    # below the province: a county form's 市级 (the city above it) and 本级 (its own); in a municipality such as
+    # 重庆 市级 is the province level, but either way it is a part of the level breakdown
+    ("市级资金", "市县资金"),
+    ("区县资金", "市县资金"),
+    ("县级资金", "市县资金"),
+    ("本级资金", "市县资金"),
 ]
 
 
@@ -358,6 +370,9 @@ SCORING_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),
     ("指标", "name"),
 ]
+# group labels of the scoring templates (Hubei: 项目决策 / 项目管理 / 项目绩效), beside LEVEL1_WORDS and the
+# level-2 dimensions
+SCORING_GROUP_WORDS = frozenset({"项目决策", "项目过程", "项目管理", "项目产出", "项目效益", "项目绩效", "决策"})
 # the words of a scoring table's header, folded: each reader adds the fragments it also meets
 SCORING_HEADER_WORDS = frozenset(fold(word) for word, _ in SCORING_COLUMNS)
 # cells of a scoring table that are neither labels nor values

@@ -42,6 +42,7 @@ EVALUATION_SCHEMA = {
     "stated_total": NUMBER,
     "cut_off": TEXT,
     "unread": TEXT,
+    "unscored": FLAG,
     "conclusion": TEXT,
     "raw_text": TEXT,
 }

@@ -109,6 +109,7 @@ class Evaluation:
     # "start": the text begins inside the form's tables; "end": it stops inside them; "both"
     cut_off: str = ""
     unread: str = ""  # tables shown but not read: "funds", "indicators" (space-separated)
+    unscored: bool = False  # a checklist (自评内容 / 完成情况): no 分值, 得分 or 总分 by design
     stated_total_weight: float | None = None
     stated_total: float | None = None
     conclusion: str = ""

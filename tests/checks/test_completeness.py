@@ -39,6 +39,20 @@ def test_a_report_needs_no_funds_table():
     assert not {c for c in check_ids(report) if c.startswith("completeness")}
 
 
+def test_a_checklist_states_no_scores_no_total_and_no_execution() -> None:
+    """自评内容 / 完成情况 with nothing scored by design: its blank 得分 and 总分 are no findings."""
+    form = consistent_form(stated_total=None)
+    form = replace(form, indicators=[replace(i, score=None, weight=None) for i in form.indicators])
+    form = with_fund(form, 0, executed=None, weight=None, stated_rate=None, stated_score=None)
+    assert {"completeness.scores_blank", "completeness.total_missing", "completeness.executed_missing"} <= check_ids(
+        form
+    )
+    checklist = replace(form, unscored=True)
+    assert not {"completeness.scores_blank", "completeness.total_missing", "completeness.executed_missing"} & check_ids(
+        checklist
+    )
+
+
 @pytest.mark.parametrize(
     ("changes", "check_id"),
     [

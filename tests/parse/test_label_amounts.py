@@ -66,6 +66,8 @@ def test_an_amount_no_sum_confirms_is_not_read_and_is_said() -> None:
     scheme = [(row.label, row.budget) for row in rows if row.item.startswith("乙类")]
     assert scheme == [("年度预算资金总额", 50.5), ("其中:中央补助", 20.0), ("本级资金(含结转)", 0.5)]
     assert [w.code for w in warnings] == ["fund_amount_unconfirmed"] and "31.00" in warnings[0].message
+    # the unit is told which sums fail, written out
+    assert "20.00 + 31.00 + 0.50 = 51.50，与年度预算资金总额 50.50 不符" in warnings[0].message
 
 
 def test_label_amount_lines_whose_sums_fail_are_no_funds_table() -> None:

@@ -25,10 +25,17 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     has_funds = ids.isin(funds["evaluation_id"])
     has_rows = ids.isin(indicators["evaluation_id"])
     has_targets = ids.isin(indicators.loc[indicators["has_target"], "evaluation_id"])  # not a scoring table
-    forms["total_expected"] = forms["is_table_form"] & (has_rows | has_funds) & ~forms["cut_off"].isin(["end", "both"])
+    unscored = forms["unscored"].fillna(False).astype(bool)  # a checklist states no points and no total
+    forms["total_expected"] = (
+        forms["is_table_form"] & (has_rows | has_funds) & ~forms["cut_off"].isin(["end", "both"]) & ~unscored
+    )
     starts_inside = forms["cut_off"].isin(["start", "both"])  # the funds table was on the page before
+    # a checklist's funds are the budgets it arranged: no execution table is asked of it
     forms["funds_expected"] = (
-        forms["is_table_form"] & (has_funds | (has_targets & ~starts_inside)) & ~forms["unread"].str.contains("funds")
+        forms["is_table_form"]
+        & (has_funds | (has_targets & ~starts_inside))
+        & ~forms["unread"].str.contains("funds")
+        & ~unscored
     )
     forms["unit_filled"] = forms["unit"].fillna("").astype(str).str.strip() != ""
 
@@ -62,7 +69,7 @@ def _blank_columns(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     # a scoring table (分值 / 评分标准 / 得分) has no 实际完成值 column: only a table of targets needs actuals
     has_targets = forms["evaluation_id"].map(by_form["has_target"].any()).eq(True)
     acted = forms["evaluation_id"].map(by_form["has_actual"].any()).astype("boolean").where(has_targets, True)
-    forms["scores_filled"] = scored.fillna(True).astype(bool) | ~has_rows
+    forms["scores_filled"] = scored.fillna(True).astype(bool) | ~has_rows | forms["unscored"].fillna(False).astype(bool)
     forms["actuals_filled"] = acted.fillna(True).astype(bool) | ~has_rows
     forms["indicator_rows"] = forms["evaluation_id"].map(by_form.size()).fillna(0).astype("int64")
     marked = indicators[indicators["placeholder"].notna()].groupby("evaluation_id", sort=False)

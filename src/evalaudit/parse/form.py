@@ -474,8 +474,10 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         sections += groups
     elif not indicators and (fused := _fused_scoring_table(lines)):
         indicators, sections = fused  # a scoring table whose header was run into its rows as well
+    unscored = False
     if not indicators and checklist_header is not None:
         indicators = parse_checklist(checklist_header, checklist_lines)
+        unscored = bool(indicators)
     if not indicators and (streamed := stream_scoring(lines))[0]:
         indicators, sections = streamed  # a scoring table whose columns a PDF extraction interleaved
         warnings.append(_interleaved_warning(len(indicators)))
@@ -487,6 +489,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         warnings.append(cut_warning(lines))
     return header, dict(
         cut_off=cut_off,
+        unscored=unscored,
         funds=funds,
         goals=goals,
         indicators=indicators,

@@ -162,13 +162,40 @@ def _confirmed_rows(blocks: list[_Block]) -> tuple[list[FundRow], list[ParseWarn
     warnings = [
         ParseWarning(
             "fund_amount_unconfirmed",
-            "资金表中下列金额与其合计、分项均对不上，未采用，请人工核对："
-            + "、".join(f"{e.label} {e.amount}" for e in unconfirmed),
+            "资金表中下列金额与其合计、分项均对不上，未采用，请核对修改："
+            + "；".join(f"{e.label} {e.amount}（{'；'.join(_broken_sums(e, blocks))}）" for e in unconfirmed),
             "资金表",
             "\n".join(e.raw for e in unconfirmed),
         )
     ]
     return rows, warnings if unconfirmed else []
+
+
+def _broken_sums(found: _Entry, blocks: list[_Block]) -> list[str]:
+    """The sums an amount takes part in that do not hold, as the reviewer would write them out."""
+    sums: list[tuple[str, _Entry, list[_Entry]]] = []
+    for block in blocks:
+        if found is block.total or found in block.parts:
+            sums.append((block.title, block.total, block.parts))
+    main, schemes = blocks[0], blocks[1:]
+    if schemes and found is main.total:
+        sums.append(("各分项合计", main.total, [scheme.total for scheme in schemes]))
+    for part in main.parts:
+        same = [p for scheme in schemes for p in scheme.parts if _part_key(p) == _part_key(part)]
+        if found is part or found in same:
+            sums.append((f"各分项{_OF_WHICH.sub('', part.label)}", part, same))
+    texts = []
+    for title, total, parts in sums:
+        stated = [part for part in parts if part.value is not None]
+        if total.value is None or not stated:
+            continue
+        added = sum(part.value for part in stated)  # type: ignore[misc]
+        if abs(total.value - added) > 0.005:
+            where = f"{title}：" if title else ""
+            texts.append(
+                f"{where}{' + '.join(part.amount for part in stated)} = {added:.2f}，与{total.label} {total.amount} 不符"
+            )
+    return texts
 
 
 def _part_key(part: _Entry) -> tuple[str, str]:

@@ -55,7 +55,7 @@ def unread_warnings(
 def cut_at_end(state: str) -> bool:
     """The text stops inside the form's tables: it never reached the total, the conclusion or the notes
     that close a form (a page cut off, a file truncated)."""
-    return state in ("funds", "goals", "indicators", "scoring")
+    return state in ("funds", "goals", "indicators", "scoring", "checklist")
 
 
 def cut_warning(lines: list[Line]) -> ParseWarning:

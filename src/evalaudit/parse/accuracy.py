@@ -201,7 +201,14 @@ def _indicator_name(row: dict) -> str:
 
 def _indicator_cells(row: dict) -> str:
     cells = (row.get("target"), row.get("actual"), row.get("weight"), row.get("score"))
-    return "|".join(_norm(str(cell)) for cell in cells) if any(_present(cell) for cell in cells) else ""
+    return "|".join(_norm(_cell_text(cell)) for cell in cells) if any(_present(cell) for cell in cells) else ""
+
+
+def _cell_text(cell: object) -> str:
+    """A cell as the key compares it: a number as written by hand (3), whether parsed as 3.0 or not."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else str(cell)
 
 
 def _section_key(row: dict) -> str:

@@ -131,7 +131,11 @@ def compare(expected_forms: list[dict], parsed_forms: list[dict], where: str = "
                 tally.add("funds", (a or {}).get(name), (b or {}).get(name), f"{at}/资金/{label}/{name}")
         for a, b in _pair_rows(want.get("indicators", []), got.get("indicators", []), INDICATOR_KEYS):
             label = (a or b)["name"][:14]
-            tally.add("indicators", a is not None, b is not None, f"{at}/指标/{label}")
+            if a is not None and b is not None and not _names_agree(a, b):
+                # paired by its cells, named otherwise: the row is there, its name is read wrong
+                tally.add("indicators", a["name"] or "（无名称）", b["name"] or "（无名称）", f"{at}/指标/{label}/name")
+            else:
+                tally.add("indicators", a is not None, b is not None, f"{at}/指标/{label}")
             for name in INDICATOR_FIELDS:
                 tally.add("indicators", (a or {}).get(name), (b or {}).get(name), f"{at}/指标/{label}/{name}")
         for a, b in _pair_rows(want.get("sections", []), got.get("sections", []), SECTION_KEYS):
@@ -201,7 +205,19 @@ def _indicator_name(row: dict) -> str:
 
 def _indicator_cells(row: dict) -> str:
     cells = (row.get("target"), row.get("actual"), row.get("weight"), row.get("score"))
-    return "|".join(_norm(str(cell)) for cell in cells) if any(_present(cell) for cell in cells) else ""
+    return "|".join(_norm(_cell_text(cell)) for cell in cells) if any(_present(cell) for cell in cells) else ""
+
+
+def _names_agree(expected: dict, parsed: dict) -> bool:
+    want, got = _indicator_name(expected), _indicator_name(parsed)
+    return want == got or _key_matches(want, got)
+
+
+def _cell_text(cell: object) -> str:
+    """A cell as the key compares it: a number as written by hand (3), whether parsed as 3.0 or not."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else str(cell)
 
 
 def _section_key(row: dict) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from evalaudit.parse.checklist import is_checklist_header, parse_checklist
+from evalaudit.parse.column_runs import ZippedRow, column_runs
 from evalaudit.parse.cover import cover_funds
 from evalaudit.parse.unit_rows import unit_rows
 from evalaudit.parse.label_amounts import label_amount_funds
@@ -12,7 +13,7 @@ from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.flatten import matching_copy
 from evalaudit.parse.fused_rows import unfuse_run
-from evalaudit.parse.funds import fund_roles, is_fund_header, parse_fund_row
+from evalaudit.parse.funds import AMOUNTS, fund_roles, is_fund_header, parse_fund_row, place_split_rows, split_by_rates
 from evalaudit.parse.goals import is_goal_header, parse_goals
 from evalaudit.parse.header import Header, infer_year, parse_header, project_evaluated
 from evalaudit.parse.indicators import (
@@ -23,6 +24,7 @@ from evalaudit.parse.indicators import (
     is_indicator_header,
     link_subtotals,
     parse_flow_rows,
+    zipped_indicator,
 )
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
@@ -36,6 +38,7 @@ from evalaudit.parse.vocab import (
     SCORING_HEADER_WORDS,
     column_role,
     fund_item,
+    is_numbered_name,
     split_points,
 )
 from evalaudit.textnorm import fold
@@ -170,6 +173,19 @@ def _scattered_header_words(line: Line) -> set[str]:
     return {role for role in roles if role}
 
 
+def _split_at_numbered_name(line: Line, started: bool) -> tuple[Line | None, Line | None]:
+    """A line cut where the indicator rows begin: the cells before the first numbered name, and from it on.
+
+    A numbered indicator name (指标1:…) is neither a goal nor a fund cell; once rows have begun, the whole
+    line is theirs."""
+    cells = line.nonempty
+    first = 0 if started else next((index for index, cell in enumerate(cells) if is_numbered_name(cell)), None)
+    if first is None:
+        return line, None
+    head = Line(cells[:first], line.raw, line.lineno, False) if first else None
+    return head, Line(cells[first:], line.raw, line.lineno, False)
+
+
 def _headless_indicator_row(line: Line) -> bool:
     """'城乡居民…拨付及时率 | = | 100 | % | 5 |': an indicator row with no header above it on this page."""
     cells = [fold(cell) for cell in line.nonempty]
@@ -235,6 +251,14 @@ def _values_of_label_above(previous: Line, line: Line) -> bool:
     if not (fund_item(label) or _TOTAL.match(fold(label))):
         return False
     return all(is_numeric_value(cell) or is_empty(cell) for cell in line.nonempty)
+
+
+def _apart_column(label: Line, value: Line) -> str | None:
+    """'年初预算数' then '0', above the funds header: an amount column a spreadsheet printed with its one value."""
+    if len(label.nonempty) != 1 or len(value.nonempty) != 1 or parse_number(value.nonempty[0]) is None:
+        return None
+    role = column_role(label.nonempty[0], FUND_COLUMNS)
+    return role if role in AMOUNTS and len(fold(label.nonempty[0])) <= 8 else None
 
 
 def _fund_values(line: Line) -> bool:
@@ -321,6 +345,10 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     header_points: float | None = None
     header_sections: list[Section] = []
     header_words: set[str] = set()
+    value_runs: list[tuple[int, Line]] = []  # fund values of several rows with no label
+    loose_total = ""  # '年度资金总额' alone above the funds header: the label of a row printed apart
+    apart_columns: dict[str, str] = {}  # '年初预算数' then '0' above the funds header: a column and its value
+    early_rows: list[tuple[str, Line]] = []  # indicator rows printed before a scattered header completed
     spaced_table = False
     cut_off = ""
 
@@ -337,6 +365,10 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         if text.startswith(("注:", "注1", "注：")) or re.match(r"^注\d?[.:：、]", text):
             state = "notes"
             continue
+        if state == "head" and len(line.nonempty) == 1 and fund_item(line.nonempty[0]) == "年度资金总额":
+            loose_total = line.nonempty[0]
+        if state == "head" and line_before is not None and (column := _apart_column(line_before, line)):
+            apart_columns[column] = line.nonempty[0]
         if state in ("head", "goals") and not roles_for_funds and not is_fund_header(line):
             opened = scattered_funds.feed(line)
             if opened is not None:
@@ -429,7 +461,17 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             if len(header_words & {"name", "level1", "level2"}) >= 2 and len(header_words) >= 4:
                 # '一级指标' … '二级指标 三级指标' … '分值 得分': a header scattered by the extraction
                 state, roles_for_indicators = "indicators", list(CANONICAL_INDICATOR_ROLES)
+                indicator_lines += [row for _, row in early_rows]
+                early_rows = []
                 continue
+        elif header_words and not roles_for_indicators and state in ("funds", "goals") and not line.delimited:
+            # the scattered header has begun: from a numbered name (指标1:…) on, the cells are its rows
+            head, tail = _split_at_numbered_name(line, started=bool(early_rows))
+            if tail is not None:
+                early_rows.append((state, tail))
+            if head is None:
+                continue
+            line = head
         if state == "head" and not roles_for_indicators and _headless_indicator_row(line):
             # the page starts inside the indicator table: its header is on the page before
             state, roles_for_indicators = "indicators", _headless_roles(line)
@@ -442,6 +484,8 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
                 if row.item == "年度资金总额" and row.weight is None and header_points is not None:
                     row.weight = header_points  # the Sichuan template states 预算执行情况（10分） in the header
                 funds.append(row)
+            elif split_by_rates(line.nonempty, roles_for_funds):
+                value_runs.append((len(funds), line))  # labels printed apart: placed once all are read
             elif any(is_numeric_value(cell) for cell in line.nonempty):
                 warnings.append(
                     ParseWarning(
@@ -462,6 +506,25 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         elif state == "checklist":
             checklist_lines.append(line)
 
+    for at, run in reversed(value_runs):  # from the last: earlier positions stay valid
+        placed = place_split_rows(funds, at, run, roles_for_funds, loose_total, apart_columns)
+        if placed is None:
+            warnings.append(
+                ParseWarning(
+                    "fund_row_unplaced", f"资金表中无法识别的行，已保留原文：{run.text[:60]}", "资金表", run.raw
+                )
+            )
+        else:
+            funds = placed
+            warnings.append(
+                ParseWarning(
+                    "fund_rows_apart",
+                    f"资金表的行名与数值分开排出，已按执行率所在列分行：{run.text[:60]}，请核对原表",
+                    "资金表",
+                    run.raw,
+                )
+            )
+    goal_lines += [row for was, row in early_rows if was == "goals"]  # the header never completed: goal text
     goals, goal_warnings = parse_goals(goal_lines)
     warnings.extend(goal_warnings)
     indicators, sections, indicator_warnings = _parse_indicators(
@@ -525,7 +588,13 @@ def _parse_indicators(
                 parts, cut_warnings = unfuse_run(run, roles)
                 warnings.extend(cut_warnings)
                 last = position == len(lines) and text_ends
-                indicators.extend(parse_flow_rows(parts, state, warnings, roles, last))
+                pieces = list(column_runs(parts, roles))
+                for number, piece in enumerate(pieces):
+                    if isinstance(piece, ZippedRow):
+                        indicators.append(zipped_indicator(piece, state, warnings))
+                    else:
+                        ends = last and number == len(pieces) - 1
+                        indicators.extend(parse_flow_rows(piece, state, warnings, roles, ends))
                 run = []
             if line.cells:
                 indicator = interpret_delimited_row(line, context)

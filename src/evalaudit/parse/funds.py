@@ -309,6 +309,123 @@ def _by_arithmetic(values: dict[str, str], roles: list[str]) -> dict[str, str]:
     return {**{role: value for role, value in values.items() if role not in AMOUNTS}, **{r: "" for r in slots}, **best}
 
 
+def split_by_rates(cells: list[str], roles: list[str]) -> list[list[str]] | None:
+    """'0 207.45 10 100% 10 207.45 — 100% —' under '全年预算数 全年执行数 分值 执行率 得分': the values of several
+    rows run together after the header, their labels printed apart.
+
+    Each row has one rate and ends as many cells after it as the header has columns after 执行率; the cells
+    before the rate fill the columns just before it (a spreadsheet prints nothing for a blank amount, '—' for
+    a blank 分值 or 得分). Rows as full-width cell lists ('' where nothing was printed), or None when the run
+    is not such rows: a cell that is no value, a row with more cells than columns, cells left over."""
+    if "rate" not in roles or not cells:
+        return None
+    rate_at = roles.index("rate")
+    after = len(roles) - rate_at - 1
+    rows: list[list[str]] = []
+    current: list[str] = []
+    left: int | None = None
+    for cell in cells:
+        if parse_number(cell) is None and parse_percent(cell) is None and not is_empty(cell):
+            return None
+        current.append(cell.strip())
+        if parse_percent(cell) is not None:
+            if left is not None:
+                return None  # two rates in one row
+            left = after
+        elif left is not None:
+            left -= 1
+        if left == 0:
+            before = current[: len(current) - after - 1]
+            if len(before) > rate_at:
+                return None
+            row = [""] * (rate_at - len(before)) + current
+            if not _agrees(dict(zip(roles, row))):
+                return None
+            rows.append(row)
+            current, left = [], None
+    if current or len(rows) < 2:
+        return None
+    return rows
+
+
+def _agrees(values: dict[str, str]) -> bool:
+    """A row's own arithmetic, on the cells it printed: B/A = rate (A > 0), 得分 = rate × 分值."""
+    budget = parse_number(values.get("budget", "")) or parse_number(values.get("initial_budget", ""))
+    executed = parse_number(values.get("executed", ""))
+    rate = parse_percent(values.get("rate", ""))
+    weight, score = parse_number(values.get("weight", "")), parse_number(values.get("score", ""))
+    if rate is None:
+        return False
+    if budget and executed is not None and abs(executed / budget * 100 - rate) > 0.51:
+        return False
+    if weight is not None and score is not None:
+        return abs(min(rate, 100) / 100 * weight - score) <= 0.051 * max(weight, 1)
+    return True
+
+
+def with_apart_columns(roles: list[str], apart: dict[str, str]) -> list[str]:
+    """The header's roles with the amount columns printed apart from it ('年初预算数' then '0' above the
+    header), each in its place among the amounts."""
+    amounts = [role for role in roles if role in AMOUNTS]
+    if all(role in roles for role in apart) or roles[: len(amounts)] != amounts:
+        return roles  # nothing apart, or a header whose amounts do not lead
+    return [role for role in AMOUNTS if role in roles or role in apart] + roles[len(amounts) :]
+
+
+def place_split_rows(
+    funds: list[FundRow],
+    at: int,
+    line: Line,
+    roles: list[str],
+    total_label: str,
+    apart: dict[str, str] | None = None,
+) -> list[FundRow] | None:
+    """The rows of a label-less run (`split_by_rates`) given the labels printed apart from them: the total's
+    label seen above the header (when no total row was read), then the labels printed with no values after
+    the run, in order. A column printed apart with its one value (`apart`) is the first row's, when that
+    total row left it blank. None when there are fewer such labels than rows."""
+    apart = apart or {}
+    roles = with_apart_columns(roles, apart)
+    rows = split_by_rates(line.nonempty, roles)
+    if rows is None:
+        return None
+    labels = [total_label] if total_label and not any(row.item == "年度资金总额" for row in funds) else []
+    for role, value in apart.items():
+        if labels and role in roles and not rows[0][roles.index(role)]:
+            rows[0][roles.index(role)] = value  # the column's one value is the total row's
+    bare = []
+    for index in range(at, len(funds)):
+        if not _valueless(funds[index]):
+            break
+        bare.append(index)
+    labels += [funds[index].label for index in bare]
+    if len(labels) < len(rows):
+        return None
+    known = frozenset(v for f in funds for v in (f.initial_budget, f.budget, f.executed) if v is not None)
+    placed = []
+    for label, cells in zip(labels, rows):
+        row, _ = parse_fund_row(Line([label, *cells], line.raw, line.lineno, True), roles, known)
+        if row is None:
+            return None
+        placed.append(_without_undefined_base(row))
+    filled = len(rows) - (len(labels) - len(bare))  # the bare rows given values (the total is a new row)
+    return funds[:at] + placed + funds[at + filled :]
+
+
+def _without_undefined_base(row: FundRow) -> FundRow:
+    """'全年预算数 0' beside spending and a stated rate, in a row put together from a run: no rate is B over 0,
+    so the 0 is no A the form computed with (a cell left unfilled, as likely as a budget of 0); it is left
+    blank rather than claimed. A row read this way is warned about as a whole by the caller."""
+    if row.budget == 0 and row.executed and row.stated_rate:
+        row.budget = None
+    return row
+
+
+def _valueless(row: FundRow) -> bool:
+    values = (row.initial_budget, row.budget, row.executed, row.weight, row.stated_rate, row.stated_score)
+    return all(value is None for value in values)
+
+
 ROLE_NAMES = {
     "initial_budget": "年初预算数",
     "budget": "全年预算数",

@@ -21,6 +21,14 @@ _OPERATOR = r"(?:[≥≤><=]+|不低于|不少于|不高于|不超过|大于|小
 _TOKEN = r"(" + _OPERATOR + r"\d+(?:\.\d+)?" + _UNIT + r"?)"
 
 
+_VALUE = re.compile(_TOKEN + "$")
+
+
+def is_value_token(cell: str) -> bool:
+    """'不少于12种', '≥95%', '38508人': one value with its unit or operator, as a fused row writes it."""
+    return bool(_VALUE.match(matching_copy(cell.strip())))
+
+
 @lru_cache(maxsize=8)
 def _pattern(count: int) -> re.Pattern[str]:
     return re.compile(r"^(?P<name>.*?[^\d.≥≤><=])" + _TOKEN * count + "$")

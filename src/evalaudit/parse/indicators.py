@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from evalaudit.model import Indicator, Measure, ParseWarning, Section
 from evalaudit.parse.align import align
+from evalaudit.parse.column_runs import ZippedRow
 from evalaudit.parse.fused import name_and_value, split_fused
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import (
@@ -526,6 +527,22 @@ def _values_without_points(pending: list[str]) -> tuple[str, str, str] | None:
     if planned.value is None or done.value is None or not planned.unit or planned.unit != done.unit:
         return None
     return name, target, pending[1]
+
+
+def zipped_indicator(row: ZippedRow, state: LevelState, warnings: list[ParseWarning]) -> Indicator:
+    """A row the extraction printed out of order, put back by `column_runs`; a row without a name is said so."""
+    indicator = _make_indicator(row.name, row.values, state, row.raw)
+    if not row.name:
+        where = "、".join(cell for cell in row.values.values() if cell)
+        warnings.append(
+            ParseWarning(
+                "indicator_row_incomplete",
+                f"指标行“{where}”缺少：三级指标（原表未打印该行名称），请核对",
+                "指标/未命名",
+                row.raw,
+            )
+        )
+    return indicator
 
 
 def _raw(lines: list[Line], indexes: list[int]) -> str:

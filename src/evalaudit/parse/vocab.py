@@ -50,6 +50,10 @@ INDICATOR_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+# the indicator table's column words as whole cells ('二级指标', '分值'): a header cell, never a row's value or name
+INDICATOR_HEADER_WORDS = frozenset(fold(word) for word, _ in INDICATOR_COLUMNS)
+
+
 def column_role(cell: str, table: list[tuple[str, str]]) -> str | None:
     """The column a header cell heads; its words outside brackets first ('得分(20分*执行率)' is the score)."""
     text = fold(cell)
@@ -504,7 +508,7 @@ COVER_SOURCES: list[tuple[str, str]] = [
 
 UNITS = frozenset(
     "% ‰ 元 万元 亿元 个 次 人 人次 万人 天 年 月 日 件 万件 项 所 家 户 亩 万亩 平方米 米 公里 千米 册 台 套 场 篇 份 批 吨 "
-    "辆 处 座 条 名 期 小时 分钟 工作日 元/人 元/人/年 元/亩 元/户 元/平方米".split()
+    "辆 处 座 条 名 期 种 例 小时 分钟 工作日 元/人 元/人/年 元/亩 元/户 元/平方米".split()
 )
 
 

@@ -20,6 +20,12 @@ def test_spending_above_budget_is_an_error_on_the_total_row():
     assert found["execution_rate.stated_over_100"].stated == "105%"
 
 
+def test_spending_against_a_budget_of_zero_says_the_rate_cannot_be_computed():
+    form = with_fund(consistent_form(), 0, budget=0, initial_budget=0)
+    over = next(f for f in findings(form) if f.check_id == "execution_rate.spending_over_budget")
+    assert over.message == "年度资金总额全年执行数190超过全年预算数0（全年预算数为0，执行率无从计算），支出不应超过预算"
+
+
 def test_spending_above_budget_is_an_error_on_a_sub_row_too():
     # 基本支出 overspent while the total is within budget (seed 000's shape).
     form = with_fund(consistent_form(), 2, budget=40, initial_budget=40, executed=45)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evalaudit.display import format_number
@@ -48,6 +49,12 @@ def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
         + EPSILON
     ).where(positive) + truncation_slack(funds["stated_rate"], funds["computed_rate"], funds["stated_rate_raw"])
     funds["is_total"] = funds["item"] == TOTAL
+    # how the overspend message states the rate: B/A, or why there is none ('全年预算数 0' beside spending)
+    rate = funds["computed_rate"]
+    rate_text = pd.Series(np.char.mod("%.2f", rate.fillna(0.0).to_numpy(dtype=float)), index=funds.index)
+    funds["rate_note"] = (
+        ("（执行率" + rate_text + "%）").where(rate.notna(), "（全年预算数为0，执行率无从计算）").astype(TEXT)
+    )
 
     # The execution score: min(rate, 100 %) × weight. Forms compute it from the rate they display, so the
     # stated rate is used when B/A confirms it; B/A when it contradicts it; the stated rate when B/A is unknown.

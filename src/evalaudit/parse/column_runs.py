@@ -199,8 +199,10 @@ def column_runs(lines: list[Line], roles: list[str]) -> list[list[Line] | Zipped
     for block, rows in found:
         if block.start > done:
             pieces.append(_regroup(tokens[done : block.start], lines))
-        raw = "\n".join(dict.fromkeys(lines[index].raw for _, index in tokens[block.start : block.end]))
-        pieces += [ZippedRow(name, dict(zip(ROW_ROLES, cells)), raw) for name, cells in rows]
+        # the row's own cells are its evidence: the block's text holds every row of it, out of order
+        pieces += [
+            ZippedRow(name, dict(zip(ROW_ROLES, cells)), " ".join([name, *cells]).strip()) for name, cells in rows
+        ]
         done = block.end
     if done < len(tokens):
         pieces.append(_regroup(tokens[done:], lines))

@@ -407,18 +407,9 @@ def place_split_rows(
         row, _ = parse_fund_row(Line([label, *cells], line.raw, line.lineno, True), roles, known)
         if row is None:
             return None
-        placed.append(_without_undefined_base(row))
+        placed.append(row)
     filled = len(rows) - (len(labels) - len(bare))  # the bare rows given values (the total is a new row)
     return funds[:at] + placed + funds[at + filled :]
-
-
-def _without_undefined_base(row: FundRow) -> FundRow:
-    """'全年预算数 0' beside spending and a stated rate, in a row put together from a run: no rate is B over 0,
-    so the 0 is no A the form computed with (a cell left unfilled, as likely as a budget of 0); it is left
-    blank rather than claimed. A row read this way is warned about as a whole by the caller."""
-    if row.budget == 0 and row.executed and row.stated_rate:
-        row.budget = None
-    return row
 
 
 def _valueless(row: FundRow) -> bool:

@@ -249,6 +249,9 @@ def test_the_row_the_text_stops_in_keeps_its_labels_and_name() -> None:
     # a level-2 the vocabulary does not know, then the name
     form = _form("\n".join(rows + ["满意度指标(10分) | 出行群众 | 群众出行便捷度"]))
     assert (form.indicators[-1].level2, form.indicators[-1].name) == ("出行群众", "群众出行便捷度")
+    # a numbered name is a name
+    form = _form("\n".join(rows + ["社会效益指标", "指标1:群众出行便捷度"]))
+    assert form.indicators[-1].name == "指标1:群众出行便捷度"
     # a row merged across its level cells repeats its name
     form = _form("\n".join(rows + ["预算执行率 预算执行率"]))
     assert [(i.level1, i.level2, i.name) for i in form.indicators][-1] == ("预算执行率", "", "预算执行率")

@@ -179,3 +179,35 @@ def test_a_file_name_as_title_names_the_fund_before_its_year() -> None:
     )
     (form,) = _forms(text)
     assert (form.form_type, form.project_name, form.year) == ("report", "某省省级体育专项资金转移支付", 2021)
+
+
+def test_a_label_wrapped_around_its_value() -> None:
+    """'省级预算' / value / '部门名称': a two-line label cell with its value centred beside it."""
+    text = "\n".join(
+        [
+            "部门整体支出绩效自评表",
+            "(2021年度)",
+            "省级预算",
+            "某县教育局",
+            "部门名称",
+            "一级指标 二级指标 三级指标 分值 得分",
+            "产出指标 数量指标 在校生人数 50 50",
+        ]
+    )
+    (form,) = _forms(text)
+    assert form.unit == "某县教育局"
+
+
+def test_a_report_cover_signed_above_a_date_in_chinese_numerals() -> None:
+    text = "\n".join(
+        [
+            "某省体育专项资金转移支付2021年度绩效自评报告.docx",
+            "某省体育专项资金转移支付2021年度绩效自评报某省体育局二〇二二年三月序号各设区市名称全年预算数全年执行数",
+        ]
+    )
+    (form,) = _forms(text)
+    assert form.unit == "某省体育局"
+    (form,) = _forms(
+        "\n".join(["某省体育专项资金2021年度绩效自评报告", "某省体育局", "二〇二二年三月", "一、基本情况"])
+    )
+    assert form.unit == "某省体育局"

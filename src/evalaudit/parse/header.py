@@ -175,6 +175,22 @@ def _slash_pair_value(lines: list[Line], number: int, index: int, value: str) ->
     return pair[:at].strip() if at > 0 and at < len(pair) - 1 else ""
 
 
+def _read_wrapped_key(lines: list[Line], number: int, found: dict[str, str]) -> None:
+    """'省级预算' / '某县教育局' / '部门名称': a label wrapped over two lines with its value, centred beside it, read
+    between them (PDF and one-cell-per-line extraction)."""
+    if not 0 < number < len(lines) - 1:
+        return
+    before, value, after = (lines[number + step].nonempty for step in (-1, 0, 1))
+    if not (len(before) == len(value) == len(after) == 1) or header_key(before[0]) is not None:
+        return
+    label = fold(before[0] + after[0])
+    match = header_key(label)
+    if match is None or fold(match[0]) != label or not _plausible(_clean_value(value[0])):
+        return
+    for field_name in match[1]:
+        found.setdefault(field_name, _clean_value(value[0]))
+
+
 def header_key(cell: str) -> tuple[str, tuple[str, ...]] | None:
     """The header label a cell starts with (longest first) and the fields its value fills."""
     folded = fold(cell)
@@ -268,6 +284,7 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
             elif re.search(r"[(（]元[)）]|单位[:：]元", folded_line):
                 header.amount_unit = "元"
         _read_keys(lines, number, found)
+        _read_wrapped_key(lines, number, found)
     header.unit = found.get("unit", "")
     header.supervising_department = found.get("supervising_department", "")
     header.project_name = found.get("project_name", "")

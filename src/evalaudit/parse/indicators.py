@@ -495,7 +495,8 @@ def _row_cut_off(pending: list[str], state: LevelState, raw: str) -> Indicator |
         state.set_level1(cells.pop(0))  # '预算执行率 预算执行率': a row merged across its level cells
     elif len(cells) == 2 and not any(_is_value(cell) or len(cell) > 80 for cell in cells):
         state.set_level2(cells.pop(0))  # '| 读者 | 在网上开展读者满意度调查': a level-2 the template does not name
-    if len(cells) != 1 or _is_value(cells[0]) or any(char.isdigit() for char in cells[0]) or len(cells[0]) > 80:
+    name = re.sub(r"^指标\s*\d+\s*[:：]", "", fold(cells[0])) if len(cells) == 1 else ""  # '指标1:' numbers it
+    if len(cells) != 1 or _is_value(cells[0]) or any(char.isdigit() for char in name) or len(cells[0]) > 80:
         return None
     if is_label_start(cells[0]):
         return None  # '生态' (效益指标): the text stops in the next group's label

@@ -8,6 +8,7 @@ from evalaudit.parse.checklist import is_checklist_header, parse_checklist
 from evalaudit.parse.column_runs import ZippedRow, column_runs
 from evalaudit.parse.cover import cover_funds
 from evalaudit.parse.unit_rows import unit_rows
+from evalaudit.parse.interleaved_funds import interleaved_funds
 from evalaudit.parse.label_amounts import label_amount_funds
 from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
@@ -625,6 +626,9 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         base.funds = cover_funds(lines) or unit_rows(lines)  # the cover's 计划安排资金 block, or rows by unit
     if not base.funds and lines:
         base.funds, fund_warnings = label_amount_funds(lines)  # 'label amount' lines, confirmed by their sums
+        base.warnings += fund_warnings
+    if not base.funds and lines:
+        base.funds, fund_warnings = interleaved_funds(lines)  # source columns interleaved, placed by their sums
         base.warnings += fund_warnings
     if lines:
         unread = unread_warnings(lines, base.funds, base.indicators, report=base.form_type == "report")

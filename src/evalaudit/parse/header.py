@@ -17,6 +17,7 @@ from evalaudit.parse.vocab import (
     INDICATOR_COLUMNS,
     PERIOD_LABELS,
     column_role,
+    fund_item,
 )
 from evalaudit.textnorm import fold
 
@@ -241,6 +242,88 @@ def _original_index(text: str, folded_index: int) -> int:
     return len(text)
 
 
+_WHOLE_KEYS = frozenset(key for key, _, _ in _FOLDED_KEYS)
+
+
+def _join_split_labels(line: Line) -> Line:
+    """'项目主管单 位': a header label a PDF extraction cut at a space, its two cells glued back into the label
+    (only when the two together are exactly a label and the first alone is none)."""
+    cells = line.nonempty
+    joined: list[str] = []
+    for cell in cells:
+        if joined and fold(joined[-1] + cell) in _WHOLE_KEYS and header_key(joined[-1]) is None:
+            joined[-1] += cell
+        else:
+            joined.append(cell)
+    if len(joined) == len(cells):
+        return line
+    return Line(joined, line.raw, line.lineno, line.delimited)
+
+
+def _stream(lines: list[Line]) -> list[str]:
+    return [cell for line in lines for cell in line.nonempty]
+
+
+def _valueless(cells: list[str], index: int) -> bool:
+    """A label whose next cell is another label or a field's '…:' (its value printed elsewhere)."""
+    following = cells[index + 1] if index + 1 < len(cells) else ""
+    return not _inline_value(cells[index], header_key(cells[index])[0]) and (  # type: ignore[index]
+        header_key(following) is not None or fold(following).endswith(":") or fold(following) in _LABELS
+    )
+
+
+def _doubled_value(lines: list[Line], unit: str) -> str:
+    """'项目主管单位 … 项目实施单位 X X': a PDF printed a header row's values after its labels; the supervising
+    label has no value of its own and the unit's value is printed twice in a row, so the second is the
+    supervising department's (whichever order the values came in, both are X)."""
+    cells = _stream(lines)
+    supervising_blank = any(
+        (match := header_key(cell)) is not None and "supervising_department" in match[1] and _valueless(cells, at)
+        for at, cell in enumerate(cells)
+    )
+    if not unit or not supervising_blank:
+        return ""
+    for at, cell in enumerate(cells[:-2]):
+        match = header_key(cell)
+        if match is None or "unit" not in match[1] or _inline_value(cell, match[0]):
+            continue
+        first, second = (_clean_value(value) for value in cells[at + 1 : at + 3])
+        if first == second == unit:
+            return unit
+    return ""
+
+
+_NAME_ENDS = re.compile(r"(项目|工程|经费|专项|补助|补贴)$")
+_HEAD_ENDS = re.compile(r"指标|分值|权重|得分")  # the head block ends where a scored table begins
+
+
+def _lone_project_name(lines: list[Line], header: Header) -> str:
+    """'项目名称' with no value after it and, among the head block's cells that a PDF interleaved, exactly one
+    cell shaped as a project's name (ending 项目/工程/经费…, not a label, a fund item or a column word, no
+    digits or punctuation): that cell is the project's name."""
+    head: list[Line] = []
+    for line in lines:
+        if _HEAD_ENDS.search(fold(line.text)):
+            break
+        head.append(line)
+    cells = _stream(head)
+    labelled = [at for at, cell in enumerate(cells) if (m := header_key(cell)) and "project_name" in m[1]]
+    if not labelled or not all(_valueless(cells, at) for at in labelled):
+        return ""
+    taken = {fold(header.unit), fold(header.supervising_department)}
+    candidates = {cell.strip() for cell in cells if _project_shaped(cell) and fold(cell) not in taken}
+    return candidates.pop() if len(candidates) == 1 else ""
+
+
+def _project_shaped(cell: str) -> bool:
+    text = fold(cell.strip())
+    if not 5 <= len(text) <= 40 or not _NAME_ENDS.search(text) or text.startswith("项目"):
+        return False
+    if re.search(r"[\d\s:：,，。;；、()（）/《》]", text) or fund_item(text) or text in _LABELS:
+        return False
+    return _plausible(text) and header_key(text) is None
+
+
 def _plausible(value: str) -> bool:
     """A name, not a label, a blank or a stamp: '/', '(盖章)', '项目名称', '全年预算数' are not values."""
     folded = fold(value)
@@ -267,6 +350,7 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
         if title_project:
             header.title_unit, header.title_project = title_unit, title_project
 
+    lines = [_join_split_labels(line) for line in lines]
     found: dict[str, str] = {}
     for number, line in enumerate(lines):
         folded_line = fold(line.text)
@@ -288,6 +372,18 @@ def parse_header(lines: list[Line], title_index: int | None) -> Header:
     header.unit = found.get("unit", "")
     header.supervising_department = found.get("supervising_department", "")
     header.project_name = found.get("project_name", "")
+    if not header.supervising_department:
+        header.supervising_department = _doubled_value(lines, header.unit)
+    if not header.project_name and (lone := _lone_project_name(lines, header)):
+        header.project_name = lone
+        header.warnings.append(
+            ParseWarning(
+                "project_name_apart",
+                f"“项目名称”后未紧跟其值，已采用表头中唯一形如项目名称的“{lone}”，请核对",
+                "基本信息/项目名称",
+                lone,
+            )
+        )
 
     if header.year is None and head_titles:
         match = _YEAR.search(fold("".join(head_titles)))

@@ -109,6 +109,14 @@ FUND_ITEMS: list[tuple[str, str]] = [
     ("本级资金", "市县资金"),
 ]
 
+# A funds table whose columns are the sources of its one row's money, a PDF header wrapped over two lines
+# ('中央 省、地 本级 其他 合计 执行数 执行' over '(万元) … 率'): the source columns' words (joined by 、 or /,
+# optionally with 级 / 资金 / 财政), the column of their total, and the unit cell printed under an amount column
+FUND_SOURCE_WORDS = ("中央", "省", "市", "县", "区", "地", "本级", "其他", "自筹", "上级", "社会")
+FUND_SOURCE_SUFFIXES = ("级", "资金", "财政")
+FUND_TOTAL_COLUMN_WORDS = ("合计", "总计", "小计")
+AMOUNT_UNIT_CELLS = ("(万元)", "(元)", "万元", "元")
+
 
 def fund_item(cell: str) -> str | None:
     text = fold(cell)

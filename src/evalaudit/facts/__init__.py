@@ -17,7 +17,7 @@ def derive_facts(frames: Frames) -> Frames:
     """The same frames with fact columns added, plus `fund_totals` (sub-rows vs the total row)."""
     by_form = frames.evaluations.set_index("evaluation_id")  # one row per id: build_frames keeps each form once
     funds = fund_facts(frames.funds)
-    indicators = indicator_facts(frames.indicators, by_form["form_type"], funds, by_form["cut_off"])
+    indicators = indicator_facts(frames.indicators, by_form["form_type"], funds, by_form["cut_off"], by_form["unread"])
     return replace(
         frames,
         evaluations=form_facts(frames.evaluations, funds, indicators),

@@ -31,9 +31,10 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     )
     starts_inside = forms["cut_off"].isin(["start", "both"])  # the funds table was on the page before
     # a checklist's funds are the budgets it arranged: no execution table is asked of it
+    values_absent = forms["unread"].str.contains("values")  # the text lost its numbers: none is missing
     forms["funds_expected"] = (
         forms["is_table_form"]
-        & (has_funds | (has_targets & ~starts_inside))
+        & (has_funds | (has_targets & ~starts_inside & ~values_absent))
         & ~forms["unread"].str.contains("funds")
         & ~unscored
     )
@@ -146,7 +147,9 @@ def _execution(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     reasons = explained.groupby(indicators["evaluation_id"]).any()
     forms["execution_reason_given"] = forms["evaluation_id"].map(reasons).eq(True)
     score_ratio = forms["indicator_score_sum"] / forms["indicator_weight_sum"] * 100
-    forms["indicator_score_ratio"] = score_ratio.where(forms["indicator_weight_sum"] > 0)
+    # over a table cut off at the end, the rows read are not the form's score rate
+    whole = ~forms["cut_off"].isin(["end", "both"])
+    forms["indicator_score_ratio"] = score_ratio.where((forms["indicator_weight_sum"] > 0) & whole)
     forms["score_exec_gap"] = forms["indicator_score_ratio"] - forms["exec_rate"].clip(upper=100)
 
 

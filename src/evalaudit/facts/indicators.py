@@ -27,11 +27,16 @@ _CHILDREN_SCHEMA = {
 
 
 def indicator_facts(
-    indicators: pd.DataFrame, form_type: pd.Series, funds: pd.DataFrame, cut_off: pd.Series | None = None
+    indicators: pd.DataFrame,
+    form_type: pd.Series,
+    funds: pd.DataFrame,
+    cut_off: pd.Series | None = None,
+    unread: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """`form_type` and `cut_off` map evaluation_id → department / project / report and the form's
-    Evaluation.cut_off; `funds` carries its own facts."""
+    """`form_type`, `cut_off` and `unread` map evaluation_id → department / project / report and the form's
+    Evaluation.cut_off and Evaluation.unread; `funds` carries its own facts."""
     cut_off = cut_off if cut_off is not None else pd.Series(dtype="object")
+    unread = unread if unread is not None else pd.Series(dtype="object")
     ind = indicators.copy()
     ind["form_type"] = text_series(ind["evaluation_id"].map(form_type))
     ind["label"] = indicator_labels(ind["name"], ind["row"])
@@ -42,6 +47,8 @@ def indicator_facts(
     # the row the text stops in (Evaluation.cut_off "end") is not missing its values: they are off the page
     last_row = ind.groupby("evaluation_id", sort=False)["row"].transform("max")
     ind["needs_values"] &= ~((ind["row"] == last_row) & ind["evaluation_id"].map(cut_off).isin(["end", "both"]))
+    # a text whose numbers were stripped (Evaluation.unread "values") is said once, not row by row
+    ind["needs_values"] &= ~ind["evaluation_id"].map(unread).fillna("").astype(str).str.contains("values")
     ind["target_words"], ind["actual_words"] = _words(ind["target_raw"]), _words(ind["actual_raw"])
     ind["has_actual"] = ind["actual_value"].notna() | (ind["actual_words"] != "")
     ind["has_target"] = ind["target_raw"].fillna("").astype(str).str.strip() != ""  # scoring rows have none

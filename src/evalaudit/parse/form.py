@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from evalaudit.parse.bare_names import bare_rows
 from evalaudit.parse.checklist import is_checklist_header, parse_checklist
 from evalaudit.parse.column_runs import ZippedRow, column_runs
 from evalaudit.parse.cover import cover_funds
@@ -603,6 +604,11 @@ def _parse_indicators(
                     indicators.append(indicator)
         else:
             run.append(line)
+    if not indicators and (bare := bare_rows(lines, roles)) is not None:
+        # no row closed at its numbers because the text has none: the names are what the table still shows
+        indicators, sections, absent = bare
+        kept = [warning for warning in warnings if warning.code != "indicator_text_unplaced"]
+        return indicators, sections, [*kept, absent]
     link_subtotals(indicators)
     return indicators, state.sections, warnings
 
@@ -636,5 +642,8 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         lost_codes = ("indicator_text_unplaced", "indicator_row_unplaced", "indicator_rows_interleaved")
         lost_rows = any(w.code in lost_codes for w in base.warnings)
         # rows left as text: the table's sums and the total cannot be proven from what was read
-        base.unread = " ".join([w.code.removesuffix("_unread") for w in unread] + (["rows"] if lost_rows else []))
+        absent = ["values"] if any(w.code == "indicator_values_absent" for w in base.warnings) else []
+        base.unread = " ".join(
+            [w.code.removesuffix("_unread") for w in unread] + (["rows"] if lost_rows else []) + absent
+        )
     return base

@@ -294,14 +294,99 @@ def _cut_run(lines: list[Line], hints: RowHints) -> list[list[tuple[str, Cut | N
     return out
 
 
+# a name, then one number written three or four times over (分值 = target = actual [= 得分]), then text
+_REPEATED_VALUE = re.compile(r"^(?P<name>.*?[^\d.])(?P<value>\d+(?:\.\d+)?)(?P<again>(?P=value){2,3})(?P<tail>\D*)$")
+_SCORE_ENDING = re.compile(r"^(?P<text>\D*?)(?P<score>\d+(?:\.\d+)?)$")
+_SCORE_SEARCH = 4  # cells of a 得分计算方法 sentence the score may come after
+
+
+def _repeated_value(cell: str) -> tuple[str, str, int, str] | None:
+    """'…的数量12.512.512.5完成值达到…' → (name, '12.5', 3, tail): one number written over and over.
+
+    Equal values are the one reading the form confirms: the target met exactly scores the full 分值. The number
+    has two characters at least ('555' could be anything) and is a possible 分值 (≤ 100)."""
+    copy = matching_copy(cell)
+    match = _REPEATED_VALUE.match(copy)
+    if not match:
+        return None
+    value = match.group("value")
+    if len(value) < 2 or (value.startswith("0") and not value.startswith("0.")) or float(value) > 100:
+        return None
+    name = cell[: match.end("name")]
+    if not _name_ok(name):
+        return None
+    times = 1 + len(match.group("again")) // len(value)
+    return name, cell[match.start("value") : match.end("value")], times, cell[match.start("tail") :]
+
+
+def repeated_value_rows(lines: list[Line]) -> tuple[list[Line], list[ParseWarning]]:
+    """Weight-first rows whose 分值, target and actual were written alike and run together
+    ('<name>12.512.512.5' + the 得分计算方法 sentence + '…计分。12.5'): the row cut into name, 分值, target,
+    actual, 得分. With three values the 得分 is the number that ends the sentence after them, taken only when
+    it is that same number (full marks for a target met); the sentence is the row's method, not a cell."""
+    cells = [(index, cell) for index, line in enumerate(lines) for cell in line.nonempty]
+    replaced: dict[int, list[str]] = {}  # position in `cells` → the cells it becomes (none: the method text)
+    raws = [line.raw for line in lines]
+    warnings: list[ParseWarning] = []
+    position = 0
+    while position < len(cells):
+        index, cell = cells[position]
+        found = _repeated_value(cell)
+        position += 1
+        if found is None:
+            continue
+        name, value, times, tail = found
+        score, used = (value, 0) if times == 4 else _score_after(cells[position : position + _SCORE_SEARCH], value)
+        if score is None or (times == 4 and re.search(r"\d", tail)):
+            continue
+        replaced[position - 1] = [name, value, value, value, score]
+        for other in range(position, position + used):
+            replaced[other] = []
+            if lines[cells[other][0]].raw not in raws[index]:
+                raws[index] += "\n" + lines[cells[other][0]].raw
+        position += used
+        warnings.append(
+            ParseWarning(
+                "indicator_run_together",
+                f"指标“{name}”的分值、年度指标值、实际值{'、得分' if times == 4 else ''}连在一起，"
+                f"均为同一数值{value}，已按此拆分，请核对原表",
+                f"指标/{name}",
+                raws[index],
+            )
+        )
+    if not warnings:
+        return lines, []
+    rebuilt: list[list[str]] = [[] for _ in lines]
+    for at, (index, cell) in enumerate(cells):
+        rebuilt[index].extend(replaced.get(at, [cell]))
+    return [Line(new, raw, line.lineno, line.delimited) for line, new, raw in zip(lines, rebuilt, raws)], warnings
+
+
+def _score_after(cells: list[tuple[int, str]], value: str) -> tuple[str | None, int]:
+    """The 得分 ending the sentence that follows a row's three values, and how many cells that sentence spans."""
+    for count, (_, cell) in enumerate(cells, start=1):
+        copy = matching_copy(cell)
+        name, points = split_points(cell)
+        if is_known_label(name) or points is not None:
+            return None, 0  # the next group began: the score is not in the text
+        ending = _SCORE_ENDING.match(copy)
+        if ending:
+            if float(ending.group("score")) != float(value):
+                return None, 0
+            return cell[ending.start("score") :], count
+        if re.search(r"\d", copy):
+            return None, 0
+    return None, 0
+
+
 def unfuse_run(lines: list[Line], roles: list[str]) -> tuple[list[Line], list[ParseWarning]]:
     """The run's lines with fused rows cut into cells; OCR signs restored are reported once per row."""
     if not is_weight_first(roles):
         return [unfuse(line, roles) for line in lines], []
+    lines, warnings = repeated_value_rows(lines)
     first = [cut for line in _cut_run(lines, RowHints()) for _, cut in line if cut]
     weights = frozenset(float(cut.weight) for cut in first if cut.doubled)
     glued = any(cut.restored for cut in first)
-    warnings: list[ParseWarning] = []
     out: list[Line] = []
     for line, cells in zip(lines, _cut_run(lines, RowHints(weights, glued=glued))):
         if not any(cut or body != cell for (body, cut), cell in zip(cells, line.nonempty)):

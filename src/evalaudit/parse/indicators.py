@@ -496,11 +496,17 @@ def _row_cut_off(pending: list[str], state: LevelState, raw: str) -> Indicator |
     elif len(cells) == 2 and not any(_is_value(cell) or len(cell) > 80 for cell in cells):
         state.set_level2(cells.pop(0))  # '| 读者 | 在网上开展读者满意度调查': a level-2 the template does not name
     name = re.sub(r"^指标\s*\d+\s*[:：]", "", fold(cells[0])) if len(cells) == 1 else ""  # '指标1:' numbers it
-    if len(cells) != 1 or _is_value(cells[0]) or any(char.isdigit() for char in name) or len(cells[0]) > 80:
+    value = _is_value(cells[0]) and not _asks(cells[0])
+    if len(cells) != 1 or value or any(char.isdigit() for char in name) or len(cells[0]) > 80:
         return None
     if is_label_start(cells[0]):
         return None  # '生态' (效益指标): the text stops in the next group's label
     return _make_indicator(cells[0], {}, state, raw)
+
+
+def _asks(cell: str) -> bool:
+    """'是否符合国…': a question is a row's name (its values answer it), however short the text stops."""
+    return fold(cell).startswith("是否")
 
 
 def _incomplete(name: str, missing: list[str], raw: str) -> ParseWarning:

@@ -605,5 +605,11 @@ VERDICT_WORDS = frozenset(
         "基本满意",
     }
 )
+# A table whose host site stripped every digit (parse/bare_names.py): what a stripped '10分' leaves at the end of a
+# row's name, the characters a stripped cell may keep ('(分)', '()'), and words that open a clause of a name, never
+# a name of its own ('…满意度及…满意度' is one name)
+BARE_SCORE_RESIDUE = "分"
+BARE_RESIDUES = "分"
+BARE_CONNECTIVES = ("及", "和", "与", "并", "或", "且", "、", "暨", "以及")
 # characters that continue a number as its unit: a row's 分值 is never followed by one ('2021年11月…')
 QUANTITY_CHARS = frozenset("年月日%‰万亿元个人次天项件户亩吨家所台套条名期")

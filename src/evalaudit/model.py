@@ -108,7 +108,8 @@ class Evaluation:
     sections: list[Section] = field(default_factory=list)
     # "start": the text begins inside the form's tables; "end": it stops inside them; "both"
     cut_off: str = ""
-    # tables shown but not read: "funds", "indicators"; "rows" left as text; "values" stripped from the text
+    # tables shown but not read: "funds", "indicators"; "rows" left as text; "values" stripped from the text;
+    # "funds_cut" when the text stops in the total fund row
     unread: str = ""
     unscored: bool = False  # a checklist (自评内容 / 完成情况): no 分值, 得分 or 总分 by design
     stated_total_weight: float | None = None

@@ -34,6 +34,7 @@ from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
 from evalaudit.parse.scoring_stream import stream_scoring
 from evalaudit.parse.scoring import is_points_label, is_scoring_header, parse_scoring, scoring_roles
 from evalaudit.parse.segment import title_type
+from evalaudit.parse.spread_funds import LetteredTable, SpreadHeader, stacked_fund_roles, written_decimals
 from evalaudit.parse.vocab import (
     FUND_COLUMNS,
     INDICATOR_COLUMNS,
@@ -355,12 +356,35 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     cut_off = ""
 
     scattered_funds = ScatteredFundHeader()
+    spread_header = SpreadHeader()
+    lettered: LetteredTable | None = None  # the rows under a header that names its columns by letter
+    past_lettered = False  # lines after a lettered table are no rows of it (a table the parser does not read)
+    stops_in_total = False  # the text ends inside the total fund row: its blanks are off the page
+    last_line = next((line for line in reversed(lines) if fold(line.text)), None)
     previous: Line | None = None
     for line in lines:
         text = fold(line.text)
         if not text:
             continue
         line_before, previous = previous, line
+        if lettered is not None:
+            if lettered.take(line):
+                continue
+            lettered_rows, lettered_warnings = lettered.fund_rows()
+            funds += lettered_rows
+            warnings += lettered_warnings
+            lettered, past_lettered = None, True  # the table has ended; the form's tables go on
+        if state in ("head", "goals") and not roles_for_funds and not is_fund_header(line):
+            if (spread := spread_header.feed(line)) is not None:
+                # '全年预算数' / '(A)' / … / '预算执行' / '(E/C×100%)': this line is the first past the header
+                lettered, state, roles_for_funds = LetteredTable(spread), "funds", ["budget", "executed", "rate"]
+                if lettered.take(line):
+                    continue
+                lettered, past_lettered = None, True
+            elif len(line.nonempty) >= 2 and (stacked := stacked_fund_roles(line.nonempty)) is not None:
+                # '年初全年预算全年' / '分值执行率得分' / '预算数数执行数': column heads stacked over lines
+                state, roles_for_funds = "funds", stacked
+                continue
         if waiting_for_grade and _GRADE.match(text):
             conclusion, waiting_for_grade = line.nonempty[0], False
             continue
@@ -478,11 +502,16 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             # the page starts inside the indicator table: its header is on the page before
             state, roles_for_indicators = "indicators", _headless_roles(line)
             cut_off = "start"
+        if state == "funds" and past_lettered:
+            continue
         if state == "funds":
             known = frozenset(v for f in funds for v in (f.initial_budget, f.budget, f.executed) if v is not None)
-            row, row_warnings = parse_fund_row(line, roles_for_funds, known)
+            # the row the text stops in: its complete leading amounts, to the decimals the document writes
+            cut = written_decimals(lines) if line is last_line else None
+            row, row_warnings = parse_fund_row(line, roles_for_funds, known, cut)
             warnings.extend(row_warnings)
             if row is not None:
+                stops_in_total = line is last_line and row.item == "年度资金总额"
                 if row.item == "年度资金总额" and row.weight is None and header_points is not None:
                     row.weight = header_points  # the Sichuan template states 预算执行情况（10分） in the header
                 funds.append(row)
@@ -508,6 +537,10 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         elif state == "checklist":
             checklist_lines.append(line)
 
+    if lettered is not None:  # the text ends inside the lettered table
+        lettered_rows, lettered_warnings = lettered.fund_rows()
+        funds += lettered_rows
+        warnings += lettered_warnings
     for at, run in reversed(value_runs):  # from the last: earlier positions stay valid
         placed = place_split_rows(funds, at, run, roles_for_funds, loose_total, apart_columns)
         if placed is None:
@@ -554,6 +587,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         warnings.append(cut_warning(lines))
     return header, dict(
         cut_off=cut_off,
+        unread="funds_cut" if stops_in_total and cut_off in ("end", "both") else "",
         unscored=unscored,
         funds=funds,
         goals=goals,
@@ -643,7 +677,11 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         lost_rows = any(w.code in lost_codes for w in base.warnings)
         # rows left as text: the table's sums and the total cannot be proven from what was read
         absent = ["values"] if any(w.code == "indicator_values_absent" for w in base.warnings) else []
-        base.unread = " ".join(
-            [w.code.removesuffix("_unread") for w in unread] + (["rows"] if lost_rows else []) + absent
+        tokens = (
+            base.unread.split()
+            + [w.code.removesuffix("_unread") for w in unread]
+            + (["rows"] if lost_rows else [])
+            + absent
         )
+        base.unread = " ".join(dict.fromkeys(tokens))
     return base

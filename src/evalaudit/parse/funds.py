@@ -9,6 +9,7 @@ from evalaudit.model import FundRow, ParseWarning
 from evalaudit.parse.align import align
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import EMPTY_MARKS, is_empty, parse_number, parse_percent
+from evalaudit.parse.spread_funds import leading_amounts
 from evalaudit.parse.vocab import FUND_COLUMNS, column_role, fund_item
 from evalaudit.textnorm import fold
 
@@ -172,9 +173,10 @@ def _consistent(values: dict[str, str]) -> bool:
 
 
 def parse_fund_row(
-    line: Line, roles: list[str], known: frozenset[float] = frozenset()
+    line: Line, roles: list[str], known: frozenset[float] = frozenset(), cut: int | None = None
 ) -> tuple[FundRow | None, list[ParseWarning]]:
-    """One fund row aligned to the header's roles; `known` holds amounts of rows above (to split runs)."""
+    """One fund row aligned to the header's roles; `known` holds amounts of rows above (to split runs); `cut`
+    the decimals the document writes amounts with, when the text stops in this row."""
     cells = line.cells if line.delimited else line.nonempty
     warnings: list[ParseWarning] = []
     label_at = _label_index(cells)
@@ -187,6 +189,8 @@ def parse_fund_row(
             return None, []
         label = match.group(1)
         split = split_run_together(match.group(2), roles, known)
+        if split is None and cut is not None and (leading := _cut_row(label, match.group(2), roles, cut, line)):
+            return leading
         if split is None:
             warnings.append(
                 ParseWarning(
@@ -272,6 +276,34 @@ def parse_fund_row(
         raw=line.raw,
     )
     return row, warnings
+
+
+def _cut_row(
+    label: str, run: str, roles: list[str], places: int, line: Line
+) -> tuple[FundRow, list[ParseWarning]] | None:
+    """'年度资金总额4678.504468.' where the text ends: the complete amounts it starts with, in the leading
+    amount columns; the amount the text stops in is not read."""
+    pieces = leading_amounts(run, places)
+    if not pieces or len(pieces) > len(roles) or any(role not in AMOUNTS for role in roles[: len(pieces)]):
+        return None
+    placed = dict(zip(roles, pieces))
+    initial = parse_number(placed.get("initial_budget", ""))
+    row = FundRow(
+        item=fund_item(label) or label,
+        label=label,
+        initial_budget=initial,
+        budget=parse_number(placed.get("budget", "")) if "budget" in roles else initial,
+        executed=parse_number(placed.get("executed", "")),
+        raw=line.raw,
+    )
+    shown = " | ".join(f"{ROLE_NAMES[role]} {value}" for role, value in placed.items())
+    warning = ParseWarning(
+        "fund_run_together",
+        f"资金行“{label}”的数字连在一起，文本在其中中断，只读出完整的金额：{shown}，其余未读，请核对原表",
+        f"资金表/{label}",
+        line.raw,
+    )
+    return row, [warning]
 
 
 def _as_percentage(rate: float | None, values: dict[str, str]) -> float | None:

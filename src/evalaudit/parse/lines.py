@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from evalaudit.ingest.blocks import Block
 from evalaudit.parse.flatten import join_page_chunks, matching_copy, split_flat, strip_pinyin
+from evalaudit.parse.numbers import is_numeric_value
 from evalaudit.parse.vocab import CHROME_WORDS, FLAT_LABELS, INDICATOR_COLUMNS, column_role, fund_item
 from evalaudit.textnorm import clean_cell
 
@@ -190,6 +191,12 @@ def _is_cell_line(raw: str) -> bool:
     return stripped.count("|") == 1 and len(stripped) > 1
 
 
+def _two_numbers(end: str, start: str) -> bool:
+    """A line ending in a number and the next starting with one, glued into no number ('52.800000' +
+    '52.800000', '100.00%' + '5'): two cells of a wrapped row, not one cell's text wrapped."""
+    return is_numeric_value(end) and is_numeric_value(start) and not is_numeric_value(end + start)
+
+
 def to_lines(blocks: list[Block]) -> list[Line]:
     blocks = prepare(blocks)
     paragraph_mode = is_paragraph_layout(blocks)
@@ -233,7 +240,10 @@ def to_lines(blocks: list[Block]) -> list[Line]:
         )
         if continues_paragraph:
             last = lines[-1]
-            last.cells[-1] = last.cells[-1] + cells[0]
+            if _two_numbers(last.cells[-1], cells[0]):
+                last.cells.append(cells[0])  # '1 52.800000' then '52.800000 …': a row wrapped after a number
+            else:
+                last.cells[-1] = last.cells[-1] + cells[0]
             last.cells.extend(cells[1:])
             last.raw = last.raw + "\n" + block.raw
         else:

@@ -28,7 +28,9 @@ def unread_warnings(
     in its text, none read)."""
     text = fold("".join(line.text for line in lines))
     warnings = []
-    read_funds = any(row.budget is not None or row.executed is not None for row in funds)
+    read_funds = any(
+        row.budget is not None or row.executed is not None or row.initial_budget is not None for row in funds
+    )
     fund_words = None if report else _FUND_WORDS.search(text)
     if not read_funds and fund_words and _NUMBER.search(text[fund_words.end() :]):
         warnings.append(

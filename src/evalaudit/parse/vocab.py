@@ -23,6 +23,28 @@ FUND_COLUMNS: list[tuple[str, str]] = [
     ("得分", "score"),
 ]
 
+# a funds column of money arrived (全年到位资金, 预算到位 D/C): neither the budget nor the money spent
+FUND_ARRIVED_WORDS = ("到位",)
+# a rate column of the money spent (预算执行 E/C): its letter formula's numerator is what was spent
+FUND_EXECUTED_WORDS = ("执行", "支出")
+# the row-number column of a lettered funds table (行次 1, 2, …): its cells are no amounts
+ROW_NUMBER_COLUMNS = ("行次", "序号")
+# a funds header's full column names, each of which a stacked header may split over its lines
+FUND_COLUMN_NAMES = (
+    "年初预算数",
+    "全年预算数",
+    "调整后预算数",
+    "预算数",
+    "全年执行数",
+    "执行数",
+    "实际支出",
+    "全年支出数",
+    "执行率",
+    "分值",
+    "权重",
+    "得分",
+)
+
 INDICATOR_COLUMNS: list[tuple[str, str]] = [
     ("一级指标", "level1"),
     ("二级指标", "level2"),

@@ -56,6 +56,7 @@ class Goal:
 
     expected: str = ""
     actual: str = ""
+    actual_label: str = ""  # the cell `actual` is in, when not 实际完成情况 ('项目实施内容及过程概述')
 
 
 @dataclass

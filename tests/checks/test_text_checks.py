@@ -39,6 +39,12 @@ class TestWithinAForm:
         assert finding.location == "年度总体目标/实际完成情况"
         assert "相似度100%" in finding.message
 
+    def test_a_summary_of_what_was_done_that_repeats_the_goal_is_named_by_its_cell(self):
+        summary = Goal(GOAL, GOAL, actual_label="项目实施内容及过程概述")
+        [finding] = only("text_copy.goal_repeats_target", school(goals=[Goal(GOAL, RESULT), summary]))
+        assert finding.location == "年度总体目标/项目实施内容及过程概述"
+        assert finding.message.startswith("项目实施内容及过程概述与预期目标几乎相同")
+
     def test_result_that_reports_what_was_done_passes(self):
         assert check_ids(school()) == set()
 

@@ -369,3 +369,20 @@ def test_the_points_of_each_table_stated_above_its_header() -> None:
         ("年度绩效目标2", 40),
     ]
     assert [i.name for i in form.indicators] == ["数据合格率", "按期上报率"]
+
+
+def test_a_summary_of_what_was_done_is_a_result_of_the_goal_above() -> None:
+    """Sichuan's 项目基本情况: '2.项目实施内容及过程概述' under the goal is compared with the goal, as its result."""
+    goal = "完成全县林地巡护与防火宣传，组织业务培训两次，按期兑现管护补助资金。"
+    text = "\n".join(
+        [
+            "部门预算项目支出绩效自评表(2023年度) |",
+            "项目名称 | 林地管护 |",
+            "项目基本情况 | 1.项目年度目标完成情况 | 项目年度目标 | 年度目标完成情况 |",
+            f"| {goal} | 全年巡护林地三万亩，培训两次，补助资金全部兑现。 |",
+            f"| 2.项目实施内容及过程概述 | {goal} |",
+        ]
+    )
+    goals = _form(text).goals
+    assert [(g.expected, g.actual_label) for g in goals] == [(goal, ""), (goal, "项目实施内容及过程概述")]
+    assert goals[1].actual == goal

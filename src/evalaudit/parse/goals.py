@@ -6,7 +6,7 @@ import re
 
 from evalaudit.model import Goal, ParseWarning
 from evalaudit.parse.lines import Line
-from evalaudit.parse.vocab import GOAL_DONE, GOAL_PLANNED, is_group
+from evalaudit.parse.vocab import GOAL_DONE, GOAL_PLANNED, GOAL_SUMMARY, is_group
 from evalaudit.textnorm import fold
 
 _LABEL = re.compile(
@@ -40,7 +40,16 @@ def parse_goals(lines: list[Line]) -> tuple[list[Goal], list[ParseWarning]]:
     # rows of their own with both columns, the goal beside what was done (a 完成率 number beside them)
     pairs = [_pair(line) for line in lines]
     if pairs and pairs[0] is not None:
-        return [Goal(expected=a, actual=b) for a, b in (pair for pair in pairs if pair)], []
+        goals: list[Goal] = []
+        for label, text in (pair for pair in pairs if pair):
+            if GOAL_SUMMARY.match(fold(label)) and goals:
+                # what was done, summarised under the goal: compared with the goal it reports on
+                goals.append(
+                    Goal(expected=goals[-1].expected, actual=text, actual_label=re.sub(r"^\d*[.、．]", "", label))
+                )
+            else:
+                goals.append(Goal(expected=label, actual=text))
+        return goals, []
     texts = [cell.strip() for line in lines for cell in line.cells if cell.strip() and not _is_label(cell)]
     if not texts:
         return [], []

@@ -551,6 +551,8 @@ def is_unit(cell: str) -> bool:
 # The overall-goal table: a planned column beside a done column -------------------------------------
 
 GOAL_PLANNED = re.compile(r"预期目标|年初设定目标|项目年度目标|年度目标(?!完成)|总体目标(?!完成)")
+# a row of the goal block that summarises what was done ('2.项目实施内容及过程概述 | …'): a result of the goal above
+GOAL_SUMMARY = re.compile(r"^\d*[.、．]?(项目)?实施内容(及过程)?(概述|情况)?$|^(项目)?实施情况(概述|综述)$")
 GOAL_DONE = re.compile(r"实际完成情况|完成情况综述|目标完成情况|具体完成情况|实际完成")
 
 

@@ -36,7 +36,7 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
     for evaluation in evaluations:
         for index, goal in enumerate(evaluation.goals or ()):
             add(evaluation, "goal_expected", index, "预期目标", goal.expected)
-            add(evaluation, "goal_actual", index, "实际完成情况", goal.actual)
+            add(evaluation, "goal_actual", index, goal.actual_label or "实际完成情况", goal.actual)
         for index, indicator in enumerate(evaluation.indicators or ()):
             add(evaluation, "explanation", index, indicator.name, indicator.explanation)
         add(evaluation, "notes", 0, "其他需要说明的问题", evaluation.notes)
@@ -62,6 +62,7 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
     is_explanation = texts["field"] == "explanation"
     texts["label"] = texts["label"].where(~is_explanation, indicator_labels(texts["label"], texts["row"]))
     texts["location"] = texts["field_label"].where(~is_explanation, "指标/" + texts["label"] + "/偏差原因分析")
+    texts.loc[texts["field"] == "goal_actual", "location"] = "年度总体目标/" + texts["label"]  # 实际完成情况 or its kin
     texts["excerpt"] = texts["text"].str.replace(r"\s+", " ", regex=True).str.slice(0, 40)
     return texts
 

@@ -386,3 +386,21 @@ def test_a_summary_of_what_was_done_is_a_result_of_the_goal_above() -> None:
     goals = _form(text).goals
     assert [(g.expected, g.actual_label) for g in goals] == [(goal, ""), (goal, "项目实施内容及过程概述")]
     assert goals[1].actual == goal
+
+
+def test_goal_columns_interleaved_that_say_the_same_are_a_copied_result() -> None:
+    """预期目标 | 实际完成情况 wrapped line by line into one text: when the two columns hold the same words, the
+    result copies the goal; when they differ, which is which stays unclear."""
+    head = ["项目支出绩效自评表（2021年度）", "项目名称 | 普法宣传 |", "预期目标 实际完成情况"]
+    copied = (
+        "1.深入开展法治宣传教育,抓好重点 1.深入开展法治宣传教育,抓好重点法规宣讲, 法规宣讲,"
+        "推动普法工作覆盖城乡社区。 推动普法工作覆盖城乡社区。2.加强社区矫正日常 2.加强社区矫正日常巡查走访,严防脱管漏管。 巡查走访,严防脱管漏管。"
+    )
+    (goal,) = _form("\n".join(head + [copied])).goals
+    assert goal.expected == goal.actual
+    differ = (
+        "1.深入开展法治宣传教育,抓好重点 1.全年举办法治讲座四十场,发放资料 法规宣讲,推动普法工作覆盖城乡社区。"
+        " 两万份,覆盖全部村居。2.加强社区矫正日常 2.社区矫正对象无一脱管漏管。 巡查走访,严防脱管漏管。"
+    )
+    form = _form("\n".join(head + [differ]))
+    assert form.goals[0].actual == "" and "goal_columns_unclear" in [w.code for w in form.warnings]

@@ -62,6 +62,16 @@ def parse_goals(lines: list[Line]) -> tuple[list[Goal], list[ParseWarning]]:
     for index in range(1, len(texts)):
         if fold(texts[index]).startswith(head):
             return [Goal(expected="".join(texts[:index]), actual="".join(texts[index:]))], []
+    whole = "".join(texts)
+    if len(whole) >= 40 and repeated_share(whole) >= _COPIED_COLUMNS:
+        # the two columns interleaved line by line, saying the same: the result is the goal copied
+        warning = ParseWarning(
+            "goal_columns_repeated",
+            "年度总体目标的“预期目标”与“实际完成情况”两栏在文本中交错排列，且文字相同，已按实际完成情况照抄预期目标处理，请核对原表",
+            "总体目标",
+            "\n".join(line.raw for line in lines),
+        )
+        return [Goal(expected=whole, actual=whole)], [warning]
     warning = ParseWarning(
         "goal_columns_unclear",
         "年度总体目标的“预期目标”与“实际完成情况”无法区分，已全部记入预期目标，请核对原表",
@@ -69,3 +79,23 @@ def parse_goals(lines: list[Line]) -> tuple[list[Goal], list[ParseWarning]]:
         "\n".join(line.raw for line in lines),
     )
     return [Goal(expected="".join(texts))], [warning]
+
+
+_COPIED_COLUMNS = 0.8  # an ordinary goal repeats a few phrases (about a quarter of it); two copied columns, all
+_SHINGLE = 6
+
+
+def repeated_share(text: str) -> float:
+    """The share of a text's characters inside a 6-character run that occurs in it at least twice."""
+    letters = re.sub(r"[\s\d.、。,，;；:：()（）]", "", fold(text))
+    if len(letters) < _SHINGLE:
+        return 0.0
+    runs = [letters[i : i + _SHINGLE] for i in range(len(letters) - _SHINGLE + 1)]
+    counts: dict[str, int] = {}
+    for run in runs:
+        counts[run] = counts.get(run, 0) + 1
+    covered = [False] * len(letters)
+    for start, run in enumerate(runs):
+        if counts[run] >= 2:
+            covered[start : start + _SHINGLE] = [True] * _SHINGLE
+    return sum(covered) / len(letters)

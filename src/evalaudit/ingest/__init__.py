@@ -11,6 +11,7 @@ from pathlib import Path
 from evalaudit.ingest.blocks import Block, SourceDocument
 from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
+from evalaudit.ingest.office import docx_blocks, xlsx_blocks
 from evalaudit.ingest.text import text_blocks
 
 READERS: dict[str, Callable[[str], list[Block]]] = {
@@ -21,8 +22,14 @@ READERS: dict[str, Callable[[str], list[Block]]] = {
     ".htm": html_blocks,
 }
 _MARKUP = {".html", ".htm"}  # formats whose bytes may declare their own charset
+# formats read from their bytes, not decoded as text: Office archives
+BINARY_READERS: dict[str, Callable[[bytes], list[Block]]] = {
+    ".docx": docx_blocks,
+    ".xlsx": xlsx_blocks,
+    ".xlsm": xlsx_blocks,
+}
 
-SUPPORTED_SUFFIXES = tuple(READERS)
+SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS)
 MAX_FILE_ENV = "EVALAUDIT_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 20
 _MB = 1_000_000  # decimal megabytes, as file managers show sizes
@@ -30,7 +37,14 @@ _MB = 1_000_000  # decimal megabytes, as file managers show sizes
 TRUNCATED_WARNING = "文件末尾不完整（文件可能被截断），已舍弃末尾不完整的字符，其余内容照常读取"
 
 __all__ = [
-    "Block", "SourceDocument", "UnreadableFile", "read_source", "read_bytes", "max_file_bytes", "too_large", "cannot_open",
+    "Block",
+    "SourceDocument",
+    "UnreadableFile",
+    "read_source",
+    "read_bytes",
+    "max_file_bytes",
+    "too_large",
+    "cannot_open",
     "SUPPORTED_SUFFIXES",
 ]
 
@@ -66,10 +80,12 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
     """Decode and split one submission. Raises UnreadableFile with a Chinese reason."""
     suffix = Path(name).suffix.lower()
     reader = READERS.get(suffix)
-    if reader is None:
+    if reader is None and suffix not in BINARY_READERS:
         raise UnreadableFile(f"暂不支持的文件格式“{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED_SUFFIXES)}）")
     if not data:
         raise UnreadableFile("文件为空（0 字节）")
+    if suffix in BINARY_READERS:
+        return _office_document(name, data, BINARY_READERS[suffix])
     decoded = decode(data, markup=suffix in _MARKUP)
     if not decoded.text.strip():
         raise UnreadableFile("文件为空（只有空白，没有文字内容）")
@@ -81,6 +97,17 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
         text=text,
         blocks=reader(text),
         warnings=[TRUNCATED_WARNING] if decoded.truncated else [],
+    )
+
+
+def _office_document(name: str, data: bytes, reader: Callable[[bytes], list[Block]]) -> SourceDocument:
+    """An Office file: its blocks from the archive; its text (what a form's raw_text is cut from) their lines."""
+    blocks = reader(data)
+    text = "\n".join(block.raw for block in blocks)
+    if not text.strip():
+        raise UnreadableFile("文件为空（没有文字内容）")
+    return SourceDocument(
+        name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), encoding="office", text=text, blocks=blocks
     )
 
 

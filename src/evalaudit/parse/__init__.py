@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from evalaudit.ingest.blocks import SourceDocument
 from evalaudit.model import Evaluation, ParseWarning, evaluation_id
 from evalaudit.parse.form import build_evaluation, parse_table_form
-from evalaudit.parse.header import publisher
+from evalaudit.parse.inferred import publisher
 from evalaudit.parse.lines import to_lines
 from evalaudit.parse.report import parse_report
 from evalaudit.parse.segment import split_forms

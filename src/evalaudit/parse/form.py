@@ -17,7 +17,8 @@ from evalaudit.parse.flatten import matching_copy
 from evalaudit.parse.fused_rows import unfuse_run
 from evalaudit.parse.funds import AMOUNTS, fund_roles, is_fund_header, parse_fund_row, place_split_rows, split_by_rates
 from evalaudit.parse.goals import is_goal_header, parse_goals
-from evalaudit.parse.header import Header, infer_year, parse_header, project_evaluated
+from evalaudit.parse.header import Header, parse_header
+from evalaudit.parse.inferred import infer_year, project_evaluated
 from evalaudit.parse.indicators import (
     LevelState,
     RowContext,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from evalaudit.checks import run_checks
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
 from evalaudit.parse.bare_names import bare_rows, cut_names, is_residue, values_absent
 from evalaudit.parse.fused_rows import repeated_value_rows
 from evalaudit.parse.indicators import LevelState, parse_flow_rows
 from evalaudit.parse.lines import Line
+from tests.parse.texts import one_form as _form
 
 ROLES = ["level1", "level2", "name", "target", "actual", "weight", "score", "explanation"]
 WEIGHT_FIRST = ["level1", "level2", "name", "weight", "target", "actual", "score", "explanation"]
@@ -17,11 +15,6 @@ WEIGHT_FIRST = ["level1", "level2", "name", "weight", "target", "actual", "score
 
 def _lines(*cells: str) -> list[Line]:
     return [Line([cell], cell, number, False) for number, cell in enumerate(cells, start=1)]
-
-
-def _form(text: str):
-    (evaluation,) = parse_document(SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))).evaluations
-    return evaluation
 
 
 # a one-line form whose host site stripped every digit: weights and scores leave '分', units '()'

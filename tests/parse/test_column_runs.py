@@ -3,13 +3,11 @@ blocks, fund values of several rows after the header with their labels apart. Sm
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
 from evalaudit.parse.column_runs import ZippedRow, column_runs
 from evalaudit.parse.form import CANONICAL_INDICATOR_ROLES
 from evalaudit.parse.funds import split_by_rates
 from evalaudit.parse.lines import Line
+from tests.parse.texts import one_form as _form
 
 ROLES = list(CANONICAL_INDICATOR_ROLES)
 FUND_ROLES = ["budget", "executed", "weight", "rate", "score"]
@@ -26,12 +24,6 @@ SHEET = (
     "118处 5 4.9 9次 5 5 97% 5 4.8 42人 5 5 指标5:巡查水源地 12次 12次 5 5 "
     "指标6:入户水质抽检 户数 指标7:供水保障率 90% 93% 10 10 95% 96% 10 10"
 )
-
-
-def _form(text: str):
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
-    (evaluation,) = parse_document(document).evaluations
-    return evaluation
 
 
 def _line(text: str) -> Line:

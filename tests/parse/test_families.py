@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
 from evalaudit.parse.fused_scoring import fused_scoring_rows
-
-
-def _parse(text: str):
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
-    return parse_document(document)
-
-
-def _form(text: str):
-    (evaluation,) = _parse(text).evaluations
-    return evaluation
+from tests.parse.texts import one_form as _form
+from tests.parse.texts import parse_text as _parse
 
 
 def test_a_scoring_table_one_cell_per_line_reads_groups_and_rows() -> None:

@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
-
-
-def _forms(text: str):
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
-    return parse_document(document).evaluations
-
-
-_REPORT = [
-    "某县财政支出项目绩效评价自评报告",
-    "项目名称:乡村道路养护",
-    "项目单位:某县公路养护中心",
-    "主管部门:某县交通运输局",
-]
+from tests.parse.texts import forms_of as _forms
 
 
 def test_a_cover_page_names_the_unit_and_year_of_the_table_after_it() -> None:

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
-
-
-def _forms(text: str):
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
-    return parse_document(document).evaluations
+from tests.parse.texts import forms_of as _forms
 
 
 _REPORT = [

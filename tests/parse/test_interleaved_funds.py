@@ -3,11 +3,9 @@ around it; header labels cut at a space and values printed after their labels. S
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
 from evalaudit.parse.interleaved_funds import column_kind, confirmed_total, tokenize, wrapped_header
 from evalaudit.parse.lines import Line
+from tests.parse.texts import one_form
 
 HEAD = "中央 省级 县级 其他 合计 执行数 执行 (万元) (万元) (万元) (万元) (万元) (万元) 率"
 COLUMNS = ["中央(万元)", "省级(万元)", "县级(万元)", "其他(万元)", "合计(万元)", "执行数(万元)", "执行率"]
@@ -24,9 +22,7 @@ def _form(head: str = HEAD, values: str = VALUES, pair: str = "某县水利局 �
         "1.维修渠道 20 公里; 2. 项目权重 评价内容 分值 自评分 项目决策 5 分 决策依据 5 5 复核分 评价标准及依据 "
         "有计划得 5 分。 项目管理 10 分 资金管理 10 8 按规定使用得 10 分。"
     )
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
-    (evaluation,) = parse_document(document).evaluations
-    return evaluation
+    return one_form(text)
 
 
 def _tokens(text: str) -> list[str]:

@@ -3,18 +3,11 @@ checklist table (指标解释 / 自评内容 / 完成情况, nothing scored), an
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
 from evalaudit.parse.checklist import is_checklist_header, parse_checklist
 from evalaudit.parse.label_amounts import label_amount_funds
 from evalaudit.parse.lines import Line
 from evalaudit.parse.scoring_stream import stream_scoring
-
-
-def _parse(text: str):
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
-    return parse_document(document).evaluations
+from tests.parse.texts import forms_of as _parse
 
 
 def _lines(*rows: list[str]) -> list[Line]:

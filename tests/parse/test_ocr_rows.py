@@ -3,11 +3,9 @@ the test."""
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
-from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
 from evalaudit.parse.flatten import split_flat
 from evalaudit.parse.fused_rows import RowHints, cut_weight_first, read_value, split_numbering
+from tests.parse.texts import one_form
 
 SIBLINGS = RowHints(frozenset({6.0}), bound=30)
 
@@ -95,9 +93,7 @@ TEXT = (
 
 
 def _form():
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", TEXT, text_blocks(TEXT))
-    (evaluation,) = parse_document(document).evaluations
-    return evaluation
+    return one_form(TEXT)
 
 
 def test_an_ocr_form_run_together_is_read_row_by_row() -> None:

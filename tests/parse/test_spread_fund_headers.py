@@ -3,9 +3,7 @@ wrapped rows, and column heads stacked over lines; each on a small form written 
 
 from __future__ import annotations
 
-from evalaudit.ingest.blocks import SourceDocument
 from evalaudit.ingest.text import text_blocks
-from evalaudit.parse import parse_document
 from evalaudit.parse.lines import Line, to_lines
 from evalaudit.parse.spread_funds import (
     lettered_header,
@@ -15,12 +13,7 @@ from evalaudit.parse.spread_funds import (
     stacked_fund_roles,
     written_decimals,
 )
-
-
-def _form(text: str):
-    document = SourceDocument("t.txt", "0" * 64, "utf-8", text, text_blocks(text))
-    (evaluation,) = parse_document(document).evaluations
-    return evaluation
+from tests.parse.texts import one_form as _form
 
 
 _LETTERED_HEADER = [

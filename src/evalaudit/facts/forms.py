@@ -25,7 +25,7 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     has_funds = ids.isin(funds["evaluation_id"])
     has_rows = ids.isin(indicators["evaluation_id"])
     has_targets = ids.isin(indicators.loc[indicators["has_target"], "evaluation_id"])  # not a scoring table
-    unscored = forms["unscored"].fillna(False).astype(bool)  # a checklist states no points and no total
+    unscored = forms["unscored"]  # a checklist states no points and no total
     forms["total_expected"] = (
         forms["is_table_form"] & (has_rows | has_funds) & ~forms["cut_off"].isin(["end", "both"]) & ~unscored
     )
@@ -70,7 +70,7 @@ def _blank_columns(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     # a scoring table (分值 / 评分标准 / 得分) has no 实际完成值 column: only a table of targets needs actuals
     has_targets = forms["evaluation_id"].map(by_form["has_target"].any()).eq(True)
     acted = forms["evaluation_id"].map(by_form["has_actual"].any()).astype("boolean").where(has_targets, True)
-    forms["scores_filled"] = scored.fillna(True).astype(bool) | ~has_rows | forms["unscored"].fillna(False).astype(bool)
+    forms["scores_filled"] = scored.fillna(True).astype(bool) | ~has_rows | forms["unscored"]
     forms["actuals_filled"] = acted.fillna(True).astype(bool) | ~has_rows
     forms["indicator_rows"] = forms["evaluation_id"].map(by_form.size()).fillna(0).astype("int64")
     marked = indicators[indicators["placeholder"].notna()].groupby("evaluation_id", sort=False)

@@ -664,12 +664,7 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         if warning is not None:
             base.warnings.append(warning)
     if not base.funds and lines:
-        base.funds = cover_funds(lines) or unit_rows(lines)  # the cover's 计划安排资金 block, or rows by unit
-    if not base.funds and lines:
-        base.funds, fund_warnings = label_amount_funds(lines)  # 'label amount' lines, confirmed by their sums
-        base.warnings += fund_warnings
-    if not base.funds and lines:
-        base.funds, fund_warnings = interleaved_funds(lines)  # source columns interleaved, placed by their sums
+        base.funds, fund_warnings = _funds_laid_out_otherwise(lines)
         base.warnings += fund_warnings
     if lines:
         unread = unread_warnings(lines, base.funds, base.indicators, report=base.form_type == "report")
@@ -686,3 +681,17 @@ def build_evaluation(base: Evaluation, header: Header, parts: dict, lines: list[
         )
         base.unread = " ".join(dict.fromkeys(tokens))
     return base
+
+
+def _funds_laid_out_otherwise(lines: list[Line]) -> tuple[list[FundRow], list[ParseWarning]]:
+    """The funds of a form with no funds table the walk could follow, by the first reader that finds any: the
+    cover's 计划安排资金 block, rows by unit or city, 'label amount' lines confirmed by their sums, a total whose
+    source columns a PDF interleaved (placed by its sums)."""
+    for read in (cover_funds, unit_rows):
+        if rows := read(lines):
+            return rows, []
+    for read_with_warnings in (label_amount_funds, interleaved_funds):
+        rows, warnings = read_with_warnings(lines)
+        if rows:
+            return rows, warnings
+    return [], []

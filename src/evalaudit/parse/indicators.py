@@ -40,6 +40,7 @@ from evalaudit.parse.vocab import (
     is_unit,
     level2_key,
     split_points,
+    without_numbering,
 )
 from evalaudit.textnorm import fold
 
@@ -495,7 +496,7 @@ def _row_cut_off(pending: list[str], state: LevelState, raw: str) -> Indicator |
         state.set_level1(cells.pop(0))  # '预算执行率 预算执行率': a row merged across its level cells
     elif len(cells) == 2 and not any(_is_value(cell) or len(cell) > 80 for cell in cells):
         state.set_level2(cells.pop(0))  # '| 读者 | 在网上开展读者满意度调查': a level-2 the template does not name
-    name = re.sub(r"^指标\s*\d+\s*[:：]", "", fold(cells[0])) if len(cells) == 1 else ""  # '指标1:' numbers it
+    name = without_numbering(cells[0]) if len(cells) == 1 else ""  # '指标1:' numbers it, its digits are no value
     value = _is_value(cells[0]) and not _asks(cells[0])
     if len(cells) != 1 or value or any(char.isdigit() for char in name) or len(cells[0]) > 80:
         return None

@@ -241,6 +241,11 @@ def is_numbered_name(cell: str) -> bool:
     return bool(_NUMBERED.match(fold(cell)))
 
 
+def without_numbering(cell: str) -> str:
+    """'指标1:保安保洁人员' → '保安保洁人员' (folded)."""
+    return _NUMBERED.sub("", fold(cell), count=1)
+
+
 EXPLANATION_CUES = re.compile(r"^(原因|该|由于|因|主要|偏差|无偏差|说明|未完成|改进|存在|经|受)|原因")
 
 

@@ -51,10 +51,10 @@ def parse_document(document: SourceDocument) -> ParseResult:
         evaluation.warnings += [ParseWarning("file_damaged", note, "文件") for note in document.warnings]
         result.evaluations.append(evaluation)
     _fill_from_cover(result.evaluations)
-    office = publisher(document.text)
-    for evaluation in result.evaluations:
-        if evaluation.form_type == "report" and not evaluation.unit:
-            evaluation.unit = office  # a report a unit published on its own site names itself only there
+    unnamed = [e for e in result.evaluations if e.form_type == "report" and not e.unit]
+    office = publisher(document.text) if unnamed else ""
+    for evaluation in unnamed:
+        evaluation.unit = office  # a report a unit published on its own site names itself only there
     return result
 
 

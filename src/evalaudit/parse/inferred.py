@@ -90,7 +90,7 @@ _PUBLISHER = re.compile(
 def publisher(text: str) -> str:
     """The office the web page says published the document ('作者:民政局', '某某厅 | 2022-12-30'), from the
     page chrome at its top."""
-    for line in text.splitlines()[:15]:
+    for line in text.split("\n", 15)[:15]:  # the top of the page only: never the whole text split
         match = _PUBLISHER.search(matching_copy(line.strip()))  # folded, spaces kept: they end the name
         if match:
             return (match.group(1) or match.group(2)).strip()

@@ -78,3 +78,18 @@ def test_a_report_on_a_web_page_is_the_unit_s_that_published_it() -> None:
     assert form.unit == "民政局"
     (form,) = _forms("\n".join(body[:2] + ["某省文化和旅游厅 | 2022-12-30"] + body[3:]))
     assert form.unit == "某省文化和旅游厅"
+
+
+def test_a_report_cover_signed_above_a_date_in_chinese_numerals() -> None:
+    text = "\n".join(
+        [
+            "某省体育专项资金转移支付2021年度绩效自评报告.docx",
+            "某省体育专项资金转移支付2021年度绩效自评报某省体育局二〇二二年三月序号各设区市名称全年预算数全年执行数",
+        ]
+    )
+    (form,) = _forms(text)
+    assert form.unit == "某省体育局"
+    (form,) = _forms(
+        "\n".join(["某省体育专项资金2021年度绩效自评报告", "某省体育局", "二〇二二年三月", "一、基本情况"])
+    )
+    assert form.unit == "某省体育局"

@@ -1,6 +1,6 @@
-"""What a form leaves out, inferred from the rest of the document and said in a warning: the fiscal year from
-the project's period, the sentence saying what was evaluated or the filing date; the project a report says it
-evaluated; the office a web page says published it."""
+"""What a form leaves out, inferred from the rest of the document: the fiscal year from the project's period,
+the sentence saying what was evaluated or the filing date (said in a warning); the project a report says it
+evaluated; the office a web page says published it, or the one signing the report's cover."""
 
 from __future__ import annotations
 
@@ -94,4 +94,26 @@ def publisher(text: str) -> str:
         match = _PUBLISHER.search(matching_copy(line.strip()))  # folded, spaces kept: they end the name
         if match:
             return (match.group(1) or match.group(2)).strip()
+    return ""
+
+
+_CN_DATE = re.compile(r"[二〇O○零][〇O○零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月")
+_SIGNER = re.compile(r"[\u4e00-\u9fff]{2,20}(?:局|厅|委员会|中心|办公室|政府)$")
+
+
+def signed_by(texts: list[str], title: str) -> str:
+    """The unit signing a report's cover above its date in Chinese numerals ('某省体育局' / '二〇二二年三月'),
+    on a line of its own or run into the line after the title."""
+    for index, text in enumerate(texts[:8]):
+        date = _CN_DATE.search(text)
+        if date is None:
+            continue
+        before = text[: date.start()]
+        if title and before.startswith(title[:10]):
+            shared = next((n for n in range(min(len(title), len(before)), 0, -1) if before.startswith(title[:n])), 0)
+            before = before[shared:]
+        if not before and index > 0:
+            before = texts[index - 1]
+        if _SIGNER.fullmatch(before):
+            return before
     return ""

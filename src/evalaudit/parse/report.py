@@ -7,6 +7,7 @@ import unicodedata
 
 from evalaudit.model import FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.header import Header, parse_date, parse_header
+from evalaudit.parse.inferred import signed_by
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import parse_measure
 from evalaudit.parse.prose_scores import prose_results, prose_scores
@@ -129,7 +130,7 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
                 header.unit = text
                 break
     if not header.unit:
-        header.unit = _signed_by(texts, texts[title_index] if title_index is not None else "")
+        header.unit = signed_by(texts, texts[title_index] if title_index is not None else "")
 
     sections: list[Section] = []
     indicators: list[Indicator] = []
@@ -194,25 +195,3 @@ def parse_report(lines: list[Line]) -> tuple[Header, dict]:
         notes="",
         warnings=warnings,
     )
-
-
-_CN_DATE = re.compile(r"[二〇O○零][〇O○零一二三四五六七八九]{3}年[一二三四五六七八九十]{1,3}月")
-_SIGNER = re.compile(r"[\u4e00-\u9fff]{2,20}(?:局|厅|委员会|中心|办公室|政府)$")
-
-
-def _signed_by(texts: list[str], title: str) -> str:
-    """The unit signing a report's cover above its date in Chinese numerals ('某省体育局' / '二〇二二年三月'),
-    on a line of its own or run into the line after the title."""
-    for index, text in enumerate(texts[:8]):
-        date = _CN_DATE.search(text)
-        if date is None:
-            continue
-        before = text[: date.start()]
-        if title and before.startswith(title[:10]):
-            shared = next((n for n in range(min(len(title), len(before)), 0, -1) if before.startswith(title[:n])), 0)
-            before = before[shared:]
-        if not before and index > 0:
-            before = texts[index - 1]
-        if _SIGNER.fullmatch(before):
-            return before
-    return ""

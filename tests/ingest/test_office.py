@@ -13,56 +13,14 @@ from openpyxl import Workbook
 from evalaudit.ingest import UnreadableFile, read_bytes
 from evalaudit.parse import parse_document
 from evalaudit.parse.accuracy import extraction
-
-INBOX = Path(__file__).parents[2] / "data" / "inbox"
-# samples laid out as tables (pipes, tabs, the HTML template): their rows are what a Word or Excel table holds
-TABLE_SAMPLES = ["01_water_project_pipes.md", "05_sichuan_template.txt", "07_township_party_building_errors.txt"]
-
-
-def _as_docx(document) -> bytes:
-    """The text document rewritten as Word: each text line a paragraph, each row a table row."""
-    word = Document()
-    rows: list[list[str]] = []
-
-    def flush() -> None:
-        if rows:
-            width = max(len(row) for row in rows)
-            table = word.add_table(rows=len(rows), cols=width)
-            for r, row in enumerate(rows):
-                for c, cell in enumerate(row):
-                    table.cell(r, c).text = cell
-            rows.clear()
-
-    for block in document.blocks:
-        if block.kind == "row":
-            rows.append(list(block.cells))
-            continue
-        flush()
-        if block.kind == "text":
-            word.add_paragraph(block.cells[0] if block.cells else "")
-    flush()
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
-
-
-def _as_xlsx(document) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for block in document.blocks:
-        if block.kind != "blank":
-            sheet.append(list(block.cells))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
+from tests.ingest.documents import INBOX, TABLE_SAMPLES, as_docx, as_xlsx
 
 def _forms(name: str, data: bytes) -> list[dict]:
     return [extraction(e) for e in parse_document(read_bytes(name, data)).evaluations]
 
 
 @pytest.mark.parametrize("sample", TABLE_SAMPLES)
-@pytest.mark.parametrize(("suffix", "convert"), [(".docx", _as_docx), (".xlsx", _as_xlsx)])
+@pytest.mark.parametrize(("suffix", "convert"), [(".docx", as_docx), (".xlsx", as_xlsx)])
 def test_a_form_as_word_or_excel_reads_as_its_text(sample: str, suffix: str, convert) -> None:
     data = (INBOX / sample).read_bytes()
     text = read_bytes(sample, data)
@@ -140,7 +98,7 @@ def test_the_same_form_as_word_gets_the_same_findings(tmp_path: Path) -> None:
 
     sample = INBOX / "07_township_party_building_errors.txt"
     word = tmp_path / "07_township_party_building_errors.docx"
-    word.write_bytes(_as_docx(read_bytes(sample.name, sample.read_bytes())))
+    word.write_bytes(as_docx(read_bytes(sample.name, sample.read_bytes())))
     as_text, as_word = audit([sample]), audit([word])
 
     def found(run) -> list[tuple]:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from evalaudit.ingest.blocks import Block, SourceDocument
+from evalaudit.ingest.blocks import Block, Reading, SourceDocument
 from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
@@ -22,8 +22,8 @@ READERS: dict[str, Callable[[str], list[Block]]] = {
     ".htm": html_blocks,
 }
 _MARKUP = {".html", ".htm"}  # formats whose bytes may declare their own charset
-# formats read from their bytes, not decoded as text: Office archives
-BINARY_READERS: dict[str, Callable[[bytes], list[Block]]] = {
+# formats read from their bytes, not decoded as text: Office archives, PDF, images
+BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".docx": docx_blocks,
     ".xlsx": xlsx_blocks,
     ".xlsm": xlsx_blocks,
@@ -38,6 +38,7 @@ TRUNCATED_WARNING = "文件末尾不完整（文件可能被截断），已舍�
 
 __all__ = [
     "Block",
+    "Reading",
     "SourceDocument",
     "UnreadableFile",
     "read_source",
@@ -85,7 +86,7 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
     if not data:
         raise UnreadableFile("文件为空（0 字节）")
     if suffix in BINARY_READERS:
-        return _office_document(name, data, BINARY_READERS[suffix])
+        return _binary_document(name, data, BINARY_READERS[suffix])
     decoded = decode(data, markup=suffix in _MARKUP)
     if not decoded.text.strip():
         raise UnreadableFile("文件为空（只有空白，没有文字内容）")
@@ -100,14 +101,21 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
     )
 
 
-def _office_document(name: str, data: bytes, reader: Callable[[bytes], list[Block]]) -> SourceDocument:
-    """An Office file: its blocks from the archive; its text (what a form's raw_text is cut from) their lines."""
-    blocks = reader(data)
-    text = "\n".join(block.raw for block in blocks)
+def _binary_document(name: str, data: bytes, reader: Callable[[bytes], Reading]) -> SourceDocument:
+    """A binary file: its blocks as its reader placed them; its text (what a form's raw_text is cut from) their
+    lines."""
+    reading = reader(data)
+    text = "\n".join(block.raw for block in reading.blocks)
     if not text.strip():
         raise UnreadableFile("文件为空（没有文字内容）")
     return SourceDocument(
-        name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), encoding="office", text=text, blocks=blocks
+        name=Path(name).name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding="ocr" if reading.ocr else "binary",
+        text=text,
+        blocks=reading.blocks,
+        warnings=list(reading.warnings),
+        ocr=reading.ocr,
     )
 
 

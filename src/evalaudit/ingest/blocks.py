@@ -35,3 +35,21 @@ class SourceDocument:
     blocks: list[Block] = field(default_factory=list)
     # what the reader had to do to the bytes, in Chinese for the reviewer (e.g. a cut-off last character)
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # the text was recognised from an image (a scan or a photo), not read from the file
+
+
+@dataclass
+class Reading:
+    """What a reader of a binary format (Word, Excel, PDF, a scan) returns: its blocks in document order, the
+    notes for the reviewer about how they were read, and whether they were recognised from an image."""
+
+    blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)
+    ocr: bool = False
+
+
+def numbered(blocks: list[Block]) -> list[Block]:
+    """The blocks with their line numbers, counted from 1 as a text file's lines are."""
+    for number, block in enumerate(blocks, start=1):
+        block.lineno = number
+    return blocks

@@ -14,13 +14,13 @@ import io
 import zipfile
 from datetime import date, datetime
 
-from evalaudit.ingest.blocks import Block
+from evalaudit.ingest.blocks import Block, Reading, numbered
 from evalaudit.ingest.decode import UnreadableFile
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def docx_blocks(data: bytes) -> list[Block]:
+def docx_blocks(data: bytes) -> Reading:
     """The blocks of a Word document's body, in order."""
     from docx import Document  # imported when a .docx arrives: the text path needs no Office library
 
@@ -35,9 +35,7 @@ def docx_blocks(data: bytes) -> list[Block]:
             blocks.append(Block("text" if text.strip() else "blank", [text] if text.strip() else [], text))
         elif element.tag == f"{_W}tbl":
             blocks.extend(_table_rows(element))
-    for number, block in enumerate(blocks, start=1):
-        block.lineno = number
-    return blocks
+    return Reading(numbered(blocks))
 
 
 def _paragraph_text(paragraph) -> str:
@@ -69,7 +67,7 @@ def _table_rows(table) -> list[Block]:
     return rows
 
 
-def xlsx_blocks(data: bytes) -> list[Block]:
+def xlsx_blocks(data: bytes) -> Reading:
     """The blocks of every visible sheet, one row block per visible row with a value, sheets one after another."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
@@ -105,9 +103,7 @@ def xlsx_blocks(data: bytes) -> list[Block]:
         blocks.append(Block("blank", [], ""))  # a sheet ends
     if not any(block.kind == "row" for block in blocks):
         raise UnreadableFile("Excel 工作簿中没有可见的内容（工作表为空或全部隐藏），请检查后重新提交")
-    for number, block in enumerate(blocks, start=1):
-        block.lineno = number
-    return blocks
+    return Reading(numbered(blocks))
 
 
 def _shown(value: object, number_format: str) -> str:

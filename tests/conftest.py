@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Conversions and OCR are cached by content (ingest/cache.py): the tests start from an empty cache of their own,
+# never the user's, and every process they start (flow runs, the CLI) shares it.
+os.environ["EVALAUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="evalaudit-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -42,7 +42,7 @@ def write(data: bytes) -> Callable[[Path], None]:
 REFUSED = {  # name → (how to make it, a word its reason contains)
     "empty.txt": (write(b""), "空"),
     "only_blank_lines.txt": (write(b"\n \n\t\n"), "空"),
-    "png_and_noise.txt": (write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(7).randbytes(8192)), "二进制"),
+    "png_and_noise.txt": (write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(7).randbytes(8192)), "PNG"),
     "noise_without_nul.txt": (write(bytes(b or 1 for b in random.Random(8).randbytes(8192))), "编码"),
     "huge.txt": (lambda path: sparse(path, 50 * 1024 * 1024), "过大"),
     "form.pdf": (write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "格式"),

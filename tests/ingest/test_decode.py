@@ -175,13 +175,19 @@ def test_bytes_that_read_as_no_chinese_at_all_are_refused() -> None:
     assert "编码" in reason(data)
 
 
+def test_binary_content_of_no_known_format_is_refused_as_not_text() -> None:
+    assert "二进制" in reason(b"\x00\x01binary")
+
+
 @pytest.mark.parametrize(
-    "data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, b"\xd0\xcf\x11\xe0" + b"\x00" * 600,
-             b"\x00\x01binary", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256))],
-    ids=["png", "ole-doc", "nul-led", "zip"],
+    ("data", "named"),
+    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "PNG"),
+     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "旧版 Office"),
+     (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "压缩包")],
+    ids=["png", "ole-doc", "zip"],
 )
-def test_binary_content_is_refused_as_not_text(data: bytes) -> None:
-    assert "二进制" in reason(data)
+def test_a_text_file_that_is_another_format_is_refused_naming_what_it_is(data: bytes, named: str) -> None:
+    assert named in reason(data)
 
 
 @pytest.mark.parametrize("data", [b"", codecs.BOM_UTF8, b" \n\t\r\n", "\u3000\n".encode("gbk")])

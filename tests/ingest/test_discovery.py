@@ -175,7 +175,8 @@ def test_the_same_bytes_under_another_suffix_are_judged_by_their_own_name(inbox,
     (inbox / "表.xls").write_bytes((inbox / "表.doc").read_bytes())
     snapshot = night(store, "20260102T000000Z-bbbbbb", inbox, tmp_path / "reports")
     reasons = {p.source_file: p.reason for p in snapshot.problems}
-    assert "“.xls”" in reasons["表.xls"] and "“.doc”" not in reasons["表.xls"]  # its own suffix, quoted
+    assert ".xls" in reasons["表.xls"] and ".doc" not in reasons["表.xls"]  # its own format named
+    assert ".doc" in reasons["表.doc"] and ".xls" not in reasons["表.doc"]
 
 
 def test_a_renamed_or_nested_file_is_shown_under_its_name_now(inbox, tmp_path):

@@ -11,8 +11,12 @@ from pathlib import Path
 from evalaudit.ingest.blocks import Block, Reading, SourceDocument
 from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
+from evalaudit.ingest.convert import TARGETS
+from evalaudit.ingest.convert import convert as converted_bytes
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
+from evalaudit.ingest.sniff import ENCRYPTED, OLE, SAME_FORMAT, label, sniff
 from evalaudit.ingest.text import text_blocks
+from evalaudit.ingest.xls import xls_blocks
 
 READERS: dict[str, Callable[[str], list[Block]]] = {
     ".txt": text_blocks,
@@ -22,12 +26,23 @@ READERS: dict[str, Callable[[str], list[Block]]] = {
     ".htm": html_blocks,
 }
 _MARKUP = {".html", ".htm"}  # formats whose bytes may declare their own charset
+_CONTAINERS = {".docx", ".xlsx", ".xlsm", ".odt", ".ods"}  # zip archives inside: damaged, they are "a zip"
 # formats read from their bytes, not decoded as text: Office archives, PDF, images
 BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".docx": docx_blocks,
     ".xlsx": xlsx_blocks,
     ".xlsm": xlsx_blocks,
+    ".xls": xls_blocks,
 }
+
+
+def _converted(suffix: str) -> Callable[[bytes], Reading]:
+    """The reader of a format LibreOffice converts: the converted file read by its own reader."""
+    read_target = BINARY_READERS[TARGETS[suffix]]
+    return lambda data: read_target(converted_bytes(data, suffix))
+
+
+BINARY_READERS.update({suffix: _converted(suffix) for suffix in TARGETS})
 
 SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS)
 MAX_FILE_ENV = "EVALAUDIT_MAX_FILE_MB"
@@ -78,15 +93,49 @@ def too_large(size: int, max_bytes: int, *, at_least: bool = False) -> str:
 
 
 def read_bytes(name: str, data: bytes) -> SourceDocument:
-    """Decode and split one submission. Raises UnreadableFile with a Chinese reason."""
-    suffix = Path(name).suffix.lower()
-    reader = READERS.get(suffix)
-    if reader is None and suffix not in BINARY_READERS:
-        raise UnreadableFile(f"暂不支持的文件格式“{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED_SUFFIXES)}）")
+    """Decode and split one submission. Raises UnreadableFile with a Chinese reason.
+
+    The reader is the one for what the bytes are: a file whose name claims another format is read as what it
+    is, with a note telling the unit (a Word 97 file named .docx, a web page named .doc).
+    """
+    claimed = Path(name).suffix.lower()
+    if claimed not in READERS and claimed not in BINARY_READERS:
+        raise UnreadableFile(f"暂不支持的文件格式“{claimed or '无扩展名'}”（支持：{'、'.join(SUPPORTED_SUFFIXES)}）")
     if not data:
         raise UnreadableFile("文件为空（0 字节）")
-    if suffix in BINARY_READERS:
-        return _binary_document(name, data, BINARY_READERS[suffix])
+    actual, warnings = _actual_format(claimed, sniff(data))
+    if actual in BINARY_READERS:
+        document = _binary_document(name, data, BINARY_READERS[actual])
+    else:
+        document = _text_document(name, data, actual)
+    document.warnings[:0] = warnings
+    return document
+
+
+def _actual_format(claimed: str, sniffed: str | None) -> tuple[str, list[str]]:
+    """The suffix whose reader reads the bytes, and the note when it is not the claimed one."""
+    if sniffed in SAME_FORMAT.get(claimed, {claimed}) or (sniffed is None and claimed in READERS):
+        return claimed, []
+    if claimed in READERS and sniffed == ".html":
+        return claimed, []  # a web page saved as .txt/.md is read as text, as it always was
+    if sniffed == ENCRYPTED:
+        raise UnreadableFile("文件设有密码（已加密），无法读取，请取消密码后另存重新提交")
+    if sniffed in BINARY_READERS or sniffed in READERS:
+        note = (
+            f"文件扩展名为 {claimed}，但内容是{label(sniffed)}，已按其实际格式读取；"
+            f"请以正确的扩展名（{sniffed}）保存后提交"
+        )
+        return sniffed, [note]
+    if sniffed == OLE:
+        raise UnreadableFile(
+            f"文件不是{label(claimed)}：它是无法识别的旧版 Office 文件或加密文件，请另存为 .docx/.xlsx 后重新提交"
+        )
+    if sniffed is None or sniffed == ".zip" and claimed in _CONTAINERS:
+        raise UnreadableFile(f"文件已损坏或不是{label(claimed)}，无法打开，请重新保存后提交")
+    raise UnreadableFile(f"文件扩展名为 {claimed}，但内容是{label(sniffed)}，暂不支持；请另存为 .docx/.xlsx/.pdf 后重新提交")
+
+
+def _text_document(name: str, data: bytes, suffix: str) -> SourceDocument:
     decoded = decode(data, markup=suffix in _MARKUP)
     if not decoded.text.strip():
         raise UnreadableFile("文件为空（只有空白，没有文字内容）")
@@ -96,7 +145,7 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
         text=text,
-        blocks=reader(text),
+        blocks=READERS[suffix](text),
         warnings=[TRUNCATED_WARNING] if decoded.truncated else [],
     )
 

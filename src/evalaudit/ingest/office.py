@@ -92,7 +92,7 @@ def xlsx_blocks(data: bytes) -> Reading:
             if not row or sheet.row_dimensions[row[0].row].hidden:
                 continue
             cells = [
-                "" if (cell.row, cell.column) in covered else _shown(cell.value, cell.number_format)
+                "" if (cell.row, cell.column) in covered else shown(cell.value, cell.number_format)
                 for cell in row
                 if get_column_letter(cell.column) not in hidden_columns
             ]
@@ -106,7 +106,7 @@ def xlsx_blocks(data: bytes) -> Reading:
     return Reading(numbered(blocks))
 
 
-def _shown(value: object, number_format: str) -> str:
+def shown(value: object, number_format: str) -> str:
     """A cell's value as the sheet displays it: a percentage format shows 0.7874 as 78.74%, the format's
     decimals kept; a whole float shows no '.0'."""
     if value is None:

@@ -20,6 +20,9 @@ class Block:
     cells: list[str]
     raw: str
     lineno: int = 0
+    # the row is a row of a real table (Word, Excel): its cells stand in the table's columns, blanks included,
+    # so a cell's place says which column it is in
+    grid: bool = False
 
     @property
     def text(self) -> str:

@@ -63,7 +63,7 @@ def _table_rows(table) -> list[Block]:
             text = "" if continued else " ".join(filter(None, (_paragraph_text(p) for p in tc.iter(f"{_W}p"))))
             cells.extend([text] + [""] * (span - 1))
         raw = " | ".join(cells)
-        rows.append(Block("row", cells, raw))
+        rows.append(Block("row", cells, raw, grid=True))
     return rows
 
 
@@ -99,7 +99,7 @@ def xlsx_blocks(data: bytes) -> Reading:
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
-                blocks.append(Block("row", cells, " | ".join(cells)))
+                blocks.append(Block("row", cells, " | ".join(cells), grid=True))
         blocks.append(Block("blank", [], ""))  # a sheet ends
     if not any(block.kind == "row" for block in blocks):
         raise UnreadableFile("Excel 工作簿中没有可见的内容（工作表为空或全部隐藏），请检查后重新提交")

@@ -15,7 +15,15 @@ from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.flatten import matching_copy
 from evalaudit.parse.fused_rows import unfuse_run
-from evalaudit.parse.funds import AMOUNTS, fund_roles, is_fund_header, parse_fund_row, place_split_rows, split_by_rates
+from evalaudit.parse.funds import (
+    AMOUNTS,
+    fund_columns,
+    fund_roles,
+    is_fund_header,
+    parse_fund_row,
+    place_split_rows,
+    split_by_rates,
+)
 from evalaudit.parse.goals import is_goal_header, parse_goals
 from evalaudit.parse.header import Header, parse_header
 from evalaudit.parse.inferred import infer_year, project_evaluated
@@ -100,7 +108,7 @@ def coalesce(lines: list[Line]) -> list[Line]:
                 previous.cells.append(cell)
                 previous.raw += "\n" + line.raw
                 continue
-        out.append(Line(list(line.cells), line.raw, line.lineno, line.delimited))
+        out.append(Line(list(line.cells), line.raw, line.lineno, line.delimited, line.grid))
     return out
 
 
@@ -279,7 +287,17 @@ def _all_values(line: Line) -> bool:
     return all(is_numeric_value(cell) or is_empty(cell) for cell in line.nonempty[1:])
 
 
-def _total_numbers(line: Line) -> tuple[float | None, float | None]:
+def _total_numbers(line: Line, grid_roles: list[str] | None = None) -> tuple[float | None, float | None]:
+    """The 总分 row's weight and score: by the indicator header's 分值 and 得分 columns when both rows are cells
+    of one table ('总分 | 100 | ' states the weights' total and no score); else its first and last number."""
+    if grid_roles is not None and line.grid and "weight" in grid_roles and "score" in grid_roles:
+        at = {role: index for index, role in enumerate(grid_roles)}
+        weight, score = (
+            parse_number(line.cells[at[role]]) if at[role] < len(line.cells) else None for role in ("weight", "score")
+        )
+        stray = [cell for index, cell in enumerate(line.cells[1:], 1) if cell.strip() and index not in at.values()]
+        if (weight is not None or score is not None) and not any(parse_number(cell) is not None for cell in stray):
+            return weight, score
     numbers = [value for cell in line.nonempty if (value := parse_number(cell)) is not None]
     if len(numbers) >= 2:
         return numbers[0], numbers[-1]
@@ -336,7 +354,9 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     goal_lines: list[Line] = []
     indicator_lines: list[Line] = []
     roles_for_funds: list[str] = []
+    columns_for_funds: dict[int, str] = {}  # where the funds header's columns stand, when it is a table's row
     roles_for_indicators: list[str] = []
+    grid_indicators = False  # the indicator header is a row of a real table: its rows and 总分 read by position
     roles_for_scoring: list[str] = []
     scoring_lines: list[Line] = []
     checklist_header: Line | None = None
@@ -408,7 +428,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             if scattered_funds.words:
                 continue
         if state in ("head", "funds", "goals") and is_fund_header(line):
-            state, roles_for_funds = "funds", fund_roles(line)
+            state, roles_for_funds, columns_for_funds = "funds", fund_roles(line), fund_columns(line)
             header_points = next((p for c in line.nonempty if (p := split_points(c)[1]) is not None), None)
             header_sections += _header_sections(line)
             if header_points is None and line_before is not None and len(line_before.nonempty) == 1:
@@ -438,7 +458,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
                     indicator_lines.pop()
             if state == "indicators":
                 indicator_lines.append(Line([], line.raw, line.lineno, True))  # the header again: rows restart
-            state, roles_for_indicators = "indicators", indicator_roles(line)
+            state, roles_for_indicators, grid_indicators = "indicators", indicator_roles(line), line.grid
             spaced_table = not line.delimited and len(line.nonempty) >= 8  # a wide space-separated header
             header_sections += _header_sections(line)
             continue
@@ -457,7 +477,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             and not funds_total
             and not text_word
         ):
-            total_weight, total = _total_numbers(line)
+            total_weight, total = _total_numbers(line, roles_for_indicators if grid_indicators else None)
             state = "tail"
             continue
         if _CONCLUSION.match(text):
@@ -509,7 +529,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
             known = frozenset(v for f in funds for v in (f.initial_budget, f.budget, f.executed) if v is not None)
             # the row the text stops in: its complete leading amounts, to the decimals the document writes
             cut = written_decimals(lines) if line is last_line else None
-            row, row_warnings = parse_fund_row(line, roles_for_funds, known, cut)
+            row, row_warnings = parse_fund_row(line, roles_for_funds, known, cut, columns_for_funds)
             warnings.extend(row_warnings)
             if row is not None:
                 stops_in_total = line is last_line and row.item == "年度资金总额"
@@ -564,7 +584,7 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
     goals, goal_warnings = parse_goals(goal_lines)
     warnings.extend(goal_warnings)
     indicators, sections, indicator_warnings = _parse_indicators(
-        indicator_lines, roles_for_indicators, text_ends=state == "indicators"
+        indicator_lines, roles_for_indicators, text_ends=state == "indicators", grid=grid_indicators
     )
     warnings.extend(indicator_warnings)
     if scoring_lines:
@@ -581,7 +601,14 @@ def parse_table_form(lines: list[Line]) -> tuple[Header, dict]:
         indicators, sections = streamed  # a scoring table whose columns a PDF extraction interleaved
         warnings.append(_interleaved_warning(len(indicators)))
     sections = [s for s in header_sections if all(s.name != other.name for other in sections)] + sections
-    if total is not None and total_weight is None and indicators and all(i.score is None for i in indicators):
+    scores_column = grid_indicators and "score" in roles_for_indicators  # a grid's 总分 row was read by position
+    if (
+        total is not None
+        and total_weight is None
+        and indicators
+        and all(i.score is None for i in indicators)
+        and not scores_column
+    ):
         total_weight, total = total, None  # '合计 | 100' of a table with no scores: the weights' total
     if cut_at_end(state):
         cut_off = "both" if cut_off == "start" else "end"
@@ -612,12 +639,12 @@ def _interleaved_warning(rows: int) -> ParseWarning:
 
 
 def _parse_indicators(
-    lines: list[Line], roles: list[str], text_ends: bool = False
+    lines: list[Line], roles: list[str], text_ends: bool = False, grid: bool = False
 ) -> tuple[list[Indicator], list[Section], list[ParseWarning]]:
     state = LevelState()
     warnings: list[ParseWarning] = []
     indicators: list[Indicator] = []
-    context = RowContext(roles=roles, state=state, warnings=warnings)
+    context = RowContext(roles=roles, state=state, warnings=warnings, grid=grid)
     run: list[Line] = []
     for position, line in enumerate(lines + [Line([], "", 0, True)]):
         if line.delimited:

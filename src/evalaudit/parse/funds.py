@@ -31,6 +31,42 @@ def fund_roles(line: Line) -> list[str]:
     return roles
 
 
+def fund_columns(line: Line) -> dict[int, str]:
+    """Where each value column of a delimited fund header stands in its row (a table's grid): column → role.
+
+    Empty when the header is no row of a real table: a text's tabs and pipes need not line up."""
+    if not line.grid:
+        return {}
+    columns: dict[int, str] = {}
+    for index, cell in enumerate(line.cells):
+        if not cell.strip() or _LABEL_COLUMN.match(fold(cell)):
+            continue
+        role = column_role(cell, FUND_COLUMNS)
+        if role and role not in columns.values():
+            columns[index] = role
+    return columns
+
+
+def _by_position(cells: list[str], label_at: int, columns: dict[int, str], roles: list[str]) -> dict[str, str] | None:
+    """A row of the header's grid read by position: each value under the column it stands in.
+
+    A table leaves a blank cell where the form states nothing (a sub-row's 分值, a 全年执行数 not yet known), so
+    the cells' places say which amount is which where their content cannot ('40 | 40 | 39.8 |  |  | ' is no
+    分值 of 39.8). Taken only when every value stands under a column of the header and fits it; otherwise None
+    and the row is aligned by content (a row shifted against its header, a text whose tabs do not line up)."""
+    placed = {role: "" for role in roles}
+    for index in range(label_at + 1, len(cells)):
+        cell = cells[index]
+        if not cell.strip():
+            continue
+        role = columns.get(index)
+        rate_as_number = role == "rate" and parse_number(cell) is not None  # '100.00' under 执行率
+        if role not in placed or (_fit(role, cell) <= 0 and fold(cell) not in EMPTY_MARKS and not rate_as_number):
+            return None
+        placed[role] = cell
+    return placed
+
+
 def is_fund_header(line: Line) -> bool:
     roles = fund_roles(line)
     return len(roles) >= 3 and ("budget" in roles or "initial_budget" in roles)
@@ -173,10 +209,15 @@ def _consistent(values: dict[str, str]) -> bool:
 
 
 def parse_fund_row(
-    line: Line, roles: list[str], known: frozenset[float] = frozenset(), cut: int | None = None
+    line: Line,
+    roles: list[str],
+    known: frozenset[float] = frozenset(),
+    cut: int | None = None,
+    columns: dict[int, str] | None = None,
 ) -> tuple[FundRow | None, list[ParseWarning]]:
     """One fund row aligned to the header's roles; `known` holds amounts of rows above (to split runs); `cut`
-    the decimals the document writes amounts with, when the text stops in this row."""
+    the decimals the document writes amounts with, when the text stops in this row; `columns` where the
+    header's columns stand, when the header and the row are cells of one table (`fund_columns`)."""
     cells = line.cells if line.delimited else line.nonempty
     warnings: list[ParseWarning] = []
     label_at = _label_index(cells)
@@ -233,7 +274,15 @@ def parse_fund_row(
     filled = [value for value in values if value.strip()]
     if "score" not in roles and len(filled) > len(roles) and "weight" in roles:
         roles = [*roles, "score"]  # '… 分值 执行率' with its 得分 printed elsewhere: the last value is the score
+    in_grid = columns and line.grid and label_at is not None
+    positional = _by_position(cells, label_at, columns, roles) if in_grid else None
     alignment = align(values, roles, _fit, _gap)
+    if positional is not None:
+        alignment.values, alignment.dropped = positional, []
+        # a blank cell is stated blank; the columns after the row's last value are what it lacks, as a text's
+        # row that ends early does
+        last = max(index for index, cell in enumerate(cells) if cell.strip())
+        alignment.gaps = [role for index, role in columns.items() if index > last and role in roles]
     got = _by_arithmetic(alignment.values, roles)
     details = []
     if alignment.dropped:

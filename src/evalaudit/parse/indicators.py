@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from evalaudit.model import Indicator, Measure, ParseWarning, Section
-from evalaudit.parse.align import align
+from evalaudit.parse.align import Alignment, align
 from evalaudit.parse.column_runs import ZippedRow
 from evalaudit.parse.fused import name_and_value, split_fused
 from evalaudit.parse.lines import Line
@@ -234,6 +234,7 @@ class RowContext:
     roles: list[str]
     state: LevelState
     warnings: list[ParseWarning]
+    grid: bool = False  # the header is a row of a real table: rows of that table are read by position
 
 
 def _target_measure(values: dict[str, str]) -> Measure:
@@ -258,19 +259,23 @@ def interpret_delimited_row(line: Line, context: RowContext) -> Indicator | None
     if not any(cell.strip() for cell in cells):
         return None
     roles = context.roles
-    alignment = align(
-        cells,
-        roles,
-        _fit,
-        _gap,
-        droppable=lambda index, cell: _droppable(index, cell, cells),
-        gap_first=_is_label_role,
-    )
+    by_position = _by_position(cells, roles) if context.grid and line.grid else None
+    alignment = by_position
+    if alignment is None:
+        alignment = align(
+            cells,
+            roles,
+            _fit,
+            _gap,
+            droppable=lambda index, cell: _droppable(index, cell, cells),
+            gap_first=_is_label_role,
+        )
     values = alignment.values
     name = values.get("name", "").strip()
-    # a label cell repeating the row's own name was typed twice, it is not a level
+    # a label cell repeating the row's own name was typed twice, it is not a level; in a table's grid the cell
+    # stands in its level's column and is that level ('预算执行率 |  | 预算执行率')
     level1, level2 = (
-        "" if fold(values.get(role, "")) == fold(name) else values.get(role, "").strip()
+        "" if fold(values.get(role, "")) == fold(name) and by_position is None else values.get(role, "").strip()
         for role in ("level1", "level2")
     )
     if level1 and level2_key(level1) and not level2:
@@ -310,6 +315,24 @@ def interpret_delimited_row(line: Line, context: RowContext) -> Indicator | None
             )
         )
     return indicator
+
+
+def _by_position(cells: list[str], roles: list[str]) -> Alignment | None:
+    """A row of the header's table read by position: each cell under the column it stands in.
+
+    A table leaves a cell blank where the form states nothing (no 年度指标值, a 分值 but no 得分), and only the
+    cell's place tells that the cell after it is not the blank one's; aligning by content would shift the
+    name into the blank. Taken unless a cell plainly belongs elsewhere (a number under 三级指标, words under
+    得分) or stands beyond the header: then the row is aligned by content."""
+    if len(cells) > len(roles):
+        return None
+    values = {role: "" for role in roles}
+    for role, cell in zip(roles, cells):
+        if cell.strip() and _fit(role, cell) <= -3.0:
+            return None
+        values[role] = cell
+    # a blank cell is stated blank; the columns after the row's last cell are what it lacks, as in a text's row
+    return Alignment(values=values, score=0.0, gaps=list(roles[len(cells) :]))
 
 
 def _is_label_role(role: str) -> bool:

@@ -37,6 +37,7 @@ class Line:
     raw: str
     lineno: int
     delimited: bool  # cells came from real delimiters (tab, |, HTML cells)
+    grid: bool = False  # a row of a real table (Block.grid): each cell in its column, blanks included
 
     @property
     def nonempty(self) -> list[str]:
@@ -119,7 +120,7 @@ def prepare(blocks: list[Block]) -> list[Block]:
             if not cells or not cells[0].strip():
                 out.append(Block("blank", [], block.raw, block.lineno))
                 continue
-        out.append(Block(block.kind, cells, block.raw, block.lineno))
+        out.append(Block(block.kind, cells, block.raw, block.lineno, block.grid))
     texts = [index for index, block in enumerate(out) if block.kind == "text"]
     joined = join_page_chunks([out[index].cells[0] for index in texts])
     if len(joined) != len(texts):
@@ -217,7 +218,7 @@ def to_lines(blocks: list[Block]) -> list[Line]:
                 lines.extend(Line(split_text_line(piece) or [piece], piece, block.lineno, False) for piece in pieces)
                 lines.append(Line(cells[flat_at + 1 :], block.raw, block.lineno, True))
             else:
-                lines.append(Line(cells, block.raw, block.lineno, True))
+                lines.append(Line(cells, block.raw, block.lineno, True, block.grid))
             previous_kind = "row"
             continue
         flat = split_flat(clean_cell(block.cells[0] if block.cells else block.raw))

@@ -69,7 +69,7 @@ def _sheet_rows(book, sheet) -> list[Block]:
         while cells and not cells[-1]:
             cells.pop()
         if any(cells):
-            rows.append(Block("row", cells, " | ".join(cells)))
+            rows.append(Block("row", cells, " | ".join(cells), grid=True))
     return rows
 
 

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalaudit.ingest import cannot_open, too_large
+from evalaudit.ingest import cannot_open, max_file_bytes, too_large
+from evalaudit.ingest.archive import TOTAL_FACTOR, Member, is_archive, list_members
 
 # What became of an inbox entry (the store's files.status); every status but `audited` is a FileProblem.
 AUDITED, UNREADABLE, UNPARSEABLE, CHECK_FAILED, SKIPPED = (
@@ -45,6 +46,8 @@ class SubmittedFile:
     sha256: str
     size: int
     duplicates: list[str] = field(default_factory=list)  # other names in the inbox with the same content
+    # a member of the archive at `path`: its name in each archive, outermost first (`ingest.archive`)
+    member: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -152,10 +155,15 @@ def _add_link(path: Path, name: str, root: Path, inbox: Inbox, max_bytes: int | 
 
 
 def _add_file(path: Path, name: str, inbox: Inbox, max_bytes: int | None) -> None:
+    archive = is_archive(name)
+    limit = TOTAL_FACTOR * max_bytes if archive and max_bytes is not None else max_bytes
     try:
         size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            inbox.problems.append(FileProblem(name, UNREADABLE, too_large(size, max_bytes)))
+        if limit is not None and size > limit:
+            inbox.problems.append(FileProblem(name, UNREADABLE, too_large(size, limit)))
+            return
+        if archive:
+            _add_archive(path, name, inbox, max_bytes)
             return
         digest = hashlib.sha256()
         with path.open("rb") as handle:
@@ -165,6 +173,17 @@ def _add_file(path: Path, name: str, inbox: Inbox, max_bytes: int | None) -> Non
         inbox.problems.append(FileProblem(name, UNREADABLE, cannot_open(error)))
         return
     inbox.files.append(SubmittedFile(path=path, name=name, sha256=digest.hexdigest(), size=size))
+
+
+def _add_archive(path: Path, name: str, inbox: Inbox, max_bytes: int | None) -> None:
+    """Each member of an archive is a submission of its own (`x.zip/form.docx`); the archive is none."""
+    for entry in list_members(path, max_file_bytes() if max_bytes is None else max_bytes):
+        if isinstance(entry, Member):
+            full = f"{name}/{entry.name}"
+            inbox.files.append(SubmittedFile(path, full, entry.sha256, entry.size, member=entry.chain))
+        else:
+            full = f"{name}/{entry.name}" if entry.name else name
+            inbox.problems.append(FileProblem(full, SKIPPED if entry.hidden else UNREADABLE, entry.reason))
 
 
 def _why(error: OSError) -> str:

@@ -25,7 +25,8 @@ from evalaudit.inbox import (
     scan,
     suffix,
 )
-from evalaudit.ingest import UnreadableFile, max_file_bytes, read_source
+from evalaudit.ingest import SourceDocument, UnreadableFile, max_file_bytes, read_bytes, read_source
+from evalaudit.ingest.archive import member_bytes
 from evalaudit.model import Evaluation, Finding
 from evalaudit.parse import parse_document
 from evalaudit.text.index import append_run, load_history
@@ -113,7 +114,7 @@ def parse_file(file: SubmittedFile) -> FileOutcome:
     when they come back.
     """
     try:
-        document = read_source(file.path)
+        document = _read(file)
     except UnreadableFile as error:
         if not error.by_content:
             file = replace(file, sha256=access_key(file.name, str(error)), duplicates=[])
@@ -127,6 +128,13 @@ def parse_file(file: SubmittedFile) -> FileOutcome:
     for evaluation in result.evaluations:
         evaluation.also_submitted_as = list(file.duplicates)
     return FileOutcome(file, AUDITED, evaluations=result.evaluations)
+
+
+def _read(file: SubmittedFile) -> SourceDocument:
+    """A file from disk, or a member from inside its archive (read in memory, named `x.zip/form.docx`)."""
+    if not file.member:
+        return read_source(file.path)
+    return read_bytes(file.name, member_bytes(file.path, file.member, max_file_bytes()))
 
 
 def one_per_content(files: Sequence[SubmittedFile]) -> list[SubmittedFile]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from evalaudit.ingest.blocks import Block, Reading, SourceDocument
 from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
+from evalaudit.ingest.ocr import image_blocks
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
 from evalaudit.ingest.text import text_blocks
 
@@ -27,6 +28,7 @@ BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".docx": docx_blocks,
     ".xlsx": xlsx_blocks,
     ".xlsm": xlsx_blocks,
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), image_blocks),  # scans and photos, by OCR
 }
 
 SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS)

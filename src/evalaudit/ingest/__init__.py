@@ -13,6 +13,7 @@ from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
 from evalaudit.ingest.convert import TARGETS
 from evalaudit.ingest.convert import convert as converted_bytes
+from evalaudit.ingest.ocr import image_blocks
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
 from evalaudit.ingest.sniff import ENCRYPTED, OLE, SAME_FORMAT, label, sniff
 from evalaudit.ingest.text import text_blocks
@@ -33,6 +34,7 @@ BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".xlsx": xlsx_blocks,
     ".xlsm": xlsx_blocks,
     ".xls": xls_blocks,
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), image_blocks),  # scans and photos, by OCR
 }
 
 

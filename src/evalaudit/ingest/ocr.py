@@ -302,7 +302,7 @@ def _rows(table: Table, texts: dict[tuple[int, int, int], str]) -> list[Block]:
     grid = [[""] * columns for _ in range(rows)]
     for cell in table.cells:
         grid[cell.row][cell.column] = texts.get((id(table), cell.row, cell.column), "")
-    return [Block("row", cells, " | ".join(cells)) for cells in grid]
+    return [Block("row", cells, " | ".join(cells), grid=True) for cells in grid]
 
 
 def _recognise(

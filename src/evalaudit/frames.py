@@ -43,6 +43,7 @@ EVALUATION_SCHEMA = {
     "cut_off": TEXT,
     "unread": TEXT,
     "unscored": FLAG,
+    "ocr": FLAG,
     "conclusion": TEXT,
     "raw_text": TEXT,
 }

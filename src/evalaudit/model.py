@@ -113,6 +113,7 @@ class Evaluation:
     # "funds_cut" when the text stops in the total fund row
     unread: str = ""
     unscored: bool = False  # a checklist (自评内容 / 完成情况): no 分值, 得分 or 总分 by design
+    ocr: bool = False  # recognised from a scan or a photo: any number on it may be misread
     stated_total_weight: float | None = None
     stated_total: float | None = None
     conclusion: str = ""

@@ -101,6 +101,10 @@ def test_every_ocr_reading_is_marked_for_the_reviewer(from_pdf, from_png) -> Non
         assert document.ocr and document.warnings == [ocr.OCR_NOTE]
         assert "OCR" in ocr.OCR_NOTE and "核对原件" in ocr.OCR_NOTE
     assert from_pdf.blocks[0].kind == "text" and "绩效自评表" in from_pdf.blocks[0].cells[0]  # the title, above
+    (form,) = parse_document(from_png).evaluations
+    assert form.ocr and [w.code for w in form.warnings if w.message == ocr.OCR_NOTE] == ["file_ocr"]
+    (typed,) = parse_document(sample(SCANNED)).evaluations
+    assert not typed.ocr
 
 
 def ruled(rows: int, columns: int, merged_right: set = frozenset(), merged_down: set = frozenset()) -> np.ndarray:

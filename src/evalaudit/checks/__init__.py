@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from evalaudit.checks.findings import findings_from_failures, findings_from_warnings, sort_findings
+from evalaudit.checks.ocr import mark_ocr
 from evalaudit.checks.suites import SUITES_DIR, load_suites, validate
 from evalaudit.facts import derive_facts
 from evalaudit.frames import Frames, build_frames, distinct_forms, gc_paused
@@ -53,4 +54,5 @@ def run_checks(
     named = frames.named()
     failures = validate(named, suites)
     findings = findings_from_failures(failures, named) + findings_from_warnings(evaluations, frames.evaluations)
+    findings = mark_ocr(findings, frames.evaluations, frames.funds)
     return CheckResult(findings=sort_findings(findings), frames=frames)

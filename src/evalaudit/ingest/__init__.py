@@ -13,7 +13,7 @@ from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
 from evalaudit.ingest.convert import TARGETS
 from evalaudit.ingest.convert import convert as converted_bytes
-from evalaudit.ingest.ocr import image_blocks
+from evalaudit.ingest.ocr import OCR_NOTE, image_blocks
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
 from evalaudit.ingest.sniff import ENCRYPTED, OLE, SAME_FORMAT, label, sniff
 from evalaudit.ingest.text import text_blocks
@@ -112,6 +112,15 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
         document = _text_document(name, data, actual)
     document.warnings[:0] = warnings
     return document
+
+
+def note_code(note: str) -> str:
+    """The code of a reader's note as a parse warning: completeness.parse.<code> in the findings."""
+    if note == TRUNCATED_WARNING:
+        return "file_damaged"
+    if note == OCR_NOTE:
+        return "file_ocr"
+    return "file_format"
 
 
 def _actual_format(claimed: str, sniffed: str | None) -> tuple[str, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from evalaudit.ingest import note_code
 from evalaudit.ingest.blocks import SourceDocument
 from evalaudit.model import Evaluation, ParseWarning, evaluation_id
 from evalaudit.parse.form import build_evaluation, parse_table_form
@@ -48,7 +49,8 @@ def parse_document(document: SourceDocument) -> ParseResult:
             build_evaluation(evaluation, header, parts, segment.lines)
         except Exception as error:  # noqa: BLE001
             evaluation.warnings.append(_crash_warning(error, f"第{index}张表"))
-        evaluation.warnings += [ParseWarning("file_damaged", note, "文件") for note in document.warnings]
+        evaluation.warnings += [ParseWarning(note_code(note), note, "文件") for note in document.warnings]
+        evaluation.ocr = document.ocr
         result.evaluations.append(evaluation)
     _fill_from_cover(result.evaluations)
     unnamed = [e for e in result.evaluations if e.form_type == "report" and not e.unit]

@@ -63,7 +63,7 @@ from evalaudit.nightly import (  # noqa: E402
     summary_lines,
     units_with_errors,
 )
-from evalaudit.pipeline import FileOutcome, new_run_id, parse_file, submitted_files  # noqa: E402
+from evalaudit.pipeline import FileOutcome, new_run_id, parse_file, read_ahead, submitted_files  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
 
 FLOW_NAME = "nightly-audit"
@@ -93,6 +93,19 @@ def discover(store: Store, run_id: str, inbox: str) -> list[SubmittedFile]:
     for problem in found.problems:
         logger.warning("%s 未读取：%s", problem.source_file, problem.reason)
     return todo
+
+
+@task(name="read_ahead", cache_policy=NO_CACHE)
+def read_slow_files(files: list[SubmittedFile]) -> None:
+    """Conversions and OCR for the whole batch, on every core, before parsing reads them from the cache."""
+    prepared = read_ahead(files)
+    if prepared.converted or prepared.recognised:
+        get_run_logger().info(
+            "预先转换文件 %d 个（LibreOffice 进程 %d 个），识别扫描件/版面 %d 个",
+            prepared.converted,
+            prepared.converter_runs,
+            prepared.recognised,
+        )
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -166,6 +179,7 @@ def nightly_audit(
     try:
         todo = discover(store, run_id, inbox)
         step = "parse"
+        read_slow_files(quote(todo))
         outcomes = [outcome for part in parse.map(batches(todo, batch_size)).result() for outcome in part]
         step = "check"
         # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures

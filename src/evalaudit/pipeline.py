@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from evalaudit.inbox import (
 )
 from evalaudit.ingest import SourceDocument, UnreadableFile, max_file_bytes, read_bytes, read_source
 from evalaudit.ingest.archive import member_bytes
+from evalaudit.ingest.prepare import Prepared, prepare
 from evalaudit.model import Evaluation, Finding
 from evalaudit.parse import parse_document
 from evalaudit.text.index import append_run, load_history
@@ -137,6 +139,19 @@ def _read(file: SubmittedFile) -> SourceDocument:
     return read_bytes(file.name, member_bytes(file.path, file.member, max_file_bytes()))
 
 
+def read_ahead(files: Sequence[SubmittedFile]) -> Prepared:
+    """Convert and OCR the batch's slow files on every core before they are parsed one by one (`ingest.prepare`)."""
+    return prepare((file.name, partial(_bytes_of, file)) for file in files)
+
+
+def _bytes_of(file: SubmittedFile) -> bytes:
+    if file.member:
+        return member_bytes(file.path, file.member, max_file_bytes())
+    if file.size > max_file_bytes():
+        raise OSError("over the size limit")  # parse_file says so
+    return file.path.read_bytes()
+
+
 def one_per_content(files: Sequence[SubmittedFile]) -> list[SubmittedFile]:
     """The same content under several names is one submission, read once, every name listed.
 
@@ -156,7 +171,9 @@ def parse_files(paths: Sequence[str | Path]) -> ParsedBatch:
     """Every entry is accounted for: parsed into evaluations, or recorded with the reason it was not."""
     inbox = scan(paths, max_bytes=max_file_bytes())
     batch = ParsedBatch(files=len(inbox.files) + len(inbox.problems), problems=list(inbox.problems))
-    for outcome in map(parse_file, one_per_content(inbox.files)):
+    files = one_per_content(inbox.files)
+    read_ahead(files)
+    for outcome in map(parse_file, files):
         batch.outcomes.append(outcome)
         if outcome.status != AUDITED:
             batch.problems += [FileProblem(name, outcome.status, outcome.reason) for name in outcome.file.names]

@@ -93,3 +93,14 @@ def soffice_convert_many(files: dict[str, bytes], target: str) -> dict[str, byte
         )  # fmt: skip
         extension = target.split(":")[0]
         return {name: (Path(folder) / "out" / f"{Path(name).stem}.{extension}").read_bytes() for name in files}
+
+
+def scanned_pages(pdf: bytes, dpi: int = 300) -> list[bytes]:
+    """A printed PDF's pages as grey PNG images at `dpi`: what a scanner makes of the paper form."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "form.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(Path(folder) / "form.pdf"), str(Path(folder) / "page")],
+            check=True,
+        )
+        return [path.read_bytes() for path in sorted(Path(folder).glob("page-*.png"))]

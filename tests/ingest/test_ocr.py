@@ -20,7 +20,7 @@ from evalaudit.ingest.grid import binarised, tables
 from evalaudit.ingest.ocr_text import Word, cell_text, numeric
 from evalaudit.parse import parse_document
 from evalaudit.parse.accuracy import extraction
-from tests.ingest.documents import as_docx, sample, soffice_convert
+from tests.ingest.documents import as_docx, sample, scanned_pages, soffice_convert
 
 NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?%?")
 SCANNED = "05_sichuan_template.txt"  # two pages once printed: a one-page image and a two-page PDF
@@ -38,14 +38,9 @@ def read_right(expected: list, got: list) -> int:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> list[bytes]:
+def pages() -> list[bytes]:
     """The form as PNG pages at 300 dpi in grey: what a scanner makes of the printed form."""
-    folder = tmp_path_factory.mktemp("scan")
-    (folder / "form.pdf").write_bytes(soffice_convert(as_docx(sample(SCANNED)), ".docx", "pdf"))
-    subprocess.run(
-        ["pdftoppm", "-r", "300", "-gray", "-png", str(folder / "form.pdf"), str(folder / "page")], check=True
-    )
-    return [path.read_bytes() for path in sorted(folder.glob("page-*.png"))]
+    return scanned_pages(soffice_convert(as_docx(sample(SCANNED)), ".docx", "pdf"))
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +221,7 @@ def test_a_scan_of_more_pages_than_allowed_is_refused_before_any_is_drawn(monkey
 
 
 def test_without_tesseract_or_its_chinese_pack_the_reason_says_what_to_install(monkeypatch, tmp_path, pages) -> None:
+    monkeypatch.setenv("EVALAUDIT_CACHE_DIR", str(tmp_path / "cache"))  # not the reading an earlier test cached
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(UnreadableFile, match="缺少 Tesseract OCR.*tesseract-ocr-chi-sim"):
         read_bytes("scan.png", pages[0])
@@ -239,7 +235,8 @@ def test_without_tesseract_or_its_chinese_pack_the_reason_says_what_to_install(m
         ocr.scanned_pdf(b"%PDF-1.4")
 
 
-def test_ocr_that_takes_too_long_is_stopped_with_a_reason(monkeypatch, pages) -> None:
+def test_ocr_that_takes_too_long_is_stopped_with_a_reason(monkeypatch, tmp_path, pages) -> None:
+    monkeypatch.setenv("EVALAUDIT_CACHE_DIR", str(tmp_path))  # not the reading an earlier test cached
     monkeypatch.setenv(ocr.TIMEOUT_ENV, "0.01")
     with pytest.raises(UnreadableFile, match="识别超时"):
         read_bytes("scan.png", pages[0])

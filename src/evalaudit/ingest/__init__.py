@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evalaudit.ingest.blocks import Block, Reading, SourceDocument
+from evalaudit.ingest.cache import cached_reading
 from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
 from evalaudit.ingest.convert import TARGETS
@@ -45,6 +46,10 @@ def _converted(suffix: str) -> Callable[[bytes], Reading]:
 
 
 BINARY_READERS.update({suffix: _converted(suffix) for suffix in TARGETS})
+
+# readers that take seconds (page layout, OCR): their readings are cached by content, and `prepare` runs them
+# ahead over a batch on every core
+SLOW_READERS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 
 SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS)
 MAX_FILE_ENV = "EVALAUDIT_MAX_FILE_MB"
@@ -105,8 +110,10 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
         raise UnreadableFile(f"暂不支持的文件格式“{claimed or '无扩展名'}”（支持：{'、'.join(SUPPORTED_SUFFIXES)}）")
     if not data:
         raise UnreadableFile("文件为空（0 字节）")
-    actual, warnings = _actual_format(claimed, sniff(data))
-    if actual in BINARY_READERS:
+    actual, warnings = actual_format(claimed, sniff(data))
+    if actual in SLOW_READERS:
+        document = _binary_document(name, data, lambda data: cached_reading(data, actual, BINARY_READERS[actual]))
+    elif actual in BINARY_READERS:
         document = _binary_document(name, data, BINARY_READERS[actual])
     else:
         document = _text_document(name, data, actual)
@@ -123,7 +130,7 @@ def note_code(note: str) -> str:
     return "file_format"
 
 
-def _actual_format(claimed: str, sniffed: str | None) -> tuple[str, list[str]]:
+def actual_format(claimed: str, sniffed: str | None) -> tuple[str, list[str]]:
     """The suffix whose reader reads the bytes, and the note when it is not the claimed one."""
     if sniffed in SAME_FORMAT.get(claimed, {claimed}) or (sniffed is None and claimed in READERS):
         return claimed, []

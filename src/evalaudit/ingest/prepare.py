@@ -1,0 +1,89 @@
+"""The slow part of reading a batch, done ahead on every core: conversions and OCR.
+
+LibreOffice conversions run as one process per core over the whole batch (`convert.convert_all`); PDF layout
+and OCR run in a process pool. Their outputs land in the content cache (`cache.py`), so the parse step that
+follows reads each file as fast as a text file, whatever the order it reads them in. Nothing here decides what
+a file yields: a file that fails here fails again, with its reason, when it is read.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from evalaudit.ingest import SLOW_READERS, UnreadableFile, actual_format, read_bytes
+from evalaudit.ingest.convert import TARGETS, convert_all
+from evalaudit.ingest.sniff import sniff
+
+CHUNK = 64  # files whose bytes are held at once: a batch of scans is gigabytes
+
+
+@dataclass
+class Prepared:
+    converted: int = 0  # files handed to LibreOffice
+    recognised: int = 0  # files laid out or OCR'd in the pool
+    converter_runs: int = 0
+
+
+def prepare(files: Iterable[tuple[str, Callable[[], bytes]]], workers: int | None = None) -> Prepared:
+    """Convert and recognise every slow file of (name, read its bytes) ahead of the parse step."""
+    workers = max(1, workers or os.cpu_count() or 1)
+    done = Prepared()
+    slow = ((name, load) for name, load in files if Path(name).suffix.lower() in SLOW_SUFFIXES)
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for chunk in _chunks(slow, CHUNK):
+            conversions, recognitions = [], []
+            for name, load in chunk:
+                kind = _kind(name, load)
+                if kind is None:
+                    continue
+                actual, data = kind
+                (conversions if actual in TARGETS else recognitions).append((name, data, actual))
+            if conversions:
+                done.converter_runs += convert_all([(data, actual) for _, data, actual in conversions], workers)
+                done.converted += len(conversions)
+            if len(recognitions) == 1 or workers == 1:
+                for name, data, _ in recognitions:
+                    _read_ahead(name, data)
+            elif recognitions:
+                if pool is None:  # spawned, not forked: the flow runs tasks in threads
+                    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                list(pool.map(_read_ahead, [n for n, _, _ in recognitions], [d for _, d, _ in recognitions]))
+            done.recognised += len(recognitions)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return done
+
+
+SLOW_SUFFIXES = frozenset(TARGETS) | SLOW_READERS | {".pdf"}
+
+
+def _kind(name: str, load: Callable[[], bytes]) -> tuple[str, bytes] | None:
+    """(the format the bytes are in, the bytes) when it is a slow one; None when it is not or cannot be read."""
+    try:
+        data = load()
+        actual, _ = actual_format(Path(name).suffix.lower(), sniff(data))
+    except (UnreadableFile, OSError):
+        return None  # the parse step reads it again and records why
+    return (actual, data) if actual in TARGETS or actual in SLOW_READERS else None
+
+
+def _read_ahead(name: str, data: bytes) -> None:
+    """Read one file so its reading is cached; its refusal is the parse step's to record."""
+    try:
+        read_bytes(name, data)
+    except UnreadableFile:
+        pass
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -12,6 +12,7 @@ from evalaudit.ingest.blocks import Block, Reading, SourceDocument
 from evalaudit.ingest.decode import UnreadableFile, decode
 from evalaudit.ingest.html import html_blocks
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
+from evalaudit.ingest.pdf import pdf_blocks
 from evalaudit.ingest.text import text_blocks
 
 READERS: dict[str, Callable[[str], list[Block]]] = {
@@ -27,6 +28,7 @@ BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".docx": docx_blocks,
     ".xlsx": xlsx_blocks,
     ".xlsm": xlsx_blocks,
+    ".pdf": pdf_blocks,
 }
 
 SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS)

@@ -45,7 +45,7 @@ REFUSED = {  # name → (how to make it, a word its reason contains)
     "png_and_noise.txt": (write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(7).randbytes(8192)), "PNG"),
     "noise_without_nul.txt": (write(bytes(b or 1 for b in random.Random(8).randbytes(8192))), "编码"),
     "huge.txt": (lambda path: sparse(path, 50 * 1024 * 1024), "过大"),
-    "form.pdf": (write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "格式"),
+    "form.pdf": (write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "损坏"),  # a PDF header, nothing after it
     "no_suffix": (write(FORM.encode()), "格式"),
 }
 

@@ -16,6 +16,7 @@ from evalaudit.ingest.convert import TARGETS
 from evalaudit.ingest.convert import convert as converted_bytes
 from evalaudit.ingest.ocr import OCR_NOTE, image_blocks
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
+from evalaudit.ingest.pdf import pdf_blocks
 from evalaudit.ingest.sniff import ENCRYPTED, OLE, SAME_FORMAT, label, sniff
 from evalaudit.ingest.text import text_blocks
 from evalaudit.ingest.xls import xls_blocks
@@ -35,6 +36,7 @@ BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".xlsx": xlsx_blocks,
     ".xlsm": xlsx_blocks,
     ".xls": xls_blocks,
+    ".pdf": pdf_blocks,
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), image_blocks),  # scans and photos, by OCR
 }
 
@@ -49,7 +51,7 @@ BINARY_READERS.update({suffix: _converted(suffix) for suffix in TARGETS})
 
 # readers that take seconds (page layout, OCR): their readings are cached by content, and `prepare` runs them
 # ahead over a batch on every core
-SLOW_READERS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
+SLOW_READERS = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 
 SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS)
 MAX_FILE_ENV = "EVALAUDIT_MAX_FILE_MB"

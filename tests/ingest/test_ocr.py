@@ -197,7 +197,7 @@ def png_claiming(width: int, height: int) -> bytes:
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("scan.jpg", "部门（单位）名称：清溪县教育局".encode(), "已损坏或不是JPEG 图片"),
+        ("scan.jpg", "部门（单位）名称：清溪县教育局".encode(), "不是可识别的图片"),
         ("scan.png", png_claiming(20_000, 20_000), "图片过大"),
         ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "图片"),
         (

@@ -260,7 +260,7 @@ def test_a_pdf_only_protected_against_editing_is_read() -> None:
         lambda data: data[: len(data) // 2],
         lambda data: data[:400],
         lambda data: b"%PDF-1.4\n" + b"\x00" * 300,
-        lambda data: b"<html>not a pdf</html>",
+        lambda data: "不是 PDF，只是几个字".encode(),
     ],
     ids=["cut in half", "only its start", "header and zeros", "not a pdf"],
 )

@@ -113,12 +113,18 @@ def read_bytes(name: str, data: bytes) -> SourceDocument:
     if not data:
         raise UnreadableFile("文件为空（0 字节）")
     actual, warnings = actual_format(claimed, sniff(data))
-    if actual in SLOW_READERS:
-        document = _binary_document(name, data, lambda data: cached_reading(data, actual, BINARY_READERS[actual]))
-    elif actual in BINARY_READERS:
-        document = _binary_document(name, data, BINARY_READERS[actual])
-    else:
-        document = _text_document(name, data, actual)
+    try:
+        if actual in SLOW_READERS:
+            document = _binary_document(name, data, lambda data: cached_reading(data, actual, BINARY_READERS[actual]))
+        elif actual in BINARY_READERS:
+            document = _binary_document(name, data, BINARY_READERS[actual])
+        else:
+            document = _text_document(name, data, actual)
+    except UnreadableFile as error:
+        if not warnings:
+            raise
+        # the unit should hear both: what the file is, and why it still cannot be read
+        raise UnreadableFile(f"文件扩展名为 {claimed}，但内容是{label(actual)}；{error}", error.by_content) from error
     document.warnings[:0] = warnings
     return document
 
@@ -136,6 +142,9 @@ def actual_format(claimed: str, sniffed: str | None) -> tuple[str, list[str]]:
     """The suffix whose reader reads the bytes, and the note when it is not the claimed one."""
     if sniffed in SAME_FORMAT.get(claimed, {claimed}) or (sniffed is None and claimed in READERS):
         return claimed, []
+    if sniffed is None and claimed not in TARGETS:
+        return claimed, []  # bytes of no known format: the reader of the claimed one says what is wrong
+    # (never LibreOffice: it imports anything as text)
     if claimed in READERS and sniffed == ".html":
         return claimed, []  # a web page saved as .txt/.md is read as text, as it always was
     if sniffed == ENCRYPTED:

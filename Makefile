@@ -18,7 +18,14 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: audit serve test clean browser-deps
+# Reading Word 97/WPS/RTF/OpenDocument files (LibreOffice), scans and photos (Tesseract with its Chinese
+# language pack; poppler's pdftoppm draws a scanned PDF's pages).
+# fonts-noto-cjk: LibreOffice prints Chinese with it (the tests print forms to PDF and scan them)
+READER_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim poppler-utils \
+  fonts-noto-cjk
+READER_TOOLS := soffice tesseract pdftoppm pdfinfo
+
+.PHONY: audit serve test clean browser-deps reader-deps
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -28,11 +35,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The nightly flow, once, on the sample inbox: no server needed (Prefect starts a temporary API).
-audit: $(STAMP)
+audit: $(STAMP) reader-deps
 	$(NIGHTLY) run --inbox $(INBOX) --reports $(REPORTS) $(if $(STORE),--store $(STORE))
 
 # A local Prefect server (http://127.0.0.1:$(PORT)) serving the nightly deployment on its cron schedule.
-serve: $(STAMP)
+serve: $(STAMP) reader-deps
 	$(NIGHTLY) serve --inbox $(INBOX) --reports $(REPORTS) --port $(PORT) $(if $(STORE),--store $(STORE)) \
 	  $(if $(CRON),--cron "$(CRON)") $(if $(TIMEZONE),--timezone $(TIMEZONE))
 
@@ -41,7 +48,13 @@ browser-deps:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; }
 
-test: $(STAMP) browser-deps
+reader-deps:
+	@for tool in $(READER_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	[ -z "$$missing" ] && [ -f $(CJK_FONT) ] && tesseract --list-langs 2>/dev/null | grep -qx chi_sim || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(READER_PACKAGES); }
+
+test: $(STAMP) browser-deps reader-deps
 	$(BIN)/pytest
 
 clean:

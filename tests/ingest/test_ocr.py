@@ -7,7 +7,6 @@ import difflib
 import io
 import re
 import struct
-import subprocess
 import zlib
 
 import numpy as np

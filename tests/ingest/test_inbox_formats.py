@@ -1,0 +1,42 @@
+"""The bundled samples of each format read back as the forms they were made from (tests/samples/formats.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evalaudit.parse.accuracy import extraction
+from evalaudit.pipeline import parse_files
+from tests.conftest import INBOX
+from tests.samples.formats import FORMS, ZIP_MEMBER, text_evaluation
+
+
+@pytest.fixture(scope="module")
+def read() -> dict[str, dict]:
+    batch = parse_files([INBOX / name for name in FORMS])
+    assert not batch.problems
+    return {e.source_file: extraction(e) for e in batch.evaluations}
+
+
+@pytest.mark.parametrize("name", [name for name in FORMS if not name.endswith(".png")])
+def test_each_sample_reads_exactly_as_its_text(read, name: str) -> None:
+    shown = f"{name}/{ZIP_MEMBER}" if name.endswith(".zip") else name
+    assert read[shown] == extraction(text_evaluation(name))
+
+
+def test_the_scanned_sample_reads_its_numbers_by_ocr(read) -> None:
+    name = "12_health_scanned.png"
+    expected, scanned = extraction(text_evaluation(name)), read[name]
+    def numbers(funds: list[dict]) -> list[dict]:  # a label may lose a character to OCR; its kind and values not
+        return [{key: value for key, value in row.items() if key != "label"} for row in funds]
+
+    assert numbers(scanned["funds"]) == numbers(expected["funds"]) and scanned["stated_total"] == expected["stated_total"]
+    values = [(i["weight"], i["score"]) for i in expected["indicators"]]
+    assert [(i["weight"], i["score"]) for i in scanned["indicators"]] == values
+
+
+def test_every_format_has_a_sample() -> None:
+    suffixes = {Path(name).suffix for name in FORMS}
+    assert suffixes == {".docx", ".xlsx", ".doc", ".pdf", ".png", ".zip"}
+    assert all((INBOX / name).is_file() for name in FORMS)

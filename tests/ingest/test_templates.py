@@ -25,7 +25,13 @@ from tests.conftest import INBOX, SEEDS
 from tests.ingest.templates import evaluation_docx, evaluation_xlsx, fund_label, template_type
 
 CORPUS = SEEDS.parent / "corpus"
-SOURCES = sorted(SEEDS.glob("*.txt")) + sorted(CORPUS.glob("*.txt")) + sorted(INBOX.iterdir())
+# the forms written as text (the samples of other formats are already such files: tests/samples/formats.py)
+TEXT_SUFFIXES = {".txt", ".md", ".html"}
+SOURCES = (
+    sorted(SEEDS.glob("*.txt"))
+    + sorted(CORPUS.glob("*.txt"))
+    + sorted(path for path in INBOX.iterdir() if path.suffix in TEXT_SUFFIXES)
+)
 
 # forms whose text holds what one table of the template cannot say
 GAPS = {

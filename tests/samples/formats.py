@@ -22,7 +22,9 @@ INDICATORS = "一级指标\t二级指标\t三级指标\t年度指标值\t实际�
 # name → (the form as text, what is planted in it)
 FORMS = {
     "08_agriculture_word_template.docx": (
-        HEAD.format(year=2023, project="高标准农田建设项目", department="清溪县农业农村局", unit="清溪县农田建设服务中心")
+        HEAD.format(
+            year=2023, project="高标准农田建设项目", department="清溪县农业农村局", unit="清溪县农田建设服务中心"
+        )
         + FUNDS
         + "\t年度资金总额\t800\t800\t760\t10\t95%\t9.5\n"
         + "\t其中：当年财政拨款\t800\t800\t760\t—\t95%\t—\n"

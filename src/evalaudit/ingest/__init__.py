@@ -53,7 +53,8 @@ BINARY_READERS.update({suffix: _converted(suffix) for suffix in TARGETS})
 # ahead over a batch on every core
 SLOW_READERS = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 
-SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS)
+ARCHIVE_SUFFIXES = (".zip", ".7z")  # not read as one file: each member is a submission (inbox.scan, archive.py)
+SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS) + ARCHIVE_SUFFIXES
 MAX_FILE_ENV = "EVALAUDIT_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 20
 _MB = 1_000_000  # decimal megabytes, as file managers show sizes

@@ -23,10 +23,9 @@ import py7zr
 import py7zr.exceptions
 import py7zr.io
 
-from evalaudit.ingest import cannot_open, too_large
+from evalaudit.ingest import ARCHIVE_SUFFIXES, cannot_open, too_large
 from evalaudit.ingest.decode import UnreadableFile
 
-ARCHIVE_SUFFIXES = (".zip", ".7z")
 MAX_MEMBERS_ENV = "EVALAUDIT_MAX_ARCHIVE_MEMBERS"
 DEFAULT_MAX_MEMBERS = 200
 MAX_DEPTH = 3  # an archive in an archive in an archive is read; one level deeper is refused

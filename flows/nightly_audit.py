@@ -101,7 +101,7 @@ def read_slow_files(files: list[SubmittedFile]) -> None:
     prepared = read_ahead(files)
     if prepared.converted or prepared.recognised:
         get_run_logger().info(
-            "预先转换文件 %d 个（LibreOffice 进程 %d 个），识别扫描件/版面 %d 个",
+            "预先转换文件 %d 个（LibreOffice 进程 %d 个），识别扫描件 %d 个",
             prepared.converted,
             prepared.converter_runs,
             prepared.recognised,

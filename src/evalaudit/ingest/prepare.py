@@ -1,7 +1,8 @@
 """The slow part of reading a batch, done ahead on every core: conversions and OCR.
 
-LibreOffice conversions run as one process per core over the whole batch (`convert.convert_all`); PDF layout
-and OCR run in a process pool. Their outputs land in the content cache (`cache.py`), so the parse step that
+LibreOffice conversions run as one process per core over the whole batch (`convert.convert_all`); scans and
+photos are recognised in a process pool (a PDF with fonts has a text layer and is laid out in milliseconds when
+it is parsed; one without is a scan). Their outputs land in the content cache (`cache.py`), so the parse step that
 follows reads each file as fast as a text file, whatever the order it reads them in. Nothing here decides what
 a file yields: a file that fails here fails again, with its reason, when it is read.
 """
@@ -26,7 +27,7 @@ CHUNK = 64  # files whose bytes are held at once: a batch of scans is gigabytes
 @dataclass
 class Prepared:
     converted: int = 0  # files handed to LibreOffice
-    recognised: int = 0  # files laid out or OCR'd in the pool
+    recognised: int = 0  # scans and photos OCR'd ahead
     converter_runs: int = 0
 
 
@@ -72,6 +73,8 @@ def _kind(name: str, load: Callable[[], bytes]) -> tuple[str, bytes] | None:
         actual, _ = actual_format(Path(name).suffix.lower(), sniff(data))
     except (UnreadableFile, OSError):
         return None  # the parse step reads it again and records why
+    if actual == ".pdf" and b"/Font" in data:
+        return None  # a PDF with text: laid out in milliseconds when it is parsed
     return (actual, data) if actual in TARGETS or actual in SLOW_READERS else None
 
 

@@ -13,6 +13,13 @@ os.environ["EVALAUDIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="evalaudit-test-cach
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 INBOX = ROOT / "data" / "inbox"
+# the samples written as text, one per text layout (the others are those forms' formats: tests/samples/formats.py)
+TEXT_SAMPLES = sorted(path for path in INBOX.iterdir() if path.suffix in {".txt", ".md", ".html"})
+# what the nightly job sees in data/inbox: every file, the zip's one form instead of the zip; one form each
+SUBMISSIONS = sorted(
+    [path.name for path in INBOX.iterdir() if path.suffix != ".zip"]
+    + ["13_sports_bundle.zip/体育中心/全民健身设施建设项目自评表.xls"]
+)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from evalaudit.store import files, findings, open_store, runs
-from tests.conftest import INBOX, ROOT
+from tests.conftest import ROOT, TEXT_SAMPLES
 
 COPIES = 20  # 7 samples × 20 units = 140 files, stored one per batch: a window of seconds to kill in
 HANG_GUARD_SECONDS = 900  # only so that a hung child cannot hang the suite; no test depends on how fast it is
@@ -28,7 +28,7 @@ HANG_GUARD_SECONDS = 900  # only so that a hung child cannot hang the suite; no 
 def fill(inbox):
     """Many distinct submissions: each sample form as filed by twenty different towns."""
     inbox.mkdir()
-    for source in sorted(INBOX.iterdir()):
+    for source in TEXT_SAMPLES:
         text = source.read_text(encoding="utf-8")
         for copy in range(COPIES):
             (inbox / f"{copy:02d}_{source.name}").write_text(text.replace("清溪", f"清溪{copy}号"), encoding="utf-8")

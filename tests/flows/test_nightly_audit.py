@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from evalaudit.store import alerts, files, findings, open_store
-from tests.conftest import INBOX
+from tests.conftest import INBOX, SUBMISSIONS
+
+FORMS = len(SUBMISSIONS)  # one form each
 
 ERRORS_FORM = "07_township_party_building_errors.txt"
 TOWNSHIP = "qingxizhen@qingxi.example.gov.cn"
@@ -41,7 +43,7 @@ def test_first_run_audits_every_file_reports_it_and_tells_each_unit(nightly, mai
     result = nightly()
     store = open_store(nightly.url)
     run = store.run(result["run_id"])
-    assert (run["status"], run["files_seen"], run["files_audited"]) == ("completed", 7, 7)
+    assert (run["status"], run["files_seen"], run["files_audited"]) == ("completed", FORMS, FORMS)
     assert run["findings_new"] == store.count(findings) > 0
     index = nightly.reports / "latest" / "index.html"
     assert index.resolve() == (nightly.reports / "runs" / result["run_id"] / "index.html").resolve()
@@ -62,7 +64,7 @@ def test_first_run_audits_every_file_reports_it_and_tells_each_unit(nightly, mai
     assert run["alerts_sent"] == len(mailbox.messages) and run["alerts_queued"] == 0
     # the run's Prefect artifacts: summary, units with errors, link to the report
     summary = latest_artifact("nightly-audit-summary")
-    assert result["run_id"] in summary["data"] and "现有审核发现 17 条" in summary["data"]
+    assert result["run_id"] in summary["data"] and f"现有审核发现 {store.count(findings)} 条" in summary["data"]
     rows = json.loads(latest_artifact("units-with-errors")["data"])
     assert {"单位": "清溪镇人民政府", "错误": 4, "其中新发现": 4} in rows
     link = latest_artifact("audit-report")
@@ -80,7 +82,7 @@ def test_the_same_inbox_twice_adds_no_finding_and_no_alert(nightly, mailbox, mon
     assert (run["files_audited"], run["findings_new"], run["alerts_sent"]) == (0, 0, 0)
     # the report still covers the whole inbox
     assert (nightly.reports / "latest" / "index.html").resolve().parent.name == second["run_id"]
-    assert "<b>7</b>" in (nightly.reports / "latest" / "index.html").read_text(encoding="utf-8")
+    assert f"<b>{FORMS}</b>" in (nightly.reports / "latest" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_resubmitted_form_is_compared_with_its_previous_submission(nightly, mailbox, monkeypatch):
@@ -107,7 +109,7 @@ def test_a_resubmitted_form_is_compared_with_its_previous_submission(nightly, ma
     assert ("text_template.instruction", "其他需要说明的问题") in fixed_now
     assert ("arithmetic.total", "总分") in by_change["still_open"]
     assert any(location == "指标/党员集中轮训期数/得分" for _, location in by_change["new"])
-    assert len(state.evaluations) == 7  # the old submission is no longer in the inbox
+    assert len(state.evaluations) == FORMS  # the old submission is no longer in the inbox
 
     _, email = mailbox.to(TOWNSHIP)  # the first run's email, and this one
     assert len(mailbox.messages) == emails + 2  # the township's email and the digest, nobody else
@@ -163,8 +165,8 @@ def test_a_run_that_dies_halfway_is_completed_by_the_next(nightly, mailbox, monk
     monkeypatch.setattr(module, "record", real_record)
     resumed = nightly(batch_size=3)
     run = store.run(resumed["run_id"])
-    assert (run["status"], run["files_audited"], store.count(files)) == ("completed", 4, 7)
-    assert len(store.current_state(resumed["run_id"]).evaluations) == 7
+    assert (run["status"], run["files_audited"], store.count(files)) == ("completed", FORMS - 3, FORMS)
+    assert len(store.current_state(resumed["run_id"]).evaluations) == FORMS
     assert sorted(m["To"] for m in mailbox.messages).count(TOWNSHIP) == 1
     nightly(batch_size=3)
     assert sorted(m["To"] for m in mailbox.messages).count(TOWNSHIP) == 1
@@ -205,7 +207,7 @@ def test_one_poisoned_form_costs_that_form_and_the_next_run_audits_it_once_fixed
     run = store.run(result["run_id"])
     assert run["status"] == "completed"
     state = store.current_state(result["run_id"])
-    assert len(state.evaluations) == 7 and POISON not in {e.unit for e in state.evaluations}
+    assert len(state.evaluations) == FORMS and POISON not in {e.unit for e in state.evaluations}
     [problem] = state.problems
     assert (problem.source_file, problem.status) == ("poisoned.txt", "check_failed")
     assert "测试：此表使检查出错" in problem.reason

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from evalaudit.store import files, open_store
-from tests.conftest import INBOX, ROOT
+from tests.conftest import INBOX, ROOT, SUBMISSIONS
 from tests.smtp import free_port
 
 HANG_GUARD_SECONDS = 900  # only so that a hung server cannot hang the suite; no test depends on how fast it is
@@ -129,7 +129,7 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
 
             flow_run = run_deployment("nightly-audit/nightly", timeout=HANG_GUARD_SECONDS, poll_interval=2)
             assert flow_run.state is not None and flow_run.state.is_completed(), (tmp_path / "serve.log").read_text()
-        assert open_store(url).count(files) == 7
+        assert open_store(url).count(files) == len(SUBMISSIONS)
         assert (reports / "latest" / "index.html").exists()
     finally:
         serve.send_signal(signal.SIGTERM)

@@ -27,11 +27,12 @@ for name in ("EVALAUDIT_SMTP_HOST", "EVALAUDIT_STORE_URL"):
 def fill(inbox: Path, units: int) -> int:
     """Each sample form as filed by `units` different units (distinct content, the same layouts)."""
     inbox.mkdir(parents=True)
-    for source in sorted((ROOT / "data" / "inbox").iterdir()):
+    sources = [path for path in sorted((ROOT / "data" / "inbox").iterdir()) if path.suffix in {".txt", ".md", ".html"}]
+    for source in sources:  # the text samples: each layout once (the other formats are benchmarks/formats.py's)
         text = source.read_text(encoding="utf-8")
         for unit in range(units):
             (inbox / f"{unit:05d}_{source.name}").write_text(text.replace("清溪", f"清溪{unit}号"), encoding="utf-8")
-    return units * 7
+    return units * len(sources)
 
 
 def resubmit(inbox: Path, share: float) -> int:

@@ -63,7 +63,7 @@ from evalaudit.nightly import (  # noqa: E402
     summary_lines,
     units_with_errors,
 )
-from evalaudit.pipeline import FileOutcome, new_run_id, parse_file, read_ahead, submitted_files  # noqa: E402
+from evalaudit.pipeline import FileOutcome, new_run_id, parse_many, read_ahead, submitted_files  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
 
 FLOW_NAME = "nightly-audit"
@@ -110,7 +110,7 @@ def read_slow_files(files: list[SubmittedFile]) -> None:
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse(files: list[SubmittedFile]) -> list[FileOutcome]:
-    outcomes = [parse_file(file) for file in files]
+    outcomes = parse_many(files)
     logger = get_run_logger()
     for outcome in outcomes:
         if outcome.status != AUDITED:

@@ -22,3 +22,21 @@ def test_folders_named_through_parent_directories_are_read(tmp_path):
         os.chdir(cwd)
     assert [file.name for file in found.files] == ["a.txt", "sub/b.txt"]
     assert [(problem.source_file, problem.status) for problem in found.problems] == [(".hidden.txt", "skipped")]
+
+
+def test_a_large_batch_is_parsed_on_every_core_into_the_same_outcomes_in_file_order(tmp_path):
+    from evalaudit.pipeline import PARALLEL_FROM, parse_file, parse_many
+    from tests.conftest import TEXT_SAMPLES
+
+    for copy in range(PARALLEL_FROM // len(TEXT_SAMPLES) + 1):
+        for source in TEXT_SAMPLES:
+            text = source.read_text(encoding="utf-8").replace("清溪", f"清溪{copy}号")
+            (tmp_path / f"{copy:03d}_{source.name}").write_text(text, encoding="utf-8")
+    (tmp_path / "broken.txt").write_bytes(b"")
+    files = sorted(scan([tmp_path]).files, key=lambda file: file.name)
+    assert len(files) > PARALLEL_FROM
+    in_pool, alone = parse_many(files, workers=2), [parse_file(file) for file in files]
+    assert [o.file.name for o in in_pool] == [f.name for f in files]
+    assert [(o.status, o.reason, [e.to_dict() for e in o.evaluations]) for o in in_pool] == [
+        (o.status, o.reason, [e.to_dict() for e in o.evaluations]) for o in alone
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from evalaudit.model import ParseWarning
@@ -190,6 +191,7 @@ def _read_wrapped_key(lines: list[Line], number: int, found: dict[str, str]) -> 
         found.setdefault(field_name, _clean_value(value[0]))
 
 
+@lru_cache(maxsize=65536)  # pure: asked of every cell of every form's head
 def header_key(cell: str) -> tuple[str, tuple[str, ...]] | None:
     """The header label a cell starts with (longest first) and the fields its value fills."""
     folded = fold(cell)

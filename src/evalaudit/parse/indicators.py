@@ -10,6 +10,7 @@ Labels of merged cells appear once for many rows, or in the middle of them; the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from evalaudit.model import Indicator, Measure, ParseWarning, Section
@@ -142,6 +143,7 @@ def is_label_cell(cell: str) -> bool:
 # delimited rows ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)  # pure: the aligner asks it of every cell for every role of every row
 def _fit(role: str, cell: str) -> float:
     text = fold(cell)
     empty = not text or text in EMPTY_MARKS

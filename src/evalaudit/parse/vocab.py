@@ -77,7 +77,25 @@ INDICATOR_HEADER_WORDS = frozenset(fold(word) for word, _ in INDICATOR_COLUMNS)
 
 
 def column_role(cell: str, table: list[tuple[str, str]]) -> str | None:
-    """The column a header cell heads; its words outside brackets first ('得分(20分*执行率)' is the score)."""
+    """The column a header cell heads; its words outside brackets first ('得分(20分*执行率)' is the score).
+
+    Every row of every form asks this of its cells for every table kind: answers are kept per (table, cell).
+    A table is known by its id, and kept alive in `_TABLES` so that no other list can take its id."""
+    key = (id(table), cell)
+    if key in _ROLES:
+        return _ROLES[key]
+    if len(_ROLES) > 200_000:
+        _ROLES.clear()
+    _TABLES.setdefault(id(table), table)
+    role = _ROLES[key] = _column_role(cell, table)
+    return role
+
+
+_ROLES: dict[tuple[int, str], str | None] = {}
+_TABLES: dict[int, list[tuple[str, str]]] = {}
+
+
+def _column_role(cell: str, table: list[tuple[str, str]]) -> str | None:
     text = fold(cell)
     if not text or len(text) > 24:
         return None

@@ -234,7 +234,11 @@ def _header_sections(line: Line) -> list[Section]:
         name, points = split_points(cell)
         unit = re.search(r"\(万?元\)", matching_copy(name))  # '預算執行情況(萬元)': folded, cut in place
         name = (name[: unit.start()] + name[unit.end() :] if unit else name).strip()
-        if points is not None and name and not (column_role(name, FUND_COLUMNS) or column_role(name, INDICATOR_COLUMNS)):
+        if (
+            points is not None
+            and name
+            and not (column_role(name, FUND_COLUMNS) or column_role(name, INDICATOR_COLUMNS))
+        ):
             sections.append(Section(name=name, weight=points, raw=cell))
     return sections
 

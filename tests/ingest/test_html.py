@@ -149,3 +149,23 @@ def test_the_declared_charset_does_not_reach_the_parser_twice() -> None:
     page = '<?xml version="1.0" encoding="gb2312"?><html><head><meta charset="big5"></head><body><p>預算執行</p>'
     document = read_bytes("a.html", page.encode("big5"))
     assert [b.cells for b in document.blocks if b.kind == "text"] == [["預算執行"]]
+
+
+def test_a_saved_as_web_page_table_is_read_by_its_grid_like_the_word_table() -> None:
+    """Word and Excel "save as web page" keep the table: a blank cell keeps its column, as in the .docx."""
+    from evalaudit.parse import parse_document
+
+    html = (
+        "<p>2023年度项目支出绩效自评表</p><table>"
+        "<tr><td>项目名称</td><td colspan=7>道路养护</td></tr>"
+        "<tr><td rowspan=3>项目资金（万元）</td><td></td><td>年初预算数</td><td>全年预算数</td><td>全年执行数</td>"
+        "<td>分值</td><td>执行率</td><td>得分</td></tr>"
+        "<tr><td>年度资金总额</td><td>100</td><td>100</td><td>95</td><td>10</td><td>95%</td><td>9.5</td></tr>"
+        "<tr><td>其中：财政拨款</td><td>60</td><td>60</td><td>59.8</td><td></td><td></td><td></td></tr>"
+        "</table>"
+    )
+    document = read_bytes("表.html", html.encode())
+    assert all(block.grid for block in document.blocks if block.kind == "row")
+    (form,) = parse_document(document).evaluations
+    amounts = [(row.initial_budget, row.budget, row.executed, row.weight, row.stated_score) for row in form.funds]
+    assert amounts == [(100, 100, 95, 10, 9.5), (60, 60, 59.8, None, None)]

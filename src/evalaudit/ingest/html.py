@@ -162,7 +162,7 @@ class _Collector:
         table.row = None
         layout_only = row.nested and not any(cell.strip() for cell in row.cells)
         if not row.hidden and not layout_only:
-            self.blocks[row.slot] = Block("row", row.cells, "\t".join(row.raws))
+            self.blocks[row.slot] = Block("row", row.cells, "\t".join(row.raws), grid=not row.nested)
 
     def _end_table(self) -> None:
         table = self._tables.pop()

@@ -1,0 +1,121 @@
+"""The outbox: what no alert has reported yet, alerts queued with what they report, and their delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Engine,
+    insert,
+    select,
+    update,
+)
+
+from evalaudit.inbox import (
+    AUDITED,
+    FileProblem,
+)
+from evalaudit.model import Finding
+from evalaudit.resubmission import NEW
+from evalaudit.store.rows import chunks, finding_from_row
+from evalaudit.store.schema import FAILED, PENDING, SENT, alerts, files, findings, now
+
+
+@dataclass
+class PendingAlert:
+    id: int
+    kind: str
+    unit: str
+    recipient: str
+    subject: str
+    body: str
+    attachment_name: str | None
+    attachment: bytes | None
+    attempts: int
+
+
+class Outbox:
+    """Alerts queued, sent or failed; findings and problem files marked with the alert that reported them."""
+
+    engine: Engine
+
+    # alerts ---------------------------------------------------------------------------------------------
+
+    def unalerted(self) -> tuple[list[tuple[int, Finding]], list[FileProblem]]:
+        """New errors and warnings no email has reported yet, and problem files no digest has listed."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(findings)
+                .where(
+                    findings.c.alert_id.is_(None),
+                    findings.c.change == NEW,
+                    findings.c.severity.in_(("error", "warning")),
+                )
+                .order_by(findings.c.id)
+            ).mappings()
+            found = [(row["id"], finding_from_row(row)) for row in rows]
+            problems = [
+                FileProblem(row.name, row.status, row.reason)
+                for row in connection.execute(
+                    select(files.c.name, files.c.status, files.c.reason)
+                    .where(files.c.status != AUDITED, files.c.alert_id.is_(None))
+                    .order_by(files.c.name)
+                )
+            ]
+        return found, problems
+
+    def queue_alerts(self, run_id: str, queued: Sequence[tuple[dict, list[int], list[str]]]) -> list[int]:
+        """Insert the composed alerts and mark what each one reports, in one transaction.
+
+        `queued` holds (alert fields, finding ids, problem file names) per alert.
+        """
+        ids = []
+        with self.engine.begin() as connection:
+            for fields, finding_ids, file_names in queued:
+                alert_id = connection.execute(
+                    insert(alerts).values(run_id=run_id, status=PENDING, attempts=0, created_at=now(), **fields)
+                ).inserted_primary_key[0]
+                ids.append(alert_id)
+                for chunk in chunks(finding_ids, 500):
+                    connection.execute(update(findings).where(findings.c.id.in_(chunk)).values(alert_id=alert_id))
+                for chunk in chunks(file_names, 500):
+                    connection.execute(
+                        update(files)
+                        .where(files.c.name.in_(chunk), files.c.status != AUDITED, files.c.alert_id.is_(None))
+                        .values(alert_id=alert_id)
+                    )
+        return ids
+
+    def pending_alerts(self) -> list[PendingAlert]:
+        """The outbox, oldest first: neither sent nor given up on."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(alerts).where(alerts.c.status == PENDING).order_by(alerts.c.id)).mappings()
+            return [PendingAlert(**{key: row[key] for key in PendingAlert.__dataclass_fields__}) for row in rows]
+
+    def mark_sent(self, alert_id: int, recipient: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(alerts)
+                .where(alerts.c.id == alert_id)
+                .values(
+                    status=SENT, sent_at=now(), recipient=recipient, attempts=alerts.c.attempts + 1, last_error=None
+                )
+            )
+
+    def mark_failed(self, alert_id: int, error: str) -> None:
+        """An attempt that may succeed later (server down, recipient refused): the alert stays pending."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(alerts).where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, last_error=error)
+            )
+
+    def mark_undeliverable(self, alert_id: int, error: str) -> None:
+        """An alert that can never be sent as it is (its message cannot be built): out of the outbox for good,
+        with the reason, so it no longer holds back or repeats on every run."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(alerts)
+                .where(alerts.c.id == alert_id)
+                .values(status=FAILED, attempts=alerts.c.attempts + 1, last_error=error)
+            )

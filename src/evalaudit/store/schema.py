@@ -1,0 +1,192 @@
+"""The store's tables, its schema version and the migrations that bring a database to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+DEFAULT_URL = "sqlite:///data/evalaudit.db"
+PENDING, SENT, FAILED = "pending", "sent", "failed"  # failed: can never be sent as it is, not retried
+
+metadata = MetaData()
+
+store_meta = Table("store_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("status", String(16), nullable=False),  # running | completed | failed | interrupted
+    Column("inbox", Text, nullable=False),
+    Column("files_seen", Integer),
+    Column("files_audited", Integer),
+    Column("findings_new", Integer),
+    Column("findings_fixed", Integer),
+    Column("alerts_sent", Integer),
+    Column("alerts_queued", Integer),
+    Column("report", Text),
+    Column("error", Text),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("name", Text, primary_key=True),  # relative to the inbox
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # audited | unreadable | unparseable | skipped | check_failed
+    Column("reason", Text, nullable=False, default=""),
+    Column("audited_run", String(64), nullable=False),  # the run that read this content
+    Column("first_seen_run", String(64), nullable=False),
+    Column("last_seen_run", String(64), nullable=False, index=True),  # present in the inbox at that run
+    Column("alert_id", Integer),  # the digest that reported an unreadable or unparseable file
+)
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("evaluation_id", String(64), primary_key=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("run_id", String(64), nullable=False),
+    Column("form_key", Text, nullable=False, index=True),
+    Column("previous_evaluation_id", String(64)),  # the unit's previous submission of the same form
+    Column("source_file", Text, nullable=False),
+    Column("form_index", Integer, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("year", Integer),
+    Column("form_type", String(16), nullable=False),
+    Column("computed_total", Float),
+    Column("exec_rate", Float),
+    Column("data", Text, nullable=False),  # the evaluation as JSON (Evaluation.to_dict)
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    Column("evaluation_id", String(64), nullable=False, index=True),
+    Column("source_file", Text, nullable=False),
+    Column("form_index", Integer),
+    Column("unit", Text, nullable=False),
+    Column("year", Integer),
+    Column("form_type", String(16), nullable=False),
+    Column("check_id", String(128), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("stated", Text, nullable=False),
+    Column("expected", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("cell", Text, nullable=False),
+    Column("change", String(16), nullable=False),  # new | still_open | fixed (a fixed row is kept for the record)
+    Column("alert_id", Integer, index=True),  # the email that told the unit (or the digest, for unknown units)
+)
+
+texts = Table(
+    "texts",
+    metadata,
+    Column("evaluation_id", String(64), nullable=False, index=True),
+    Column("source_file", Text),
+    Column("form_index", Integer),
+    Column("unit", Text),
+    Column("unit_key", Text),
+    Column("year", Integer),
+    Column("form_type", String(16)),
+    Column("field", String(32), nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("label", Text),
+    Column("norm", Text, nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # unit | digest
+    Column("unit", Text, nullable=False),
+    Column("recipient", Text, nullable=False),  # empty for a digest until the bureau's address is set
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attachment_name", Text),
+    Column("attachment", LargeBinary),
+    Column("status", String(16), nullable=False),  # pending | sent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("sent_at", String(32)),
+)
+
+
+def _create_tables(connection: Connection) -> None:
+    metadata.create_all(connection)
+
+
+# One function per schema version, applied in order and recorded in store_meta. Never edit a released step:
+# add the next one (e.g. `lambda c: c.exec_driver_sql("ALTER TABLE runs ADD COLUMN …")`).
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_tables,)
+
+
+class StoreError(Exception):
+    """The store cannot be used as it is (a newer schema, an unreachable database)."""
+
+
+# Errors of the store itself, not of one file: a run that meets one stops (it cannot record anything).
+GLOBAL_ERRORS: tuple[type[BaseException], ...] = (StoreError, OperationalError, InterfaceError)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def schema_version(connection: Connection) -> int:
+    store_meta.create(connection, checkfirst=True)
+    value = connection.execute(select(store_meta.c.value).where(store_meta.c.key == "schema_version")).scalar()
+    return int(value) if value is not None else 0
+
+
+def migrate(engine: Engine, migrations: Sequence[Callable[[Connection], None]] = MIGRATIONS) -> int:
+    """Apply the migrations this database has not had, each in its own transaction; returns the version.
+
+    Each step holds the database's write lock (SQLite) or an advisory lock (PostgreSQL) from reading the
+    version to recording the new one, so processes starting together migrate once, one after the other.
+    """
+    for target, step in enumerate(migrations, start=1):
+        with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7420391)")
+            version = schema_version(connection)
+            if version > len(migrations):
+                raise StoreError(
+                    f"数据库结构版本为 {version}，高于本程序支持的 {len(migrations)}：请升级 evalaudit 后再运行"
+                )
+            if version >= target:
+                continue
+            step(connection)
+            if version == 0:
+                connection.execute(insert(store_meta).values(key="schema_version", value=str(target)))
+            else:
+                connection.execute(
+                    update(store_meta).where(store_meta.c.key == "schema_version").values(value=str(target))
+                )
+    return len(migrations)

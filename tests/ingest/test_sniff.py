@@ -54,3 +54,9 @@ def test_a_file_that_is_an_unsupported_format_under_a_supported_name_says_what_i
         read_bytes("表.docx", b"Rar!\x1a\x07\x00" + bytes(100))
     with pytest.raises(UnreadableFile, match="不是Word 97-2003 文档"):
         read_bytes("表.doc", "只是几个字".encode())  # never handed to LibreOffice, which reads anything as text
+
+
+def test_a_text_that_mentions_a_signature_is_still_a_text() -> None:
+    text = "2023年度项目支出绩效自评表\n说明：附件为扫描件（%PDF-1.4 格式），{\\rtf 不适用}\n".encode()
+    assert sniff(text) is None
+    assert sniff(b"\n\n%PDF-1.7\n" + bytes(100)) == ".pdf"

@@ -86,7 +86,9 @@ def sniff(data: bytes) -> str | None:
     bytes of no known format."""
     head = data[:1024]
     for magic, kind in _SIGNATURES:
-        if head.startswith(magic) or (kind == ".pdf" and magic in head):
+        # a PDF may have a few bytes before its header (a BOM, a blank line); a text that merely mentions
+        # '%PDF-' further down is still a text
+        if head.startswith(magic) or (kind == ".pdf" and 0 <= head.find(magic) <= 8):
             return kind
     if head.startswith(b"BM") and len(data) > 26 and int.from_bytes(data[2:6], "little") == len(data):
         return ".bmp"

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from evalaudit.ingest.blocks import Block, Reading, SourceDocument
 from evalaudit.ingest.cache import cached_reading
-from evalaudit.ingest.decode import UnreadableFile, decode
-from evalaudit.ingest.html import html_blocks
 from evalaudit.ingest.convert import TARGETS
 from evalaudit.ingest.convert import convert as converted_bytes
+from evalaudit.ingest.decode import UnreadableFile, decode
+from evalaudit.ingest.html import html_blocks
 from evalaudit.ingest.ocr import OCR_NOTE, image_blocks
 from evalaudit.ingest.office import docx_blocks, xlsx_blocks
 from evalaudit.ingest.pdf import pdf_blocks
+from evalaudit.ingest.settings import positive_number
 from evalaudit.ingest.sniff import ENCRYPTED, OLE, SAME_FORMAT, label, sniff
 from evalaudit.ingest.text import text_blocks
 from evalaudit.ingest.xls import xls_blocks
@@ -81,16 +81,7 @@ def max_file_bytes() -> int:
     A setting that is not a positive number is an operator's mistake: it raises rather than read every file
     or none.
     """
-    raw = os.environ.get(MAX_FILE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_FILE_MB * _MB
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        megabytes = math.nan
-    if not (math.isfinite(megabytes) and megabytes > 0):
-        raise ValueError(f"环境变量 {MAX_FILE_ENV} 应为正数（单位 MB），当前为“{raw}”")
-    return max(1, int(megabytes * _MB))
+    return max(1, int(positive_number(MAX_FILE_ENV, DEFAULT_MAX_FILE_MB, "（单位 MB）") * _MB))
 
 
 def too_large(size: int, max_bytes: int, *, at_least: bool = False) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import struct
 import zipfile
 import zlib
@@ -25,6 +24,7 @@ import py7zr.io
 
 from evalaudit.ingest import ARCHIVE_SUFFIXES, cannot_open, too_large
 from evalaudit.ingest.decode import UnreadableFile
+from evalaudit.ingest.settings import positive_whole
 
 MAX_MEMBERS_ENV = "EVALAUDIT_MAX_ARCHIVE_MEMBERS"
 DEFAULT_MAX_MEMBERS = 200
@@ -56,12 +56,7 @@ def is_archive(name: str) -> bool:
 
 def max_members() -> int:
     """The most files one archive (with the archives inside it) may hold, from EVALAUDIT_MAX_ARCHIVE_MEMBERS."""
-    raw = os.environ.get(MAX_MEMBERS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_MEMBERS
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"环境变量 {MAX_MEMBERS_ENV} 应为正整数，当前为“{raw}”")
-    return int(raw)
+    return positive_whole(MAX_MEMBERS_ENV, DEFAULT_MAX_MEMBERS)
 
 
 def too_many(count: int, limit: int) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from evalaudit.ingest import cache
 from evalaudit.ingest.decode import UnreadableFile
+from evalaudit.ingest.settings import positive_number
 
 # the format LibreOffice converts each suffix to, read then by the .docx / .xlsx reader
 TARGETS = {".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".odt": ".docx", ".et": ".xlsx", ".ods": ".xlsx"}
@@ -37,11 +38,8 @@ def soffice() -> str | None:
 
 
 def timeout() -> float:
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    try:
-        return float(raw) if raw and float(raw) > 0 else DEFAULT_TIMEOUT
-    except ValueError:
-        return DEFAULT_TIMEOUT
+    """Seconds a file may take to convert, from EVALAUDIT_CONVERT_TIMEOUT (default 120)."""
+    return positive_number(TIMEOUT_ENV, DEFAULT_TIMEOUT, "（秒）")
 
 
 def missing_reason(suffix: str) -> str:

@@ -30,6 +30,7 @@ from evalaudit.ingest.blocks import Block, Reading, numbered
 from evalaudit.ingest.decode import UnreadableFile
 from evalaudit.ingest.grid import Cell, Table, binarised, tables
 from evalaudit.ingest.ocr_text import Word, cell_text, joined, lines_of
+from evalaudit.ingest.settings import positive_number, positive_whole
 
 OCR_NOTE = "本文件为扫描件或图片，内容由文字识别（OCR）读出，数字可能有误，请核对原件"
 TIMEOUT_ENV = "EVALAUDIT_OCR_TIMEOUT"
@@ -91,22 +92,8 @@ def _tesseract() -> str:
     return tesseract
 
 
-def _setting(name: str, default: float) -> float:
-    """A positive number from the environment; a wrong one is the operator's mistake and raises."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise ValueError(f"环境变量 {name} 应为正数，当前为“{raw}”")
-    return value
-
-
 def _check_pages(count: int) -> None:
-    limit = int(_setting(PAGES_ENV, DEFAULT_MAX_PAGES))
+    limit = positive_whole(PAGES_ENV, DEFAULT_MAX_PAGES, "（页数）")
     if count > limit:
         raise UnreadableFile(
             f"扫描件共 {count} 页，超过文字识别的上限 {limit} 页，未识别；"
@@ -148,7 +135,7 @@ def _render(pdftoppm: str, source: Path, number: int, folder: Path) -> np.ndarra
             ],
             check=True,
             capture_output=True,
-            timeout=_setting(TIMEOUT_ENV, DEFAULT_TIMEOUT),
+            timeout=positive_number(TIMEOUT_ENV, DEFAULT_TIMEOUT, "（秒）"),
         )
         with Image.open(root.with_suffix(".png")) as page:
             return np.asarray(page.convert("L"))
@@ -318,7 +305,7 @@ def _recognise(
         paths.append(str(path))
     listing = folder / f"p{page}.txt"
     listing.write_text("\n".join(paths) + "\n")
-    timeout = _setting(TIMEOUT_ENV, DEFAULT_TIMEOUT)
+    timeout = positive_number(TIMEOUT_ENV, DEFAULT_TIMEOUT, "（秒）")
     try:
         done = subprocess.run(
             [

@@ -12,7 +12,6 @@ and a row split by the page break is read as one row. A PDF without text (a scan
 from __future__ import annotations
 
 import io
-import os
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from itertools import islice
 
 from evalaudit.ingest.blocks import Block, Reading, numbered
 from evalaudit.ingest.decode import UnreadableFile
+from evalaudit.ingest.settings import positive_whole
 
 MAX_PAGES_ENV = "EVALAUDIT_MAX_PDF_PAGES"
 DEFAULT_MAX_PAGES = 100
@@ -42,14 +42,8 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018-
 
 
 def max_pages() -> int:
-    """The most pages read from one PDF, from EVALAUDIT_MAX_PDF_PAGES (default 100); not a positive whole
-    number is an operator's mistake and raises."""
-    raw = os.environ.get(MAX_PAGES_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_PAGES
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"环境变量 {MAX_PAGES_ENV} 应为正整数（页数），当前为“{raw}”")
-    return int(raw)
+    """The most pages read from one PDF, from EVALAUDIT_MAX_PDF_PAGES (default 100)."""
+    return positive_whole(MAX_PAGES_ENV, DEFAULT_MAX_PAGES, "（页数）")
 
 
 def pdf_blocks(data: bytes) -> Reading:
@@ -81,7 +75,9 @@ def pdf_blocks(data: bytes) -> Reading:
             raise UnreadableFile(DAMAGED.format(detail=type(cause).__name__)) from error
         raise
     if scan:
-        from evalaudit.ingest.ocr import scanned_pdf  # the OCR engine loads only for a scan
+        from evalaudit.ingest.ocr import (
+            scanned_pdf,  # the OCR engine loads only for a scan
+        )
 
         return scanned_pdf(data)
     return Reading(numbered(_blocks(_joined(_without_headers(items)))))
@@ -94,8 +90,8 @@ _BROKEN = (ValueError, KeyError, TypeError, IndexError, AttributeError, Assertio
 def _page_count(document, limit: int) -> int:
     """The page count from the page tree without reading a page: the pages are walked up to one over the
     limit, and the tree's own count names how many more a file over it has."""
-    from pdfminer.pdftypes import resolve1
     from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
 
     walked = sum(1 for _ in islice(PDFPage.create_pages(document), limit + 1))
     if walked <= limit:

@@ -30,7 +30,7 @@ from evalaudit.inbox import (
     scan,
     suffix,
 )
-from evalaudit.ingest import SourceDocument, UnreadableFile, max_file_bytes, read_bytes, read_source
+from evalaudit.ingest import SourceDocument, UnreadableFile, max_file_bytes, read_bytes, source_bytes
 from evalaudit.ingest.archive import member_bytes
 from evalaudit.ingest.prepare import Prepared, prepare
 from evalaudit.model import Evaluation, Finding
@@ -138,9 +138,7 @@ def parse_file(file: SubmittedFile) -> FileOutcome:
 
 def _read(file: SubmittedFile) -> SourceDocument:
     """A file from disk, or a member from inside its archive (read in memory, named `x.zip/form.docx`)."""
-    if not file.member:
-        return read_source(file.path)
-    return read_bytes(file.name, member_bytes(file.path, file.member, max_file_bytes()))
+    return read_bytes(file.name, _bytes_of(file))
 
 
 PARALLEL_FROM = 64  # files: below this a process pool costs more to start than it saves
@@ -179,11 +177,10 @@ def read_ahead(files: Sequence[SubmittedFile]) -> Prepared:
 
 
 def _bytes_of(file: SubmittedFile) -> bytes:
+    """A file's bytes from disk, or a member's from inside its archive; UnreadableFile with the reason."""
     if file.member:
         return member_bytes(file.path, file.member, max_file_bytes())
-    if file.size > max_file_bytes():
-        raise OSError("over the size limit")  # parse_file says so
-    return file.path.read_bytes()
+    return source_bytes(file.path)
 
 
 def one_per_content(files: Sequence[SubmittedFile]) -> list[SubmittedFile]:

@@ -67,6 +67,7 @@ __all__ = [
     "SourceDocument",
     "UnreadableFile",
     "read_source",
+    "source_bytes",
     "read_bytes",
     "max_file_bytes",
     "too_large",
@@ -190,8 +191,13 @@ def _binary_document(name: str, data: bytes, reader: Callable[[bytes], Reading])
 
 
 def read_source(path: str | Path, max_bytes: int | None = None) -> SourceDocument:
-    """Read a file from disk, refusing one over `max_bytes` (default `max_file_bytes()`) before reading it:
-    the size is checked on the open file, and at most max_bytes + 1 bytes are ever read."""
+    """Read and split a file from disk (`source_bytes`, then `read_bytes`)."""
+    return read_bytes(Path(path).name, source_bytes(path, max_bytes))
+
+
+def source_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """A file's bytes, refusing one over `max_bytes` (default `max_file_bytes()`) before reading it: the size
+    is checked on the open file, and at most max_bytes + 1 bytes are ever read. Raises UnreadableFile."""
     path = Path(path)
     limit = max_file_bytes() if max_bytes is None else max_bytes
     try:
@@ -204,7 +210,7 @@ def read_source(path: str | Path, max_bytes: int | None = None) -> SourceDocumen
         raise UnreadableFile(cannot_open(error), by_content=False) from error
     if len(data) > limit:
         raise UnreadableFile(too_large(len(data), limit, at_least=True), by_content=False)
-    return read_bytes(path.name, data)
+    return data
 
 
 def cannot_open(error: OSError) -> str:

@@ -47,14 +47,14 @@ def store(kind: str, key: str, value: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    except OSError:
+        return
+    try:
         with os.fdopen(handle, "wb") as out:
             out.write(value)
         os.replace(temporary, folder / key)
     except OSError:
-        try:
-            os.unlink(temporary)
-        except (OSError, UnboundLocalError):
-            pass
+        Path(temporary).unlink(missing_ok=True)
 
 
 def code_version() -> str:

@@ -63,7 +63,7 @@ def prepare(files: Iterable[tuple[str, Callable[[], bytes]]], workers: int | Non
     return done
 
 
-SLOW_SUFFIXES = frozenset(TARGETS) | SLOW_READERS | {".pdf"}
+SLOW_SUFFIXES = frozenset(TARGETS) | SLOW_READERS
 
 
 def _kind(name: str, load: Callable[[], bytes]) -> tuple[str, bytes] | None:

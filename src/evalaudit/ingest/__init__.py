@@ -30,6 +30,7 @@ READERS: dict[str, Callable[[str], list[Block]]] = {
 }
 _MARKUP = {".html", ".htm"}  # formats whose bytes may declare their own charset
 _CONTAINERS = {".docx", ".xlsx", ".xlsm", ".odt", ".ods"}  # zip archives inside: damaged, they are "a zip"
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")  # scans and photos, read by OCR
 # formats read from their bytes, not decoded as text: Office archives, PDF, images
 BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".docx": docx_blocks,
@@ -37,7 +38,7 @@ BINARY_READERS: dict[str, Callable[[bytes], Reading]] = {
     ".xlsm": xlsx_blocks,
     ".xls": xls_blocks,
     ".pdf": pdf_blocks,
-    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"), image_blocks),  # scans and photos, by OCR
+    **dict.fromkeys(IMAGE_SUFFIXES, image_blocks),
 }
 
 
@@ -51,7 +52,7 @@ BINARY_READERS.update({suffix: _converted(suffix) for suffix in TARGETS})
 
 # readers that take seconds (page layout, OCR): their readings are cached by content, and `prepare` runs them
 # ahead over a batch on every core
-SLOW_READERS = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
+SLOW_READERS = {".pdf", *IMAGE_SUFFIXES}
 
 ARCHIVE_SUFFIXES = (".zip", ".7z")  # not read as one file: each member is a submission (inbox.scan, archive.py)
 SUPPORTED_SUFFIXES = tuple(READERS) + tuple(BINARY_READERS) + ARCHIVE_SUFFIXES
@@ -135,9 +136,8 @@ def actual_format(claimed: str, sniffed: str | None) -> tuple[str, list[str]]:
     """The suffix whose reader reads the bytes, and the note when it is not the claimed one."""
     if sniffed in SAME_FORMAT.get(claimed, {claimed}) or (sniffed is None and claimed in READERS):
         return claimed, []
-    if sniffed is None and claimed not in TARGETS:
+    if sniffed is None and claimed not in TARGETS:  # never LibreOffice's: it imports anything as text
         return claimed, []  # bytes of no known format: the reader of the claimed one says what is wrong
-    # (never LibreOffice: it imports anything as text)
     if claimed in READERS and sniffed == ".html":
         return claimed, []  # a web page saved as .txt/.md is read as text, as it always was
     if sniffed == ENCRYPTED:

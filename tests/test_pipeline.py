@@ -40,3 +40,19 @@ def test_a_large_batch_is_parsed_on_every_core_into_the_same_outcomes_in_file_or
     assert [(o.status, o.reason, [e.to_dict() for e in o.evaluations]) for o in in_pool] == [
         (o.status, o.reason, [e.to_dict() for e in o.evaluations]) for o in alone
     ]
+
+
+def setting(name: str) -> str | None:
+    """What a worker process sees of a setting (module level: the pool pickles it by name)."""
+    return os.environ.get(name)
+
+
+def test_the_shared_workers_see_the_settings_of_each_call(monkeypatch):
+    from evalaudit.workers import on_every_core
+
+    monkeypatch.setenv("EVALAUDIT_PROBE", "first")
+    assert on_every_core(setting, ["EVALAUDIT_PROBE"] * 4, workers=2) == ["first"] * 4
+    monkeypatch.setenv("EVALAUDIT_PROBE", "second")  # the same workers, started before
+    assert on_every_core(setting, ["EVALAUDIT_PROBE"] * 4, workers=2) == ["second"] * 4
+    monkeypatch.delenv("EVALAUDIT_PROBE")
+    assert on_every_core(setting, ["EVALAUDIT_PROBE"] * 4, workers=2) == [None] * 4

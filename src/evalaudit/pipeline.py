@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from functools import partial
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from secrets import token_hex
 
@@ -30,12 +26,19 @@ from evalaudit.inbox import (
     scan,
     suffix,
 )
-from evalaudit.ingest import SourceDocument, UnreadableFile, max_file_bytes, read_bytes, source_bytes
+from evalaudit.ingest import (
+    SourceDocument,
+    UnreadableFile,
+    max_file_bytes,
+    read_bytes,
+    source_bytes,
+)
 from evalaudit.ingest.archive import member_bytes
 from evalaudit.ingest.prepare import Prepared, prepare
 from evalaudit.model import Evaluation, Finding
 from evalaudit.parse import parse_document
 from evalaudit.text.index import append_run, load_history
+from evalaudit.workers import on_every_core
 
 
 @dataclass
@@ -146,29 +149,10 @@ _CHUNK = 16  # files a worker takes at a time: outcomes travel back in few, larg
 
 
 def parse_many(files: Sequence[SubmittedFile], workers: int | None = None) -> list[FileOutcome]:
-    """`parse_file` over a batch, in file order, on every core once the batch is large enough.
-
-    Parsing is pure Python: threads share one core under the GIL, processes use both. The pool is spawned
-    (the flow's tasks run in threads, and forking a threaded process is unsafe) and kept for the process's
-    life, so a night of many batches starts it once.
-    """
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(files) < PARALLEL_FROM:
+    """`parse_file` over a batch, in file order, on every core once the batch is large enough (`workers.py`)."""
+    if len(files) < PARALLEL_FROM:
         return [parse_file(file) for file in files]
-    try:
-        return list(_pool(workers).map(parse_file, files, chunksize=_CHUNK))
-    except (BrokenProcessPool, OSError, RuntimeError):  # the pool, not a file: parse_file never raises on content
-        _POOLS.pop(workers, None)
-        return [parse_file(file) for file in files]
-
-
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    if workers not in _POOLS:
-        _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    return _POOLS[workers]
+    return on_every_core(parse_file, files, workers, chunksize=_CHUNK)
 
 
 def read_ahead(files: Sequence[SubmittedFile]) -> Prepared:

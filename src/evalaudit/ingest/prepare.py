@@ -1,7 +1,7 @@
 """The slow part of reading a batch, done ahead on every core: conversions and OCR.
 
 LibreOffice conversions run as one process per core over the whole batch (`convert.convert_all`); scans and
-photos are recognised in a process pool (a PDF with fonts has a text layer and is laid out in milliseconds when
+photos are recognised in the shared process pool (`workers.py`) (a PDF with fonts has a text layer and is laid out in milliseconds when
 it is parsed; one without is a scan). Their outputs land in the content cache (`cache.py`), so the parse step that
 follows reads each file as fast as a text file, whatever the order it reads them in. Nothing here decides what
 a file yields: a file that fails here fails again, with its reason, when it is read.
@@ -9,10 +9,7 @@ a file yields: a file that fails here fails again, with its reason, when it is r
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -20,6 +17,7 @@ from pathlib import Path
 from evalaudit.ingest import SLOW_READERS, UnreadableFile, actual_format, read_bytes
 from evalaudit.ingest.convert import TARGETS, convert_all
 from evalaudit.ingest.sniff import sniff
+from evalaudit.workers import cores, on_every_core
 
 CHUNK = 64  # files whose bytes are held at once: a batch of scans is gigabytes
 
@@ -33,33 +31,26 @@ class Prepared:
 
 def prepare(files: Iterable[tuple[str, Callable[[], bytes]]], workers: int | None = None) -> Prepared:
     """Convert and recognise every slow file of (name, read its bytes) ahead of the parse step."""
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = cores(workers)
     done = Prepared()
     slow = ((name, load) for name, load in files if Path(name).suffix.lower() in SLOW_SUFFIXES)
-    pool: ProcessPoolExecutor | None = None
-    try:
-        for chunk in _chunks(slow, CHUNK):
-            conversions, recognitions = [], []
-            for name, load in chunk:
-                kind = _kind(name, load)
-                if kind is None:
-                    continue
-                actual, data = kind
-                (conversions if actual in TARGETS else recognitions).append((name, data, actual))
-            if conversions:
-                done.converter_runs += convert_all([(data, actual) for _, data, actual in conversions], workers)
-                done.converted += len(conversions)
-            if len(recognitions) == 1 or workers == 1:
-                for name, data, _ in recognitions:
-                    _read_ahead(name, data)
-            elif recognitions:
-                if pool is None:  # spawned, not forked: the flow runs tasks in threads
-                    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-                list(pool.map(_read_ahead, [n for n, _, _ in recognitions], [d for _, d, _ in recognitions]))
-            done.recognised += len(recognitions)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    for chunk in _chunks(slow, CHUNK):
+        conversions, recognitions = [], []
+        for name, load in chunk:
+            kind = _kind(name, load)
+            if kind is None:
+                continue
+            actual, data = kind
+            (conversions if actual in TARGETS else recognitions).append((name, data, actual))
+        if conversions:
+            done.converter_runs += convert_all([(data, actual) for _, data, actual in conversions], workers)
+            done.converted += len(conversions)
+        pending = [(name, data) for name, data, _ in recognitions]
+        if len(pending) == 1:
+            _read_ahead(pending[0])
+        elif pending:
+            on_every_core(_read_ahead, pending, workers)
+        done.recognised += len(recognitions)
     return done
 
 
@@ -78,8 +69,9 @@ def _kind(name: str, load: Callable[[], bytes]) -> tuple[str, bytes] | None:
     return (actual, data) if actual in TARGETS or actual in SLOW_READERS else None
 
 
-def _read_ahead(name: str, data: bytes) -> None:
-    """Read one file so its reading is cached; its refusal is the parse step's to record."""
+def _read_ahead(file: tuple[str, bytes]) -> None:
+    """Read one file (name, bytes) so its reading is cached; its refusal is the parse step's to record."""
+    name, data = file
     try:
         read_bytes(name, data)
     except UnreadableFile:

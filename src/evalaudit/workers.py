@@ -1,0 +1,64 @@
+"""Work spread over every core: one spawned process pool per process, shared by parsing and reading ahead.
+
+Parsing and OCR scheduling are pure Python: threads share one core under the GIL, processes use all of them.
+The pool is spawned, not forked (the flow's tasks run in threads, and forking a threaded process is unsafe),
+and kept for the process's life, so a night of many batches starts its workers once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def cores(workers: int | None = None) -> int:
+    """`workers`, or the machine's cores."""
+    return max(1, workers or os.cpu_count() or 1)
+
+
+def on_every_core(
+    function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None, chunksize: int = 1
+) -> list[Result]:
+    """`function` over `items`, results in their order, in the shared pool of `workers` processes.
+
+    One core, or a pool that breaks (a worker killed, a script without a `__main__` guard), and the items are
+    done in this process instead: an error of `function` itself is then raised here, as it would be alone.
+    The workers were started earlier, so each call carries this process's settings (`EVALAUDIT_*`, `PATH`):
+    they read the cache folder, limits and tools the caller reads now.
+    """
+    workers = cores(workers)
+    if workers == 1:
+        return [function(item) for item in items]
+    call = partial(_with_settings, _settings(), function)
+    try:
+        return list(_pool(workers).map(call, items, chunksize=chunksize))
+    except (BrokenProcessPool, OSError, RuntimeError):
+        _POOLS.pop(workers, None)
+        return [function(item) for item in items]
+
+
+def _settings() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key.startswith("EVALAUDIT_") or key == "PATH"}
+
+
+def _with_settings(settings: dict[str, str], function: Callable[[Item], Result], item: Item) -> Result:
+    for key in [key for key in os.environ if key.startswith("EVALAUDIT_") and key not in settings]:
+        del os.environ[key]
+    os.environ.update(settings)
+    return function(item)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    if workers not in _POOLS:
+        _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return _POOLS[workers]

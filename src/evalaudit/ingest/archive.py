@@ -18,10 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-import py7zr
-import py7zr.exceptions
-import py7zr.io
-
 from evalaudit.ingest import ARCHIVE_SUFFIXES, cannot_open, too_large
 from evalaudit.ingest.decode import UnreadableFile
 from evalaudit.ingest.settings import positive_whole
@@ -107,7 +103,7 @@ class _Budget:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
     raw: str  # the name as the archive library knows it
     name: str  # decoded and cleaned, as shown
     size: int  # uncompressed, as the directory says
@@ -116,15 +112,15 @@ class _Entry:
     folder: bool
 
 
-_Contents = Iterator[tuple[_Entry, "bytes | UnreadableFile"]]
+_Contents = Iterator[tuple[Entry, "bytes | UnreadableFile"]]
 
 
 @dataclass
-class _Archive:
+class Archive:
     """An opened archive: its directory, and how to decompress some of its members (bounded by `limit`)."""
 
-    entries: list[_Entry]
-    read: Callable[[list[_Entry], int], _Contents]
+    entries: list[Entry]
+    read: Callable[[list[Entry], int], _Contents]
     packed: int  # the archive's own size
 
 
@@ -175,7 +171,7 @@ def _list(
     except UnreadableFile as error:
         return [Refused(prefix, str(error))]
     out: list[Member | Refused] = []
-    wanted: list[_Entry] = []
+    wanted: list[Entry] = []
     hidden_folders: set[str] = set()
     seen: set[str] = set()
     for entry in archive.entries:
@@ -228,7 +224,7 @@ def _list(
     return out
 
 
-def _refusal(entry: _Entry, max_bytes: int) -> str | None:
+def _refusal(entry: Entry, max_bytes: int) -> str | None:
     """Why a member is not read, judged from the directory alone (nothing decompressed yet)."""
     if entry.encrypted:
         return ENCRYPTED
@@ -239,7 +235,7 @@ def _refusal(entry: _Entry, max_bytes: int) -> str | None:
     return None
 
 
-def _open(source: BinaryIO, name: str, budget: _Budget | None = None) -> _Archive:
+def _open(source: BinaryIO, name: str, budget: _Budget | None = None) -> Archive:
     suffix = PurePosixPath(name).suffix.lower()
     head = source.read(8)
     source.seek(0)
@@ -248,7 +244,11 @@ def _open(source: BinaryIO, name: str, budget: _Budget | None = None) -> _Archiv
     if suffix == ".7z":
         if not head.startswith(b"7z\xbc\xaf\x27\x1c"):
             raise UnreadableFile(NOT_AN_ARCHIVE.format(suffix=suffix))
-        return _open_7z(source, packed)
+        from evalaudit.ingest.sevenzip import (
+            open_7z,  # py7zr is imported only when a .7z arrives
+        )
+
+        return open_7z(source, packed)
     if not head.startswith(b"PK"):
         raise UnreadableFile(NOT_AN_ARCHIVE.format(suffix=suffix))
     return _open_zip(source, packed, budget)
@@ -257,7 +257,7 @@ def _open(source: BinaryIO, name: str, budget: _Budget | None = None) -> _Archiv
 # zip -------------------------------------------------------------------------------------------------------
 
 
-def _open_zip(source: BinaryIO, packed: int, budget: _Budget | None) -> _Archive:
+def _open_zip(source: BinaryIO, packed: int, budget: _Budget | None) -> Archive:
     if budget is not None:
         _check_zip_directory(source, packed, budget)
     try:
@@ -265,9 +265,9 @@ def _open_zip(source: BinaryIO, packed: int, budget: _Budget | None) -> _Archive
     except (zipfile.BadZipFile, EOFError, ValueError, struct.error) as error:
         raise UnreadableFile(CORRUPT) from error
     entries = [
-        _Entry(
+        Entry(
             raw=info.filename,
-            name=_clean(_zip_name(info)),
+            name=clean_name(_zip_name(info)),
             size=info.file_size,
             packed=info.compress_size,
             encrypted=bool(info.flag_bits & 0x1),
@@ -277,11 +277,11 @@ def _open_zip(source: BinaryIO, packed: int, budget: _Budget | None) -> _Archive
     ]
     infos = {info.filename: info for info in reversed(archive.infolist())}  # the first of a repeated name
 
-    def read(wanted: list[_Entry], limit: int) -> Iterator[tuple[_Entry, bytes | UnreadableFile]]:
+    def read(wanted: list[Entry], limit: int) -> Iterator[tuple[Entry, bytes | UnreadableFile]]:
         for entry in wanted:
             yield entry, _read_zip_member(archive, infos[entry.raw], limit)
 
-    return _Archive(entries, read, packed)
+    return Archive(entries, read, packed)
 
 
 def _check_zip_directory(source: BinaryIO, packed: int, budget: _Budget) -> None:
@@ -335,106 +335,10 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
-# 7z --------------------------------------------------------------------------------------------------------
-
-
-def _open_7z(source: BinaryIO, packed: int) -> _Archive:
-    try:
-        archive = py7zr.SevenZipFile(source)
-        listing = archive.list()
-        encrypted = "7zAES" in archive._get_method_names()
-    except py7zr.exceptions.PasswordRequired as error:  # the names themselves are encrypted
-        raise UnreadableFile(ENCRYPTED) from error
-    except py7zr.exceptions.UnsupportedCompressionMethodError as error:
-        raise UnreadableFile(UNSUPPORTED_METHOD) from error
-    except (py7zr.exceptions.ArchiveError, EOFError, ValueError, KeyError, IndexError, struct.error) as error:
-        raise UnreadableFile(CORRUPT) from error
-    if encrypted:
-        raise UnreadableFile(ENCRYPTED)
-    entries = [
-        _Entry(
-            raw=info.filename,
-            name=_clean(info.filename),
-            size=info.uncompressed or 0,
-            packed=None,  # a solid 7z compresses its files together: the ratio is judged for the whole
-            encrypted=False,
-            folder=info.is_directory,
-        )
-        for info in listing
-    ]
-
-    def read(wanted: list[_Entry], limit: int) -> Iterator[tuple[_Entry, bytes | UnreadableFile]]:
-        """Decompressed in one pass, each member's stream stopped past its declared size or the limit, the
-        whole stopped past what the directory declares for every member (py7zr's max_extract_size: the members
-        before a wanted one in a solid block are decompressed too), never past an archive's limit."""
-        bounds = {entry.raw: min(entry.size, limit) for entry in wanted}
-        factory = _BoundedFactory(bounds)
-        whole = min(sum(entry.size for entry in entries), TOTAL_FACTOR * limit)
-        source.seek(0)
-        try:
-            with py7zr.SevenZipFile(source, max_extract_size=whole + 1) as again:
-                again.extract(targets=list(bounds), factory=factory)
-        except (_Overflow, py7zr.exceptions.DecompressionBombError):
-            yield from ((entry, UnreadableFile(LYING)) for entry in wanted)
-            return
-        except py7zr.exceptions.UnsupportedCompressionMethodError:
-            yield from ((entry, UnreadableFile(UNSUPPORTED_METHOD)) for entry in wanted)
-            return
-        except (py7zr.exceptions.ArchiveError, EOFError, ValueError, KeyError, OSError, struct.error):
-            yield from ((entry, UnreadableFile(CORRUPT)) for entry in wanted)
-            return
-        for entry in wanted:
-            product = factory.products.get(entry.raw)
-            yield entry, product.getvalue() if product is not None else UnreadableFile(CORRUPT)
-
-    return _Archive(entries, read, packed)
-
-
-class _Overflow(Exception):
-    """A 7z member's stream ran past what its header said."""
-
-
-class _BoundedWriter(py7zr.io.Py7zIO):
-    def __init__(self, bound: int) -> None:
-        self._buffer = io.BytesIO()
-        self._bound = bound
-
-    def write(self, s: bytes | bytearray) -> int:
-        if self._buffer.tell() + len(s) > self._bound:
-            raise _Overflow
-        return self._buffer.write(s)
-
-    def read(self, size: int | None = None) -> bytes:
-        return self._buffer.read(size)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._buffer.seek(offset, whence)
-
-    def flush(self) -> None:
-        pass
-
-    def size(self) -> int:
-        return self._buffer.getbuffer().nbytes
-
-    def getvalue(self) -> bytes:
-        return self._buffer.getvalue()
-
-
-class _BoundedFactory(py7zr.io.WriterFactory):
-    def __init__(self, bounds: dict[str, int]) -> None:
-        self.bounds = bounds
-        self.products: dict[str, _BoundedWriter] = {}
-
-    def create(self, filename: str) -> py7zr.io.Py7zIO:
-        product = _BoundedWriter(self.bounds.get(filename, 0))
-        self.products[filename] = product
-        return product
-
-
 # names -----------------------------------------------------------------------------------------------------
 
 
-def _clean(name: str) -> str:
+def clean_name(name: str) -> str:
     """Backslashes (old Windows tools) as folders, no leading '/' or './'."""
     parts = [part for part in name.replace("\\", "/").split("/") if part not in ("", ".")]
     return "/".join(parts) + ("/" if name.endswith(("/", "\\")) else "")

@@ -22,7 +22,9 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def docx_blocks(data: bytes) -> Reading:
     """The blocks of a Word document's body, in order."""
-    from docx import Document  # imported when a .docx arrives: the text path needs no Office library
+    from docx import (
+        Document,  # imported when a .docx arrives: the text path needs no Office library
+    )
 
     try:
         document = Document(_archive(data, "Word 文档（.docx）"))

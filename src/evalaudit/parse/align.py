@@ -55,29 +55,43 @@ def align(
 
     fits = [[fit(roles[j], cells[i]) for j in range(m)] for i in range(n)]
     gaps = [gap_cost(role) for role in roles]
+    first = [gap_first is not None and gap_first(role) for role in roles]
     memo: dict[tuple[int, int, int], tuple[float, str]] = {}
 
     def best(i: int, j: int, g: int) -> float:
+        # Options in a fixed order, the first best one wins: a gap before a take for `gap_first` roles,
+        # then take, drop, gap, and a cell left over after the last role.
         key = (i, j, g)
-        if key in memo:
-            return memo[key][0]
+        known = memo.get(key)
+        if known is not None:
+            return known[0]
         if i == n and j == m:
             memo[key] = (0.0, "end")
             return 0.0
-        options: list[tuple[float, str]] = []
-        if j < m and (g > 0 or i == n) and gap_first is not None and gap_first(roles[j]):
-            options.append((-gaps[j] + best(i, j + 1, g - 1 if i < n else g), "gap"))
-        if i < n and j < m:
-            options.append((fits[i][j] + best(i + 1, j + 1, g), "take"))
-        if i < n and drop_cost[i] is not None:
-            options.append((-drop_cost[i] + best(i + 1, j, g), "drop"))  # type: ignore[operator]
-        if j < m and (g > 0 or i == n) and not (gap_first is not None and gap_first(roles[j])):
-            options.append((-gaps[j] + best(i, j + 1, g - 1 if i < n else g), "gap"))
+        score, move = NEG, "none"
+        can_gap = j < m and (g > 0 or i == n)
+        if can_gap and first[j]:
+            score, move = -gaps[j] + best(i, j + 1, g - 1 if i < n else g), "gap"
+        if i < n:
+            if j < m:
+                value = fits[i][j] + best(i + 1, j + 1, g)
+                if move == "none" or value > score:
+                    score, move = value, "take"
+            cost = drop_cost[i]
+            if cost is not None:
+                value = -cost + best(i + 1, j, g)
+                if move == "none" or value > score:
+                    score, move = value, "drop"
+        if can_gap and not first[j]:
+            value = -gaps[j] + best(i, j + 1, g - 1 if i < n else g)
+            if move == "none" or value > score:
+                score, move = value, "gap"
         if i < n and j == m and drop_cost[i] is None:
-            options.append((-10.0 + best(i + 1, j, g), "extra"))
-        choice = max(options, key=lambda option: option[0]) if options else (NEG, "none")
-        memo[key] = choice
-        return choice[0]
+            value = -10.0 + best(i + 1, j, g)
+            if move == "none" or value > score:
+                score, move = value, "extra"
+        memo[key] = (score, move)
+        return score
 
     total = best(0, 0, max_gaps)
     values = {role: "" for role in roles}

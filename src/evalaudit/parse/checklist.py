@@ -18,7 +18,7 @@ import re
 
 from evalaudit.model import Indicator, Measure
 from evalaudit.parse.indicators import indicator_roles
-from evalaudit.parse.lines import Line
+from evalaudit.parse.lines import Line, by_content
 from evalaudit.parse.numbers import parse_measure, parse_number
 from evalaudit.parse.vocab import CHECKLIST_DEFINITION_COLUMNS, CHECKLIST_RESULT_COLUMNS
 from evalaudit.textnorm import fold
@@ -29,6 +29,7 @@ _MAX_LABEL = 12  # characters of a level or indicator name
 _MIN_DEFINITION = 8  # characters of a definition
 
 
+@by_content
 def is_checklist_header(line: Line) -> bool:
     """Level columns (two of 一级/二级/三级指标) and a result column (完成情况), and nothing scored."""
     roles = indicator_roles(line)

@@ -33,16 +33,24 @@ def strip_pinyin(text: str) -> str:
     return _PINYIN.sub(lambda m: "" if _TONED.search(m.group(1)) or len(m.group(1)) >= 2 else m.group(0), text)
 
 
-@lru_cache(maxsize=4096)
-def _char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    folded = folded if len(folded) == 1 else ch
-    return _SINGLE.get(folded, folded)
+class _CharFolds(dict):
+    """Code point → its one-character fold, filled on first sight (`str.translate` asks for each)."""
+
+    def __missing__(self, point: int) -> str:
+        ch = chr(point)
+        folded = unicodedata.normalize("NFKC", ch)
+        folded = folded if len(folded) == 1 else ch
+        self[point] = value = _SINGLE.get(folded, folded)
+        return value
 
 
+_FOLDS = _CharFolds()
+
+
+@lru_cache(maxsize=65536)  # pure; the parser asks about the same lines and cells many times
 def matching_copy(text: str) -> str:
     """Width and traditional characters folded one character for one, so positions stay those of `text`."""
-    return "".join(_char(ch) for ch in text)
+    return text.translate(_FOLDS)
 
 
 def join_page_chunks(lines: list[str]) -> list[str]:

@@ -7,7 +7,7 @@ from itertools import combinations
 
 from evalaudit.model import FundRow, ParseWarning
 from evalaudit.parse.align import align
-from evalaudit.parse.lines import Line
+from evalaudit.parse.lines import Line, by_content
 from evalaudit.parse.numbers import EMPTY_MARKS, is_empty, parse_number, parse_percent
 from evalaudit.parse.spread_funds import leading_amounts
 from evalaudit.parse.vocab import FUND_COLUMNS, column_role, fund_item
@@ -67,6 +67,7 @@ def _by_position(cells: list[str], label_at: int, columns: dict[int, str], roles
     return placed
 
 
+@by_content
 def is_fund_header(line: Line) -> bool:
     roles = fund_roles(line)
     return len(roles) >= 3 and ("budget" in roles or "initial_budget" in roles)

@@ -17,7 +17,7 @@ from evalaudit.model import Indicator, Measure, ParseWarning, Section
 from evalaudit.parse.align import Alignment, align
 from evalaudit.parse.column_runs import ZippedRow
 from evalaudit.parse.fused import name_and_value, split_fused
-from evalaudit.parse.lines import Line
+from evalaudit.parse.lines import Line, by_content
 from evalaudit.parse.numbers import (
     EMPTY_MARKS,
     is_numeric_value,
@@ -74,6 +74,7 @@ def indicator_roles(line: Line) -> list[str]:
     return roles
 
 
+@by_content
 def is_indicator_header(line: Line) -> bool:
     roles = indicator_roles(line)
     # a table of targets may score nothing (年初目标值 | 实际完成值 | 未完成原因 only)

@@ -9,7 +9,9 @@ one paragraph are wrapped text and are joined back; otherwise every line stands 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, wraps
 
 from evalaudit.ingest.blocks import Block
 from evalaudit.parse.flatten import join_page_chunks, matching_copy, split_flat, strip_pinyin
@@ -48,6 +50,25 @@ class Line:
         return " ".join(self.nonempty)
 
 
+def by_content(predicate: Callable[[Line], bool]) -> Callable[[Line], bool]:
+    """Cache a question about a line by what the line holds (its cells and how they were delimited).
+
+    The parser asks whether a line is a header of each kind many times over the same lines; the answer
+    depends on the cells alone, never on where the line stands.
+    """
+
+    @lru_cache(maxsize=16384)
+    def cached(cells: tuple[str, ...], delimited: bool, grid: bool) -> bool:
+        return predicate(Line(list(cells), "", 0, delimited, grid))
+
+    @wraps(predicate)
+    def ask(line: Line) -> bool:
+        return cached(tuple(line.cells), line.delimited, line.grid)
+
+    ask.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return ask
+
+
 def split_text_line(line: str) -> list[str]:
     """Space-separated cells, unless the line is prose (a sentence with Chinese punctuation)."""
     stripped = clean_cell(line)
@@ -65,7 +86,7 @@ def split_text_line(line: str) -> list[str]:
 def is_chrome(text: str) -> bool:
     """'发布时间: 2023-05-22 信息来源:…', '• 索引号': what the web page printed around the form."""
     copy = matching_copy(text.strip().lstrip("•·-*| ").strip())
-    return len(copy) < 80 and any(copy.startswith(word) for word in _CHROME)
+    return len(copy) < 80 and copy.startswith(_CHROME)
 
 
 def starts_cell(text: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from evalaudit.model import Indicator, Section
 from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
-from evalaudit.parse.lines import Line
+from evalaudit.parse.lines import Line, by_content
 from evalaudit.parse.vocab import SCORING_COLUMNS, SCORING_HEADER_WORDS, SCORING_NOISE, column_role
 from evalaudit.textnorm import fold
 
@@ -40,6 +40,7 @@ def scoring_roles(line: Line) -> list[str]:
     return roles
 
 
+@by_content
 def is_scoring_header(line: Line) -> bool:
     text = fold(line.text)
     if len(text) > 120 or re.search(r"指标值|目标|完成|实际|年度|偏差|原因", text):

@@ -65,6 +65,7 @@ from evalaudit.nightly import (  # noqa: E402
 )
 from evalaudit.pipeline import FileOutcome, new_run_id, parse_many, read_ahead, submitted_files  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
+from evalaudit.timing import Stopwatch  # noqa: E402
 
 FLOW_NAME = "nightly-audit"
 DEPLOYMENT_NAME = "nightly"
@@ -175,24 +176,25 @@ def nightly_audit(
     store = open_store(store_url or os.environ.get("EVALAUDIT_STORE_URL"))
     run_id = new_run_id()
     start_run(store, run_id, inbox)
-    step = "discover"
+    watch = Stopwatch()
     try:
+        watch.start("discover")
         todo = discover(store, run_id, inbox)
-        step = "parse"
+        watch.start("parse")
         read_slow_files(quote(todo))
         outcomes = [outcome for part in parse.map(batches(todo, batch_size)).result() for outcome in part]
-        step = "check"
+        watch.start("check")
         # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures
         checked = check(store, run_id, quote(outcomes))
-        step = "store"
+        watch.start("store")
         for batch in batches(checked.outcomes, batch_size):
             store_batch(store, run_id, quote(checked), quote(batch))
-        step = "report"
+        watch.start("report")
         published = report(store, run_id, reports, keep_reports)
-        step = "alert"
+        watch.start("alert")
         alerts = alert_units(store, run_id, quote(published), registry)
     except BaseException as error:
-        line = failure_line(step, error)
+        line = failure_line(watch.current, error)
         get_run_logger().error(line)
         try:
             store.finish_run(run_id, "failed", error=f"{line}（{type(error).__name__}: {error}）")
@@ -201,6 +203,7 @@ def nightly_audit(
         if isinstance(error, Exception):
             raise NightlyFailure(line) from error
         raise
+    watch.start("finish")
     store.finish_run(
         run_id,
         "completed",
@@ -212,6 +215,7 @@ def nightly_audit(
     )
     lines = summary_lines(store.run(run_id), published, alerts)
     _artifacts(run_id, lines, published)
+    watch.write_if_asked()
     return {"run_id": run_id, "report": str(published.report), "summary": lines}
 
 

@@ -17,6 +17,7 @@ from evalaudit.outputs import write_jsonl, write_run_outputs
 from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
 from evalaudit.report import publish
 from evalaudit.summary import finding_lines, problem_lines
+from evalaudit.timing import Stopwatch
 
 FORM_TYPE_LABELS = {"department": "部门整体支出表", "project": "项目支出表", "report": "自评报告"}
 
@@ -42,9 +43,13 @@ def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    run = audit(args.paths, text_index=Path(args.index) if args.index else None)
+    watch = Stopwatch()
+    run = audit(args.paths, text_index=Path(args.index) if args.index else None, watch=watch)
+    watch.start("outputs")
     paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
+    watch.start("report")
     paths["index.html"] = publish(run.snapshot(), Path(args.out))
+    watch.write_if_asked()
     print(audit_summary(run, paths))
     return 1 if run.batch.files == 0 else 0
 

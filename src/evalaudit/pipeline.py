@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from secrets import token_hex
 
@@ -22,33 +21,16 @@ from evalaudit.inbox import (
     FileProblem,
     Inbox,
     SubmittedFile,
-    access_key,
     scan,
     suffix,
 )
 from evalaudit.ingest import (
-    SourceDocument,
-    UnreadableFile,
     max_file_bytes,
-    read_bytes,
-    source_bytes,
 )
-from evalaudit.ingest.archive import member_bytes
-from evalaudit.ingest.prepare import Prepared, prepare
 from evalaudit.model import Evaluation, Finding
-from evalaudit.parse import parse_document
 from evalaudit.text.index import append_run, load_history
-from evalaudit.workers import on_every_core
-
-
-@dataclass
-class FileOutcome:
-    """What one file yielded: its evaluations (status audited), or why it yielded none."""
-
-    file: SubmittedFile
-    status: str  # audited | unreadable | unparseable | skipped | check_failed
-    reason: str = ""
-    evaluations: list[Evaluation] = field(default_factory=list)
+from evalaudit.timing import Stopwatch
+from evalaudit.reading import PARALLEL_FROM, FileOutcome, parse_file, parse_many, read_ahead  # noqa: F401
 
 
 @dataclass
@@ -112,59 +94,6 @@ def submitted_files(inbox: Path) -> Inbox:
     """Every entry of the inbox: files with their SHA-256 (the hash decides what a run audits), and the
     entries that cannot be read, each with its reason."""
     return scan([inbox], max_bytes=max_file_bytes())
-
-
-def parse_file(file: SubmittedFile) -> FileOutcome:
-    """Read and parse one file; never raises on content.
-
-    The bytes are hashed again as they are read: a file changed since the inbox was hashed is recorded
-    under the content that was parsed, never under the old hash. A file that vanished, cannot be opened or
-    grew past the size limit is recorded by name (`access_key`), not by content, so the same bytes are read
-    when they come back.
-    """
-    try:
-        document = _read(file)
-    except UnreadableFile as error:
-        if not error.by_content:
-            file = replace(file, sha256=access_key(file.name, str(error)), duplicates=[])
-        return FileOutcome(file, UNREADABLE, str(error))
-    if document.sha256 != file.sha256:
-        file = replace(file, sha256=document.sha256, duplicates=[])
-    result = parse_document(replace(document, name=file.name))
-    if not result.evaluations:
-        reason = "；".join(warning.message for warning in result.warnings) or "文件中未识别出绩效自评表或自评报告"
-        return FileOutcome(file, UNPARSEABLE, reason)
-    for evaluation in result.evaluations:
-        evaluation.also_submitted_as = list(file.duplicates)
-    return FileOutcome(file, AUDITED, evaluations=result.evaluations)
-
-
-def _read(file: SubmittedFile) -> SourceDocument:
-    """A file from disk, or a member from inside its archive (read in memory, named `x.zip/form.docx`)."""
-    return read_bytes(file.name, _bytes_of(file))
-
-
-PARALLEL_FROM = 64  # files: below this a process pool costs more to start than it saves
-_CHUNK = 16  # files a worker takes at a time: outcomes travel back in few, large pickles
-
-
-def parse_many(files: Sequence[SubmittedFile], workers: int | None = None) -> list[FileOutcome]:
-    """`parse_file` over a batch, in file order, on every core once the batch is large enough (`workers.py`)."""
-    if len(files) < PARALLEL_FROM:
-        return [parse_file(file) for file in files]
-    return on_every_core(parse_file, files, workers, chunksize=_CHUNK)
-
-
-def read_ahead(files: Sequence[SubmittedFile]) -> Prepared:
-    """Convert and OCR the batch's slow files on every core before they are parsed one by one (`ingest.prepare`)."""
-    return prepare((file.name, partial(_bytes_of, file)) for file in files)
-
-
-def _bytes_of(file: SubmittedFile) -> bytes:
-    """A file's bytes from disk, or a member's from inside its archive; UnreadableFile with the reason."""
-    if file.member:
-        return member_bytes(file.path, file.member, max_file_bytes())
-    return source_bytes(file.path)
 
 
 def one_per_content(files: Sequence[SubmittedFile]) -> list[SubmittedFile]:
@@ -273,14 +202,22 @@ def check_isolated(outcomes: Sequence[FileOutcome], history: pd.DataFrame | None
         return Checked(left.results + right.results, left.failed | right.failed)
 
 
-def audit(paths: Sequence[str | Path], run_id: str | None = None, text_index: Path | None = None) -> AuditRun:
+def audit(
+    paths: Sequence[str | Path],
+    run_id: str | None = None,
+    text_index: Path | None = None,
+    watch: Stopwatch | None = None,
+) -> AuditRun:
     """Parse every file and check every evaluation in one batch.
 
     With `text_index`, texts are also compared with every earlier run's, and this run's texts are added to
-    the index once the checks have succeeded.
+    the index once the checks have succeeded. `watch` times the two steps.
     """
+    watch = watch or Stopwatch()
     run_id = run_id or new_run_id()
+    watch.start("parse")
     batch = parse_files(paths)
+    watch.start("check")
     history = load_history(text_index) if text_index else None
     checked = check_isolated(batch.outcomes, history)
     texts = checked.texts

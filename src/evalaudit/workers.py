@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -19,6 +23,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()  # the flow's parse tasks run in threads: one pool, however many ask at once
 
 
 def cores(workers: int | None = None) -> int:
@@ -59,6 +64,28 @@ def _with_settings(settings: dict[str, str], function: Callable[[Item], Result],
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    if workers not in _POOLS:
-        _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    return _POOLS[workers]
+    with _POOLS_LOCK:
+        if workers not in _POOLS:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            with _light_main():
+                list(pool.map(_ready, range(workers)))  # every worker started now, while __main__ is set aside
+            _POOLS[workers] = pool
+        return _POOLS[workers]
+
+
+def _ready(_: int) -> None:
+    """A first task for each worker, so the pool starts all of them at once."""
+
+
+@contextmanager
+def _light_main() -> Iterator[None]:
+    """Spawned workers re-run the caller's `__main__` (the CLI, the flow module) before their first task,
+    importing Great Expectations, pandas' checks and Prefect (3–5 s of CPU and ~300 MB each) that parsing
+    never uses. With an empty `__main__` while they start, they import only what their tasks name
+    (`evalaudit.reading`, `evalaudit.ingest.prepare`); the functions sent to them must live in modules."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main

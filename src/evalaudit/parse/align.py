@@ -61,6 +61,12 @@ def align(
     def best(i: int, j: int, g: int) -> float:
         # Options in a fixed order, the first best one wins: a gap before a take for `gap_first` roles,
         # then take, drop, gap, and a cell left over after the last role.
+        # The budget of gaps binds only while cells remain and only up to the roles left to fill: states
+        # that differ beyond that have the same value and the same best move, and are computed once.
+        if i == n:
+            g = 0
+        elif g > m - j:
+            g = m - j
         key = (i, j, g)
         known = memo.get(key)
         if known is not None:
@@ -97,8 +103,8 @@ def align(
     values = {role: "" for role in roles}
     result = Alignment(values=values, score=total)
     i, j, g = 0, 0, max_gaps
-    while (i, j, g) in memo:
-        move = memo[(i, j, g)][1]
+    while (i, j, _canonical(i, j, g, n, m)) in memo:
+        move = memo[(i, j, _canonical(i, j, g, n, m))][1]
         if move == "take":
             values[roles[j]] = cells[i]
             result.positional &= i == j
@@ -121,3 +127,8 @@ def align(
         else:
             break
     return result
+
+
+def _canonical(i: int, j: int, g: int, n: int, m: int) -> int:
+    """The gap budget as `best` keys its states (see there)."""
+    return 0 if i == n else min(g, m - j)

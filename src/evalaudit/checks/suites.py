@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-import evalaudit.checks.expectations  # noqa: F401  (registers the custom expectations)
-
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
 REQUIRED_META = ("check_id", "category", "severity", "location", "message")
@@ -59,8 +57,12 @@ class SuiteRunner:
     """An ephemeral GX context with one pandas asset per suite; `run` validates each frame once."""
 
     def __init__(self, suites: dict[str, dict]):
+        # Great Expectations is imported when a validation first runs (3 s of CPU): a night with nothing new to
+        # check, and the parsing pool's workers, never pay for it.
         import great_expectations as gx
         from great_expectations.core.expectation_suite import ExpectationSuite
+
+        import evalaudit.checks.expectations  # noqa: F401  (registers the custom expectations)
 
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = {"globally": False}

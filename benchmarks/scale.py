@@ -123,18 +123,25 @@ def latest_report(reports: Path) -> Path:
 
 
 def show(measured: Measured, floor_per_file: float) -> None:
-    per_file = measured.cpu / max(1, measured.files)
-    rate = measured.files / measured.wall if measured.wall else 0.0
+    per_file = measured.cpu / measured.files if measured.files else None
     print(
         f"\n{measured.label}: {measured.files:,} files to read, wall {measured.wall:.1f} s, CPU {measured.cpu:.1f} s, "
-        f"peak RSS {measured.peak_rss / 2**30:.2f} GiB, {rate:,.0f} files/s, "
-        f"{per_file * 1000:.2f} ms CPU/file ({per_file / floor_per_file:,.0f}× the read-and-split floor)"
+        f"peak RSS {measured.peak_rss / 2**30:.2f} GiB"
+        + (
+            f", {measured.files / measured.wall:,.0f} files/s, {per_file * 1000:.2f} ms CPU/file "
+            f"({per_file / floor_per_file:,.0f}× the read-and-split floor)"
+            if per_file is not None
+            else ""
+        )
     )
     print(
         f"  report folder {measured.report_bytes / 2**20:,.1f} MiB; all kept reports {measured.reports_bytes / 2**20:,.1f} MiB"
     )
     for step in measured.steps:
-        print(f"  {step['name']:<10} wall {step['wall']:8.2f} s   CPU {step['cpu']:8.2f} s")
+        print(
+            f"  {step['name']:<10} wall {step['wall']:8.2f} s   CPU {step['cpu']:8.2f} s"
+            f"   main process peak so far {step['peak_rss'] / 2**30:5.2f} GiB"
+        )
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,11 +35,18 @@ def tree_cpu() -> float:
     return total
 
 
+def peak_rss() -> int:
+    """This process's peak resident memory so far, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
 @dataclass
 class Step:
     name: str
     wall: float
     cpu: float
+    peak_rss: int  # bytes: this process's high-water mark when the step ended (which step grew it)
 
 
 @dataclass
@@ -56,7 +65,7 @@ class Stopwatch:
     def stop(self) -> None:
         if self._since is not None:
             wall, cpu = self._since
-            self.steps.append(Step(self.current, time.perf_counter() - wall, tree_cpu() - cpu))
+            self.steps.append(Step(self.current, time.perf_counter() - wall, tree_cpu() - cpu, peak_rss()))
             self._since = None
 
     def write_if_asked(self) -> Path | None:

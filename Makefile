@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 INBOX ?= data/inbox
 REPORTS ?= reports
 STORE ?=
+# a Dask scheduler (tcp://host:8786): the parse batches run on its workers (also $EVALAUDIT_DASK_ADDRESS)
+DASK ?=
 PORT ?= 4200
 CRON ?=
 TIMEZONE ?=
@@ -25,7 +27,10 @@ READER_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui tesseract-ocr
   fonts-noto-cjk
 READER_TOOLS := soffice tesseract pdftoppm pdfinfo
 
-.PHONY: audit serve test clean browser-deps reader-deps
+# The scale-out test starts a real PostgreSQL server of its own (initdb into a temporary folder).
+POSTGRES_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) $(shell command -v initdb))
+
+.PHONY: audit serve test clean browser-deps reader-deps postgres-deps
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -36,12 +41,12 @@ $(STAMP): pyproject.toml
 
 # The nightly flow, once, on the sample inbox: no server needed (Prefect starts a temporary API).
 audit: $(STAMP) reader-deps
-	$(NIGHTLY) run --inbox $(INBOX) --reports $(REPORTS) $(if $(STORE),--store $(STORE))
+	$(NIGHTLY) run --inbox $(INBOX) --reports $(REPORTS) $(if $(STORE),--store $(STORE)) $(if $(DASK),--dask $(DASK))
 
 # A local Prefect server (http://127.0.0.1:$(PORT)) serving the nightly deployment on its cron schedule.
 serve: $(STAMP) reader-deps
 	$(NIGHTLY) serve --inbox $(INBOX) --reports $(REPORTS) --port $(PORT) $(if $(STORE),--store $(STORE)) \
-	  $(if $(CRON),--cron "$(CRON)") $(if $(TIMEZONE),--timezone $(TIMEZONE))
+	  $(if $(DASK),--dask $(DASK)) $(if $(CRON),--cron "$(CRON)") $(if $(TIMEZONE),--timezone $(TIMEZONE))
 
 browser-deps:
 	@[ -x /usr/bin/chromium ] && [ -f $(CJK_FONT) ] || { \
@@ -54,7 +59,12 @@ reader-deps:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(READER_PACKAGES); }
 
-test: $(STAMP) browser-deps reader-deps
+postgres-deps:
+	@[ -n "$(POSTGRES_INITDB)" ] || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; }
+
+test: $(STAMP) browser-deps reader-deps postgres-deps
 	$(BIN)/pytest
 
 clean:

@@ -5,6 +5,9 @@ what it did, and each run leaves three artifacts (summary, units with errors, li
 
     python -m flows.nightly_audit run     # once, on data/inbox, without a server (`make audit`)
     python -m flows.nightly_audit serve   # local Prefect server + cron deployment (`make serve`)
+
+With `--dask tcp://host:8786` (or $EVALAUDIT_DASK_ADDRESS) the parse batches run on that Dask cluster's workers
+(`DaskTaskRunner`); every other task runs in the flow's own process, where the store is.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ from collections.abc import Iterator, Sequence  # noqa: E402
 from contextlib import ExitStack, contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from prefect import flow, get_run_logger, serve, task  # noqa: E402
+import cloudpickle  # noqa: E402
+from prefect import Flow, flow, get_run_logger, serve, task, unmapped  # noqa: E402
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.context import FlowRunContext  # noqa: E402
 from prefect.deployments.runner import RunnerDeployment  # noqa: E402
 from prefect.events.worker import EventsWorker  # noqa: E402
 from prefect.logging.handlers import APILogWorker  # noqa: E402
@@ -44,6 +49,7 @@ from prefect.settings import (  # noqa: E402
     PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
     temporary_settings,
 )
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from evalaudit.alert.deliver import SmtpSettings  # noqa: E402
@@ -66,12 +72,18 @@ from evalaudit.nightly import (  # noqa: E402
 from evalaudit.pipeline import FileOutcome, new_run_id, parse_many, read_ahead, submitted_files  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
 from evalaudit.timing import Stopwatch  # noqa: E402
+from evalaudit.workers import apply_settings, reading_settings  # noqa: E402
+
+# Tasks sent to a Dask cluster travel by value, whatever this module is called here: a served run loads this file
+# by path as a module named `nightly_audit` that no scheduler or worker could import (they need only evalaudit).
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 FLOW_NAME = "nightly-audit"
 DEPLOYMENT_NAME = "nightly"
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 BATCH_SIZE = 200
+DASK_ENV = "EVALAUDIT_DASK_ADDRESS"
 IO = {"retries": 2, "retry_delay_seconds": 5, "cache_policy": NO_CACHE}
 
 
@@ -99,6 +111,10 @@ def discover(store: Store, run_id: str, inbox: str) -> list[SubmittedFile]:
 @task(name="read_ahead", cache_policy=NO_CACHE)
 def read_slow_files(files: list[SubmittedFile]) -> None:
     """Conversions and OCR for the whole batch, on every core, before parsing reads them from the cache."""
+    _read_ahead(files)
+
+
+def _read_ahead(files: list[SubmittedFile]) -> None:
     prepared = read_ahead(files)
     if prepared.converted or prepared.recognised:
         get_run_logger().info(
@@ -110,7 +126,13 @@ def read_slow_files(files: list[SubmittedFile]) -> None:
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse(files: list[SubmittedFile]) -> list[FileOutcome]:
+def parse(files: list[SubmittedFile], settings: dict[str, str] | None = None) -> list[FileOutcome]:
+    """One batch of files read and parsed. `settings` (the flow's reading settings) come only with a batch sent
+    to another process, perhaps on another machine (a Dask worker): they apply there first, and the batch's slow
+    files are converted there, into that machine's cache, since the flow's own read-ahead would fill only its own."""
+    if settings is not None:
+        apply_settings(settings)
+        _read_ahead(files)
     outcomes = parse_many(files)
     logger = get_run_logger()
     for outcome in outcomes:
@@ -163,7 +185,24 @@ def alert_units(store: Store, run_id: str, published: Published, registry: str) 
     return result
 
 
-@flow(name=FLOW_NAME, description="每晚审核收件箱中新提交的绩效自评表，保存结果，发布审核报告并提醒有错误的单位")
+def task_runner(dask_address: str | None = None) -> TaskRunner:
+    """`DaskTaskRunner` on the cluster at `dask_address`, else $EVALAUDIT_DASK_ADDRESS; with neither, Prefect's
+    default threads (each batch then parsed on every core of this machine)."""
+    address = dask_address or os.environ.get(DASK_ENV, "").strip()
+    if not address:
+        return ThreadPoolTaskRunner()
+    from prefect_dask import DaskTaskRunner  # imports dask.distributed: only when a cluster is asked for
+
+    return DaskTaskRunner(address=address)
+
+
+# The runner is read from the environment when this module loads: a served run's process loads the flow afresh
+# from this file (its deployment's entrypoint), with the environment `serve_nightly` leaves it.
+@flow(
+    name=FLOW_NAME,
+    description="每晚审核收件箱中新提交的绩效自评表，保存结果，发布审核报告并提醒有错误的单位",
+    task_runner=task_runner(),
+)
 def nightly_audit(
     inbox: str = "data/inbox",
     store_url: str | None = None,
@@ -181,8 +220,11 @@ def nightly_audit(
         watch.start("discover")
         todo = discover(store, run_id, inbox)
         watch.start("parse")
-        read_slow_files(quote(todo))
-        outcomes = [outcome for part in parse.map(batches(todo, batch_size)).result() for outcome in part]
+        elsewhere = _tasks_elsewhere()
+        if not elsewhere:
+            read_slow_files(quote(todo))
+        settings = unmapped(reading_settings() if elsewhere else None)
+        outcomes = [outcome for part in parse.map(batches(todo, batch_size), settings).result() for outcome in part]
         watch.start("check")
         # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures
         checked = check(store, run_id, quote(outcomes))
@@ -219,6 +261,19 @@ def nightly_audit(
     return {"run_id": run_id, "report": str(published.report), "summary": lines}
 
 
+def _tasks_elsewhere() -> bool:
+    """Whether the run's submitted tasks (the parse batches) go to other processes (the Dask runner), not to
+    Prefect's default threads here."""
+    context = FlowRunContext.get()
+    return context is not None and not isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
+def nightly_flow(dask_address: str | None = None) -> Flow:
+    """The nightly flow with its parse batches on the Dask cluster at `dask_address`; without one, as loaded
+    (on $EVALAUDIT_DASK_ADDRESS's cluster when it was set, else here)."""
+    return nightly_audit.with_options(task_runner=task_runner(dask_address)) if dask_address else nightly_audit
+
+
 def _artifacts(run_id: str, lines: list[str], published: Published) -> None:
     create_markdown_artifact(
         "# 绩效自评表审核 " + run_id + "\n\n" + "\n".join(f"- {line}" for line in lines),
@@ -240,14 +295,17 @@ def _artifacts(run_id: str, lines: list[str], published: Published) -> None:
 # scheduling --------------------------------------------------------------------------------------------------
 
 
-def deployment(cron: str | None = None, timezone: str | None = None, **parameters) -> RunnerDeployment:
+def deployment(
+    cron: str | None = None, timezone: str | None = None, dask_address: str | None = None, **parameters
+) -> RunnerDeployment:
     """The nightly deployment `make serve` serves: cron and time zone from arguments, the environment
-    ($EVALAUDIT_CRON, $EVALAUDIT_TIMEZONE), or 02:00 Asia/Shanghai."""
+    ($EVALAUDIT_CRON, $EVALAUDIT_TIMEZONE), or 02:00 Asia/Shanghai; on a Dask cluster with `dask_address`
+    (`nightly_flow`)."""
     schedule = Cron(
         cron or os.environ.get("EVALAUDIT_CRON") or DEFAULT_CRON,
         timezone=timezone or os.environ.get("EVALAUDIT_TIMEZONE") or DEFAULT_TIMEZONE,
     )
-    return nightly_audit.to_deployment(
+    return nightly_flow(dask_address).to_deployment(
         name=DEPLOYMENT_NAME,
         schedule=schedule,
         parameters={key: value for key, value in parameters.items() if value is not None},
@@ -350,18 +408,22 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float | None = No
     )
 
 
-def serve_nightly(port: int, cron: str | None, timezone: str | None, **parameters) -> None:
+def serve_nightly(
+    port: int, cron: str | None, timezone: str | None, dask_address: str | None = None, **parameters
+) -> None:
     """`make serve`: use the configured API (PREFECT_API_URL) when set, else start a local server; serve until
     stopped."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly, taking the server down too
+    if dask_address:  # each run's process loads the flow from its file, and its task runner from here
+        os.environ[DASK_ENV] = dask_address
     if PREFECT_API_URL.value():
-        serve(deployment(cron, timezone, **parameters))
+        serve(deployment(cron, timezone, dask_address, **parameters))
         return
     with local_server(port) as url:
         os.environ["PREFECT_API_URL"] = url
         print(f"Prefect 服务器：{url.removesuffix('/api')}（界面），按 Ctrl+C 停止", flush=True)
         with temporary_settings({PREFECT_API_URL: url}):
-            serve(deployment(cron, timezone, **parameters))
+            serve(deployment(cron, timezone, dask_address, **parameters))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -377,6 +439,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.add_argument("--reports", default="reports", help="报告文件夹")
         command.add_argument("--registry", default="data/units.csv", help="单位名录")
         command.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="每个任务处理的文件数")
+        command.add_argument(
+            "--dask",
+            dest="dask_address",
+            help=f"Dask 调度器地址，如 tcp://10.0.0.5:8786：读取文件的任务交给该集群（默认 ${DASK_ENV}，未设置则在本机运行）",
+        )
     serve_command = commands.choices["serve"]
     serve_command.add_argument("--port", type=int, default=4200, help="本地 Prefect 服务器端口")
     serve_command.add_argument("--cron", help=f"运行时间（cron，默认 {DEFAULT_CRON}）")
@@ -391,14 +458,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         if args.command == "serve":
-            serve_nightly(args.port, args.cron, args.timezone, **parameters)
+            serve_nightly(args.port, args.cron, args.timezone, args.dask_address, **parameters)
             return 0
         with ExitStack() as api:
             if not PREFECT_API_URL.value():  # no server configured: a temporary one, gone when the run ends
                 url = api.enter_context(local_server(temporary=True))
                 api.enter_context(temporary_settings({PREFECT_API_URL: url}))
                 print(f"已启动 Prefect 临时服务器 {url.removesuffix('/api')}（本次运行结束即关闭）", file=sys.stderr)
-            result = nightly_audit(**parameters)
+            result = nightly_flow(args.dask_address)(**parameters)
     except (ServerNotStarted, NightlyFailure) as error:
         print(error, file=sys.stderr)
         return 1

@@ -47,3 +47,21 @@ def mailbox_down():
     box = Mailbox()
     yield box
     box.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL for the session (`tests/postgres.py`), started on first use."""
+    from tests.postgres import start_postgres
+
+    server = start_postgres()
+    if server is None:
+        pytest.skip("PostgreSQL is not installed (no initdb in /usr/lib/postgresql/*/bin): make postgres-deps")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database of the session's server, as a SQLAlchemy URL."""
+    return postgres_server.database()

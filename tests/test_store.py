@@ -1,20 +1,32 @@
-"""The run history in a real SQLite file: what is recorded, what is read back, and what a crash leaves."""
+"""The run history in a real SQLite file, and the same on a real PostgreSQL (`any_url`): what is recorded, what is
+read back, and what a crash leaves."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from evalaudit.model import evaluation_from_dict
 from evalaudit.nightly import check_outcomes, record
 from evalaudit.pipeline import parse_file, submitted_files
-from evalaudit.store import MIGRATIONS, StoreError, evaluations, files, metadata, open_store
+from evalaudit.store import MIGRATIONS, StoreError, alerts, evaluations, files, metadata, open_store, runs
 from tests.conftest import INBOX
 
 
 @pytest.fixture
 def url(tmp_path):
     return f"sqlite:///{tmp_path / 'db' / 'evalaudit.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request, tmp_path):
+    """The store on SQLite, then on a real PostgreSQL server (`tests/postgres.py`)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'evalaudit.db'}"
+    return request.getfixturevalue("postgres_url")
 
 
 def audit_into(store, run_id, inbox):
@@ -55,8 +67,8 @@ def test_a_database_from_a_newer_version_is_refused(url):
         open_store(url)
 
 
-def test_a_run_left_running_by_a_killed_process_is_marked_interrupted(url):
-    store = open_store(url)
+def test_a_run_left_running_by_a_killed_process_is_marked_interrupted(any_url):
+    store = open_store(any_url)
     store.begin_run("20260101T000000Z-aaaaaa", "inbox")
     assert store.begin_run("20260102T000000Z-bbbbbb", "inbox") == ["20260101T000000Z-aaaaaa"]
     assert store.run("20260101T000000Z-aaaaaa")["status"] == "interrupted"
@@ -84,8 +96,8 @@ def test_only_new_content_is_audited_and_each_content_once(url, tmp_path):
     assert sorted(p.source_file for p in state.problems) == ["sub/a.txt", "sub/b.txt"]
 
 
-def test_evaluations_and_findings_come_back_as_they_went_in(url, tmp_path):
-    store = open_store(url)
+def test_evaluations_and_findings_come_back_as_they_went_in(any_url, tmp_path):
+    store = open_store(any_url)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     source = INBOX / "07_township_party_building_errors.txt"
@@ -107,8 +119,8 @@ def test_evaluations_and_findings_come_back_as_they_went_in(url, tmp_path):
     assert state.computed_totals[evaluation.evaluation_id] == pytest.approx(95.2)
 
 
-def test_a_form_the_store_cannot_save_costs_that_form_and_leaves_nothing_half_saved(url):
-    store = open_store(url)
+def test_a_form_the_store_cannot_save_costs_that_form_and_leaves_nothing_half_saved(any_url):
+    store = open_store(any_url)
     store.begin_run("r1", str(INBOX))
     todo = store.plan("r1", submitted_files(INBOX))
     outcomes = [parse_file(file) for file in todo]
@@ -156,13 +168,14 @@ def test_evaluation_json_round_trips_for_every_real_seed(seeds_dir):
         assert evaluation_from_dict(evaluation.to_dict()) == evaluation
 
 
-def test_the_schema_is_the_metadata(url):
-    store = open_store(url)
+def test_the_schema_is_the_metadata(any_url):
+    store = open_store(any_url)
     for table in metadata.sorted_tables:
         assert {c["name"] for c in inspect(store.engine).get_columns(table.name)} == {c.name for c in table.columns}
 
 
-def test_processes_opening_a_new_store_together_migrate_it_once(url):
+def test_processes_opening_a_new_store_together_migrate_it_once(any_url):
+    url = any_url
     import subprocess
     import sys
 
@@ -175,3 +188,67 @@ def test_processes_opening_a_new_store_together_migrate_it_once(url):
         from evalaudit.store import schema_version
 
         assert schema_version(connection) == len(MIGRATIONS)
+
+
+def _audit_one(store, inbox, tmp_path):
+    inbox.mkdir()
+    source = INBOX / "07_township_party_building_errors.txt"
+    (inbox / source.name).write_bytes(source.read_bytes())
+    audit_into(store, "r1", inbox)
+    store.queue_alerts("r1", [({"kind": "digest", "unit": "", "recipient": "", "subject": "s", "body": "b"}, [], [])])
+
+
+def test_sqlite_keeps_timestamps_and_forms_as_the_text_it_always_stored(url, tmp_path):
+    """Existing store files stay readable and unchanged: ISO-8601 text, JSON text as `json.dumps` wrote it."""
+    store = open_store(url)
+    _audit_one(store, tmp_path / "inbox", tmp_path)
+    with store.engine.connect() as connection:
+        raw = connection.exec_driver_sql(
+            "SELECT started_at, typeof(started_at), finished_at, data, typeof(data) FROM runs, evaluations"
+        ).one()
+        created = connection.exec_driver_sql("SELECT created_at, typeof(created_at) FROM alerts").one()
+        [ddl] = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'runs'").scalars()
+    iso = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
+    assert re.fullmatch(iso, raw[0]) and raw[1] == "text" and re.fullmatch(iso, raw[2])
+    assert re.fullmatch(iso, created[0]) and created[1] == "text"
+    assert "started_at VARCHAR(32) NOT NULL" in ddl
+    [evaluation] = store.current_state("r1").evaluations
+    assert raw[4] == "text" and raw[3] == json.dumps(evaluation.to_dict(), ensure_ascii=False)
+    assert store.run("r1")["started_at"] == raw[0]
+
+
+def test_postgresql_stores_timestamps_as_timestamptz_and_forms_as_jsonb(postgres_url, tmp_path):
+    store = open_store(postgres_url)
+    _audit_one(store, tmp_path / "inbox", tmp_path)
+    with store.engine.connect() as connection:
+        types = dict(
+            connection.exec_driver_sql(
+                "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = current_schema()"
+            ).all()
+        )
+        kind = connection.exec_driver_sql("SELECT jsonb_typeof(data), data->>'unit' FROM evaluations").one()
+        started = connection.execute(select(runs.c.started_at)).scalar_one()
+        created = connection.execute(select(alerts.c.created_at)).scalar_one()
+    assert types["evaluations.data"] == "jsonb"
+    for column in ("runs.started_at", "runs.finished_at", "alerts.created_at", "alerts.sent_at"):
+        assert types[column] == "timestamp with time zone", column
+    [evaluation] = store.current_state("r1").evaluations
+    assert kind == ("object", evaluation.unit)  # a real document, queryable in SQL
+    # read back as the same ISO strings SQLite holds
+    iso = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"
+    assert re.fullmatch(iso, started) and re.fullmatch(iso, created) and store.run("r1")["started_at"] == started
+
+
+def test_files_and_forms_are_listed_by_code_point_whatever_the_database_collation(any_url, tmp_path):
+    """A zh_CN or en_US database sorts names its own way; the report's order must not depend on it."""
+    store = open_store(any_url)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    source = (INBOX / "07_township_party_building_errors.txt").read_bytes()
+    names = ["b.txt", "B.txt", "_a.txt", "a-b.txt", "ab.txt", "清溪.txt", "七里.txt"]
+    for index, name in enumerate(names):
+        (inbox / name).write_bytes(source + f"\n{index}".encode())
+    audit_into(store, "r1", inbox)
+    state = store.current_state("r1")
+    assert [evaluation.source_file for evaluation in state.evaluations] == sorted(names)

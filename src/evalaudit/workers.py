@@ -2,7 +2,8 @@
 
 Parsing and OCR scheduling are pure Python: threads share one core under the GIL, processes use all of them.
 The pool is spawned, not forked (the flow's tasks run in threads, and forking a threaded process is unsafe),
-and kept for the process's life, so a night of many batches starts its workers once.
+and kept for the process's life, so a night of many batches starts its workers once. A Dask worker (a daemonic
+process, which may not start processes) works in itself: its cluster already has a process per core.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def on_every_core(
     they read the cache folder, limits and tools the caller reads now.
     """
     workers = cores(workers)
-    if workers == 1:
+    if workers == 1 or multiprocessing.current_process().daemon:
         return [function(item) for item in items]
     call = partial(_with_settings, _settings(), function)
     try:
@@ -56,10 +57,26 @@ def _settings() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key.startswith("EVALAUDIT_") or key == "PATH"}
 
 
-def _with_settings(settings: dict[str, str], function: Callable[[Item], Result], item: Item) -> Result:
+def reading_settings() -> dict[str, str]:
+    """The `EVALAUDIT_*` settings reading a file depends on (cache folder, limits, timeouts), for a process on
+    another machine (a Dask worker): not its `PATH`, which is that machine's own, nor the store's URL or the
+    mail server's login, which a worker never uses and should not be sent."""
+    return {
+        key: value
+        for key, value in _settings().items()
+        if key.startswith("EVALAUDIT_") and not key.startswith(("EVALAUDIT_SMTP_", "EVALAUDIT_STORE_"))
+    }
+
+
+def apply_settings(settings: dict[str, str]) -> None:
+    """Make this process's `EVALAUDIT_*` exactly `settings`, so that it reads files as the caller does."""
     for key in [key for key in os.environ if key.startswith("EVALAUDIT_") and key not in settings]:
         del os.environ[key]
     os.environ.update(settings)
+
+
+def _with_settings(settings: dict[str, str], function: Callable[[Item], Result], item: Item) -> Result:
+    apply_settings(settings)
     return function(item)
 
 

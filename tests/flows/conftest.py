@@ -14,6 +14,8 @@ from tests.conftest import INBOX, ROOT
 # telemetry writes on SQLite, and Prefect's state stays in the project
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+# the flow module reads its task runner when imported: these tests choose theirs (test_scale_out.py)
+os.environ.pop("EVALAUDIT_DASK_ADDRESS", None)
 
 
 @pytest.fixture(scope="session")
@@ -46,4 +48,5 @@ def nightly(prefect_api, tmp_path, monkeypatch):
         return nightly_audit(**{**settings, **options})
 
     run.inbox, run.url, run.reports = inbox, url, tmp_path / "reports"
+    run.registry = str(ROOT / "data" / "units.csv")
     return run

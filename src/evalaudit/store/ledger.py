@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -33,6 +32,7 @@ from evalaudit.pipeline import FileOutcome, one_per_content
 from evalaudit.resubmission import FIXED, NEW, compare, form_key
 from evalaudit.store.rows import file_row, finding_row, put_file, stored_findings
 from evalaudit.store.schema import evaluations, files, findings, now, runs, texts
+from evalaudit.store.types import bytewise
 from evalaudit.text.index import COLUMNS as TEXT_COLUMNS
 
 
@@ -189,7 +189,7 @@ class RunLedger:
         previous_id = connection.execute(
             select(evaluations.c.evaluation_id)
             .where(evaluations.c.form_key == key, evaluations.c.sha256 != evaluation.source_sha256)
-            .order_by(evaluations.c.run_id.desc(), evaluations.c.evaluation_id.desc())
+            .order_by(bytewise(evaluations.c.run_id).desc(), bytewise(evaluations.c.evaluation_id).desc())
             .limit(1)
         ).scalar()
         previous = stored_findings(connection, [previous_id]) if previous_id else []
@@ -208,7 +208,7 @@ class RunLedger:
                 form_type=evaluation.form_type,
                 computed_total=computed_total,
                 exec_rate=exec_rate,
-                data=json.dumps(evaluation.to_dict(), ensure_ascii=False),
+                data=evaluation.to_dict(),
             )
         )
         rows = [finding_row(f, run_id, change) for f, change in zip(current, changes, strict=True)]

@@ -20,6 +20,7 @@ from evalaudit.model import Finding
 from evalaudit.resubmission import NEW
 from evalaudit.store.rows import chunks, finding_from_row
 from evalaudit.store.schema import FAILED, PENDING, SENT, alerts, files, findings, now
+from evalaudit.store.types import bytewise
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Outbox:
                 for row in connection.execute(
                     select(files.c.name, files.c.status, files.c.reason)
                     .where(files.c.status != AUDITED, files.c.alert_id.is_(None))
-                    .order_by(files.c.name)
+                    .order_by(bytewise(files.c.name))
                 )
             ]
         return found, problems

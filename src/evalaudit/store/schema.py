@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from evalaudit.store.types import JsonDocument, Timestamp
+
 DEFAULT_URL = "sqlite:///data/evalaudit.db"
 PENDING, SENT, FAILED = "pending", "sent", "failed"  # failed: can never be sent as it is, not retried
 
@@ -33,8 +35,8 @@ runs = Table(
     "runs",
     metadata,
     Column("run_id", String(64), primary_key=True),
-    Column("started_at", String(32), nullable=False),
-    Column("finished_at", String(32)),
+    Column("started_at", Timestamp(), nullable=False),
+    Column("finished_at", Timestamp()),
     Column("status", String(16), nullable=False),  # running | completed | failed | interrupted
     Column("inbox", Text, nullable=False),
     Column("files_seen", Integer),
@@ -76,7 +78,7 @@ evaluations = Table(
     Column("form_type", String(16), nullable=False),
     Column("computed_total", Float),
     Column("exec_rate", Float),
-    Column("data", Text, nullable=False),  # the evaluation as JSON (Evaluation.to_dict)
+    Column("data", JsonDocument(), nullable=False),  # the evaluation as JSON (Evaluation.to_dict)
 )
 
 findings = Table(
@@ -133,8 +135,8 @@ alerts = Table(
     Column("status", String(16), nullable=False),  # pending | sent
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
-    Column("created_at", String(32), nullable=False),
-    Column("sent_at", String(32)),
+    Column("created_at", Timestamp(), nullable=False),
+    Column("sent_at", Timestamp()),
 )
 
 

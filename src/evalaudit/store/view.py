@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -20,6 +19,7 @@ from evalaudit.model import Finding, evaluation_from_dict
 from evalaudit.pipeline import Snapshot
 from evalaudit.store.rows import chunks, stored_findings
 from evalaudit.store.schema import evaluations, files, texts
+from evalaudit.store.types import bytewise
 
 
 class InboxView:
@@ -50,7 +50,7 @@ class InboxView:
             present = connection.execute(
                 select(files.c.name, files.c.sha256, files.c.status, files.c.reason)
                 .where(files.c.last_seen_run == run_id)
-                .order_by(files.c.name)
+                .order_by(bytewise(files.c.name))
             ).all()
             rows = (
                 connection.execute(
@@ -60,7 +60,7 @@ class InboxView:
                             select(files.c.sha256).where(files.c.last_seen_run == run_id, files.c.status == AUDITED)
                         )
                     )
-                    .order_by(evaluations.c.source_file, evaluations.c.form_index)
+                    .order_by(bytewise(evaluations.c.source_file), evaluations.c.form_index)
                 )
                 .mappings()
                 .all()
@@ -75,7 +75,7 @@ class InboxView:
         for entry in present:
             if entry.status == AUDITED:
                 names[entry.sha256].append(entry.name)
-        forms = [evaluation_from_dict(json.loads(row["data"])) for row in rows]
+        forms = [evaluation_from_dict(row["data"]) for row in rows]
         source = {}
         for evaluation in forms:
             here = names[evaluation.source_sha256]

@@ -16,6 +16,7 @@ from evalaudit.ingest import SUPPORTED_SUFFIXES
 from evalaudit.outputs import write_jsonl, write_run_outputs
 from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
 from evalaudit.report import publish
+from evalaudit.report.pages import flush
 from evalaudit.summary import finding_lines, problem_lines
 
 FORM_TYPE_LABELS = {"department": "部门整体支出表", "project": "项目支出表", "report": "自评报告"}
@@ -45,6 +46,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     run = audit(args.paths, text_index=Path(args.index) if args.index else None)
     paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
     paths["index.html"] = publish(run.snapshot(), Path(args.out))
+    flush(Path(args.out))
     print(audit_summary(run, paths))
     return 1 if run.batch.files == 0 else 0
 

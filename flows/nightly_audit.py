@@ -167,7 +167,16 @@ def store_batch(store: Store, run_id: str, checked: CheckedFiles, batch: list[Fi
 @task(name="report", **IO)
 def report(store: Store, run_id: str, reports: str, keep: int) -> Published:
     published = publish_run(store, run_id, Path(reports), keep)
-    get_run_logger().info("审核报告：%s", published.report)
+    logger = get_run_logger()
+    logger.info("审核报告：%s", published.report)
+    if published.built is not None:
+        built = published.built
+        logger.info(
+            "报告页面：新生成 %d 页，沿用上次未变的 %d 页（解码自评表 %d 张）",
+            built.rendered,
+            built.linked + built.copied,
+            built.decoded,
+        )
     return published
 
 

@@ -29,12 +29,12 @@ def test_a_report_that_dies_while_written_leaves_no_report_and_latest_unmoved(au
     reports = tmp_path / "reports"
     first = publish_run(store, run, reports)
 
-    def dies_halfway(snapshot, out):
+    def dies_halfway(snapshot, out, *args, **options):
         (out / "units").mkdir(parents=True, exist_ok=True)
         (out / "units" / "half.html").write_text("<html>", encoding="utf-8")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(nightly, "publish", dies_halfway)
+    monkeypatch.setattr(nightly, "build", dies_halfway)
     with pytest.raises(OSError):
         publish_run(store, "20260102T000000Z-bbbbbb", reports)
     assert (reports / "latest").resolve() == first.report.parent.resolve()

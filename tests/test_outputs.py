@@ -55,3 +55,30 @@ def test_only_plain_numbers_may_start_like_a_formula(tmp_path, cell):
         [row] = list(csv.DictReader(handle))
     number = cell in ("-3", "-0.5", "+2", "-12.5%")
     assert row["stated"] == (cell if number else "'" + cell)
+
+
+def test_evaluations_jsonl_reuses_the_previous_lines_and_links_a_file_that_did_not_change(tmp_path):
+    from evalaudit.outputs import EvaluationLines
+    from tests.forms import consistent_form
+
+    forms = [consistent_form(i) for i in (1, 2, 3)]
+    first = EvaluationLines(tmp_path / "one.jsonl", None)
+    places = [first.write(form) for form in forms]
+    first.close()
+    assert [json.loads(line) for line in (tmp_path / "one.jsonl").read_text("utf-8").splitlines()] == [
+        form.to_dict() for form in forms
+    ]
+
+    same = EvaluationLines(tmp_path / "two.jsonl", tmp_path / "one.jsonl")
+    assert [same.copy(*place) for place in places] == places
+    same.close()
+    assert (tmp_path / "two.jsonl").stat().st_ino == (tmp_path / "one.jsonl").stat().st_ino
+
+    changed = EvaluationLines(tmp_path / "three.jsonl", tmp_path / "one.jsonl")
+    changed.copy(*places[0])
+    changed.write(consistent_form(9))
+    changed.copy(*places[2])
+    assert changed.copy(places[2][0] + 1, places[2][1]) is None  # not a whole line of the previous file
+    changed.close()
+    ids = [json.loads(line)["evaluation_id"] for line in (tmp_path / "three.jsonl").read_text("utf-8").splitlines()]
+    assert ids == [forms[0].evaluation_id, consistent_form(9).evaluation_id, forms[2].evaluation_id]

@@ -16,6 +16,7 @@ from evalaudit.ingest import SUPPORTED_SUFFIXES
 from evalaudit.outputs import write_jsonl, write_run_outputs
 from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
 from evalaudit.report import publish
+from evalaudit.report.pages import flush
 from evalaudit.summary import finding_lines, problem_lines
 from evalaudit.timing import Stopwatch
 
@@ -49,6 +50,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
     watch.start("report")
     paths["index.html"] = publish(run.snapshot(), Path(args.out))
+    flush(Path(args.out))
     watch.write_if_asked()
     print(audit_summary(run, paths))
     return 1 if run.batch.files == 0 else 0

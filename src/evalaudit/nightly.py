@@ -23,8 +23,10 @@ from evalaudit.alert.registry import Registry, RegistryError, load_registry
 from evalaudit.inbox import CHECK_FAILED
 from evalaudit.model import Finding
 from evalaudit.outputs import write_run_outputs
-from evalaudit.pipeline import FileOutcome, Snapshot, check_isolated, problem_findings
-from evalaudit.report import publish, unit_name
+from evalaudit.pipeline import FileOutcome, check_isolated, problem_findings
+from evalaudit.report import Built, build, unit_name
+from evalaudit.report.listing import Listing
+from evalaudit.report.pages import MANIFEST, flush, fsync_folder, link_if_same
 from evalaudit.resubmission import NEW, form_key
 from evalaudit.store import GLOBAL_ERRORS, Store, StoreError
 from evalaudit.summary import finding_lines, problem_lines
@@ -54,7 +56,8 @@ class CheckedFiles:
 @dataclass
 class Published:
     report: Path  # the run's index.html
-    snapshot: Snapshot
+    snapshot: Listing  # the inbox as the report shows it (forms as entries: no form content)
+    built: Built | None = None  # pages linked and rendered
 
 
 class NightlyFailure(RuntimeError):
@@ -155,25 +158,48 @@ def _save(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[File
 def publish_run(store: Store, run_id: str, reports: Path, keep: int = KEEP_REPORTS) -> Published:
     """The whole inbox as it stands after this run → reports/runs/<run_id>/, then reports/latest points to it.
 
-    The report is written into a hidden `.<run_id>.partial` folder and renamed into place once complete, and
-    `latest` moves only then: a crash never leaves reviewers (or the next run) a half report.
+    Only the pages that changed since the previous report are rendered (and only their forms decoded); the
+    others are hard-links to the previous run's. The report is written into a hidden `.<run_id>.partial` folder
+    without a per-page fsync, flushed to disk once, renamed into place, and `latest` moves only then: a crash
+    never leaves reviewers (or the next run) a half report.
     """
-    snapshot = store.current_state(run_id)
+    listing = store.current_listing(run_id)
     runs = reports / "runs"
     out, partial = runs / run_id, runs / f".{run_id}.partial"
     if partial.exists():
         shutil.rmtree(partial)
-    problems = problem_findings(snapshot.problems)
+    partial.mkdir(parents=True)
+    problems = problem_findings(listing.problems)
     for finding in problems:
         finding.run_id = run_id
-    write_run_outputs(partial, snapshot.findings + problems, snapshot.evaluations)
-    index = publish(snapshot, partial)
+    previous = previous_report(reports)
+    written = write_run_outputs(partial, listing.findings + problems, None, sync=False)
+    for name in ("findings.csv", "findings.jsonl"):  # a night that changed nothing keeps no second copy
+        link_if_same(written[name], previous / name if previous else None)
+    built = build(listing, partial, previous, atomic=False, lines=True)
+    flush(partial)
     if out.exists():
         shutil.rmtree(out)
     os.replace(partial, out)
+    fsync_folder(runs)
     point_latest(reports / "latest", out)
+    fsync_folder(reports)
     prune_reports(runs, keep)
-    return Published(report=out / index.name, snapshot=snapshot)
+    return Published(report=out / built.index.name, snapshot=listing, built=built)
+
+
+def previous_report(reports: Path) -> Path | None:
+    """The complete report the next one links its unchanged pages from: `latest`, else the newest run folder."""
+    latest = reports / "latest"
+    if latest.is_dir() and (latest / MANIFEST).is_file():
+        return latest.resolve()
+    runs = reports / "runs"
+    folders = (
+        sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file())
+        if runs.is_dir()
+        else []
+    )
+    return folders[-1] if folders else None
 
 
 def point_latest(link: Path, target: Path) -> None:
@@ -255,7 +281,7 @@ def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[
     ]
 
 
-def units_with_errors(snapshot: Snapshot) -> list[dict]:
+def units_with_errors(snapshot: Listing) -> list[dict]:
     """Rows of the flow's table artifact: each unit with open errors, most first."""
     errors = Counter(unit_name(f) for f in snapshot.findings if f.severity == "error")
     new = Counter(unit_name(f) for f in snapshot.findings if f.severity == "error" and f.change == NEW)

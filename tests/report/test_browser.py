@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from evalaudit.checks import run_checks
 from evalaudit.pipeline import Snapshot
-from evalaudit.report import publish
+from evalaudit.report import UNITS_ON_INDEX, publish
 from tests.conftest import ROOT
 from tests.forms import consistent_form, with_indicator
 
@@ -62,18 +63,48 @@ def open_page(browser, path: Path, javascript: bool = True, problems: list[str] 
     return page
 
 
-def test_overview_filter_to_a_unit_and_open_a_form(browser, seed_report):
+def findings_page(out: Path, check_id: str) -> Path:
+    [page] = sorted((out / "findings").glob(f"{check_id}-*.html"))[:1]
+    return page
+
+
+def test_overview_finds_a_unit_by_part_of_its_name_and_opens_its_page(browser, seed_report):
+    run, out = seed_report
+    problems: list[str] = []
+    page = open_page(browser, out / "index.html", problems=problems)
+    page.fill("#unit-search", "政务服务")
+    results = page.locator("#unit-results li a")
+    results.first.wait_for()
+    names = {f.unit for f in run.findings} | {e.unit for e in run.batch.evaluations}
+    assert sorted(results.all_inner_texts()) == sorted(name for name in names if "政务服务" in name)
+    page.screenshot(path=str(SCREENSHOTS / "overview-search.png"), full_page=True)
+    results.filter(has_text="武威市政府政务服务中心").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "武威市政府政务服务中心"
+    assert problems == []
+
+    opened = open_page(browser, out / "index.html", problems=problems)
+    opened.goto((out / "index.html").as_uri() + "?unit=武威市", wait_until="load")
+    opened.locator("#unit-results li a").first.wait_for()
+    assert opened.locator("#unit-results li a").all_inner_texts() == ["武威市政府政务服务中心"]
+
+
+def test_a_findings_page_filters_to_a_unit_and_opens_a_form(browser, seed_report):
     run, out = seed_report
     page = open_page(browser, out / "index.html")
+    page.locator("#checks a", has_text="第1页").first.wait_for()
+    page.locator('#checks tr:has-text("arithmetic.total") a').first.click()
+    page.wait_for_load_state("load")
+    total = [f for f in run.findings if f.check_id == "arithmetic.total"]
     rows = page.locator("#findings tbody tr")
-    assert rows.count() == len(run.findings)
+    assert rows.count() == len(total)
     unit = "武威市政府政务服务中心"
     page.fill('input[data-filter="unit"]', unit)
     visible = page.locator("#findings tbody tr:visible")
-    assert visible.count() == sum(1 for f in run.findings if f.unit == unit)
-    page.screenshot(path=str(SCREENSHOTS / "overview-filtered.png"), full_page=True)
+    assert visible.count() == sum(1 for f in total if f.unit == unit) >= 1
+    page.screenshot(path=str(SCREENSHOTS / "findings-filtered.png"), full_page=True)
 
-    page.locator("#findings tbody tr:visible a").first.click()
+    visible.locator("a.form-link").first.click()
     page.wait_for_load_state("load")
     flagged = page.locator("td.flagged")
     assert flagged.count() >= 1
@@ -97,8 +128,16 @@ def test_every_page_of_the_seed_audit_loads_without_errors(browser, seed_report)
 
 def test_pages_read_without_javascript(browser, seed_report):
     run, out = seed_report
-    page = open_page(browser, out / "index.html", javascript=False)
-    assert page.locator("#findings tbody tr:visible").count() == len(run.findings)
+    shown = 0
+    for path in sorted((out / "findings").glob("*.html")):
+        page = open_page(browser, path, javascript=False)
+        shown += page.locator("#findings tbody tr:visible").count()
+        page.context.close()
+    assert shown == len(run.findings)
+    index = open_page(browser, out / "index.html", javascript=False)
+    assert index.locator("#units tbody tr:visible").count() == len(
+        {f.unit for f in run.findings} | {e.unit for e in run.batch.evaluations}
+    )
 
 
 def test_a_form_with_an_injected_script_shows_the_text_and_runs_nothing(browser, tmp_path):
@@ -115,7 +154,7 @@ def test_a_form_with_an_injected_script_shows_the_text_and_runs_nothing(browser,
     page.screenshot(path=str(SCREENSHOTS / "form-injected.png"), full_page=True)
 
 
-def test_a_5000_form_audit_lists_every_finding_and_filters_them(browser, tmp_path):
+def test_a_5000_form_audit_pages_its_findings_and_finds_any_unit(browser, tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synthetic import synthetic_evaluations
 
@@ -123,14 +162,25 @@ def test_a_5000_form_audit_lists_every_finding_and_filters_them(browser, tmp_pat
     publish(run, tmp_path)
     problems: list[str] = []
     page = open_page(browser, tmp_path / "index.html", problems=problems)
-    assert page.locator("#findings tbody tr").count() == len(run.findings)
+    assert page.locator("#units tbody tr").count() == UNITS_ON_INDEX
     unit = next(finding.unit for finding in run.findings[len(run.findings) // 2 :] if finding.unit)
-    page.fill('input[data-filter="unit"]', unit)
-    visible = page.locator("#findings tbody tr:visible")
-    assert visible.count() == sum(1 for finding in run.findings if unit in finding.unit)
+    page.fill("#unit-search", unit)
+    page.locator("#unit-results li a").first.wait_for()
+    assert page.locator("#unit-results li a").all_inner_texts() == [unit]
     page.screenshot(path=str(SCREENSHOTS / "overview-5000.png"))
+    page.locator("#unit-results li a").first.click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == unit
+    assert page.locator("#findings tbody tr").count() == sum(1 for f in run.findings if f.unit == unit)
 
-    visible.locator("a").first.click()
+    check, count = Counter(f.check_id for f in run.findings).most_common(1)[0]
+    listed = 0
+    for path in sorted((tmp_path / "findings").glob(f"{check}-*.html")):
+        findings = open_page(browser, path, problems=problems)
+        listed += findings.locator("#findings tbody tr").count()
+        findings.context.close()
+    assert listed == count
+    page.locator("a.form-link").first.click()
     page.wait_for_load_state("load")
     assert unit in page.locator("h1").inner_text()
     assert problems == []

@@ -32,9 +32,11 @@ def checked(run_id: str, forms: list) -> Snapshot:
 
 
 def test_no_page_refers_to_anything_on_the_internet(seed_report):
-    _, out = seed_report
-    assert len(pages(out)) == 1 + 4 + 7  # overview, 4 units, 7 forms
-    for page in pages(out):
+    run, out = seed_report
+    checks = {finding.check_id for finding in run.findings}
+    by_folder = {folder: len(list((out / folder).glob("*.html"))) for folder in ("units", "forms", "findings")}
+    assert by_folder == {"units": 4 + 1, "forms": 7, "findings": len(checks)}  # 4 units and their list; 1 page a check
+    for page in [*pages(out), out / "units" / "names.js"]:
         text = page.read_text(encoding="utf-8")
         assert "http://" not in text and "https://" not in text, page.name
         assert not REMOTE.search(text), page.name
@@ -94,7 +96,10 @@ def test_page_names_come_from_ids_never_from_what_a_unit_typed(tmp_path):
     assert written and all(path.resolve().is_relative_to(out.resolve()) for path in written)
     names = {path.relative_to(out).as_posix() for path in written}
     assert {f"forms/{form_slug(form.evaluation_id)}.html" for form in forms} <= names
-    safe = re.compile(r"(index|units/[0-9a-f]{12}|forms/([0-9a-f]{16}-[0-9]+|x[0-9a-f]{16}))\.html")
+    safe = re.compile(
+        r"(index|units/[0-9a-f]{12}|units/list-[0-9]{4}|findings/[a-z0-9_.]+-[0-9]{4}|forms/([0-9a-f]{16}-[0-9]+|x[0-9a-f]{16}))"
+        r"\.html|manifest\.json|units/names\.js"
+    )
     assert all(safe.fullmatch(name) for name in names), names
 
 

@@ -7,25 +7,32 @@ internet. All submitted text goes through Jinja2's autoescaping.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from html import escape
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
 from evalaudit.display import format_number
-from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
-from evalaudit.outputs import write_atomically
 from evalaudit.inbox import FileProblem
+from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
+from evalaudit.outputs import EvaluationLines
 from evalaudit.pipeline import Snapshot
-from evalaudit.report.charts import bar_chart, rate_strip, scatter
+from evalaudit.report.cells import FormCells
+from evalaudit.report.charts import bar_chart, rate_strip, sample, scatter
+from evalaudit.report.listing import FormEntry, Listing, listing_of
+from evalaudit.report.pages import PageWriter, page_key
 from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN
 
 FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
 _HERE = Path(__file__).parent
 UNIT_PAGE_FIELDS = ("evaluation_id", "source_file", "form_index", "form_type", "year", "project_name", "stated_total")
 _EVALUATION_ID = re.compile(r"[0-9a-f]{16}-[0-9]+")  # model.evaluation_id: content hash prefix, form number
+_CHECK_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 
 
 def unit_name(item: Evaluation | Finding) -> str:
@@ -71,62 +78,251 @@ def page_cell(cell: str, evaluation: Evaluation) -> str | None:
     return None
 
 
-def publish(run: Snapshot, out: Path) -> Path:
-    """Write index.html, units/*.html and forms/*.html into `out`; returns the overview's path."""
-    environment = Environment(loader=PackageLoader("evalaudit.report", "templates"), autoescape=True)
+FINDINGS_PER_PAGE = 500  # rows of a findings page (about 0.3 MB)
+UNITS_ON_INDEX = 500  # units ranked on the overview; all of them on units/list-NNNN.html
+UNITS_PER_PAGE = 2000
+CHART_POINTS = 1500  # points of a scatter or strip at most (every problem first, then an even sample)
+FORM_WINDOW = 500  # forms decoded and rendered together: what the report holds of form content at once
+UNIT_NAMES = "units/names.js"  # every unit's name and page, loaded by the overview's search when it is used
+
+
+@dataclass
+class Built:
+    """What a publish did: the overview's path and how many pages it linked, copied, rendered, and forms decoded."""
+
+    index: Path
+    linked: int = 0
+    copied: int = 0
+    rendered: int = 0
+    decoded: int = 0
+
+
+def publish(run: Snapshot | Listing, out: Path, previous: Path | None = None, **options) -> Path:
+    """Write index.html, units/*.html, forms/*.html and findings/*.html into `out`; returns the overview's path."""
+    return build(run, out, previous, **options).index
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("evalaudit.report", "templates"), autoescape=True)
+
+
+def build(
+    run: Snapshot | Listing, out: Path, previous: Path | None = None, atomic: bool = True, lines: bool = False
+) -> Built:
+    """The report of `run` in `out`: each page whose key is the same as in the `previous` run folder's manifest is
+    linked from it, the others rendered (only those forms are decoded, `FORM_WINDOW` at a time).
+
+    `atomic`: each page written through a temporary file (a folder people may be reading); off for a partial
+    run folder, renamed into place once complete. `lines`: evaluations.jsonl assembled here, form by form."""
+    listing = run if isinstance(run, Listing) else listing_of(run)
+    environment = _environment()
     common = {
         "css": (_HERE / "style.css").read_text(encoding="utf-8"),
         "js": (_HERE / "filter.js").read_text(encoding="utf-8"),
-        "run_id": run.run_id,
+        "run_id": "",
         "categories": CATEGORY_LABELS,
         "severities": SEVERITY_LABELS,
         "form_types": FORM_TYPES,
         "fmt": format_number,
         "changes": CHANGE_LABELS,
         "form_slug": form_slug,
+        "unit_page": lambda item: unit_slug(unit_name(item)),
     }
-    evaluations = run.evaluations
+    writer = PageWriter(out, previous, atomic=atomic)
     by_form: dict[str, list[Finding]] = defaultdict(list)
     by_unit: dict[str, list[Finding]] = defaultdict(list)
-    for finding in run.findings:
+    for finding in listing.findings:
         by_form[finding.evaluation_id].append(finding)
         by_unit[unit_name(finding)].append(finding)
-    computed = run.computed_totals
     fixed_by_unit: dict[str, list[Finding]] = defaultdict(list)
-    for finding in run.fixed:
+    for finding in listing.fixed:
         fixed_by_unit[unit_name(finding)].append(finding)
 
-    page_problems: list[FileProblem] = []
-    for evaluation in evaluations:
-        flagged: dict[str, list[Finding]] = defaultdict(list)
-        unplaced = []
-        for finding in by_form.get(evaluation.evaluation_id, []):
-            key = page_cell(finding.cell, evaluation)
-            (flagged[key] if key else unplaced).append(finding)
-        try:
-            html = environment.get_template("form.html.j2").render(
-                common,
-                root="../",
-                title=f"{evaluation.unit or '未填写单位'} · 第{evaluation.form_index}张表",
-                e=evaluation,
-                flagged=flagged,
-                unplaced=unplaced,
-                unit_slug=unit_slug(unit_name(evaluation)),
-                computed_total=computed.get(evaluation.evaluation_id),
-            )
-        except Exception as error:  # noqa: BLE001 - one form's page must not cost the report
-            reason = f"第{evaluation.form_index}张表的页面无法生成（{type(error).__name__}: {error}），原文见下"
-            page_problems.append(FileProblem(evaluation.source_file, "page_failed", reason))
-            html = _fallback_page(evaluation, reason)
-        _write(out / "forms" / f"{form_slug(evaluation.evaluation_id)}.html", html)
+    out.mkdir(parents=True, exist_ok=True)
+    jsonl = None
+    if lines:
+        jsonl = EvaluationLines(out / "evaluations.jsonl", previous / "evaluations.jsonl" if previous else None)
+    try:
+        page_problems, decoded = _form_pages(listing, writer, environment, common, by_form, jsonl)
+    finally:
+        if jsonl is not None:
+            jsonl.close()
 
-    units = _unit_rows(evaluations, run.findings)
-    forms_of: dict[str, list[Evaluation]] = defaultdict(list)
-    for evaluation in evaluations:
-        forms_of[unit_name(evaluation)].append(evaluation)
+    units = _unit_rows(listing.evaluations, listing.findings)
+    _unit_pages(listing, units, writer, environment, common, by_unit, fixed_by_unit)
+    checks = _findings_pages(listing.findings, writer, environment, common)
+    unit_lists = _unit_lists(units, writer, environment, common)
+    names = json.dumps([[u["name"], u["slug"], u["errors"], u["warnings"]] for u in units], ensure_ascii=False)
+    writer.page(UNIT_NAMES, page_key("names", names), lambda: f"window.UNIT_NAMES={names};\n")
+
+    evaluations = listing.evaluations
+    severity_counts = Counter(f.severity for f in listing.findings)
+    html = environment.get_template("index.html.j2").render(
+        common,
+        root="",
+        run_id=listing.run_id,
+        title="绩效自评表审核总览",
+        files=listing.files,
+        forms=len(evaluations),
+        audited_now=len(evaluations) if listing.audited_this_run is None else len(listing.audited_this_run),
+        fixed_count=len(listing.fixed),
+        problems=[*listing.problems, *page_problems],
+        severity_counts=severity_counts,
+        by_category=Counter((f.category, f.severity) for f in listing.findings),
+        units=units[:UNITS_ON_INDEX],
+        unit_count=len(units),
+        unit_lists=unit_lists,
+        unit_names=UNIT_NAMES,
+        checks=checks,
+        finding_count=len(listing.findings),
+        per_page=FINDINGS_PER_PAGE,
+        chart_checks=bar_chart(Counter(f.check_id for f in listing.findings).most_common(15), "各项检查的发现数"),
+        chart_totals=_totals_chart(evaluations),
+        chart_rates=_rates_chart(evaluations),
+    )
+    writer.write("index.html", None, html)
+    writer.finish()
+    return Built(out / "index.html", writer.linked, writer.copied, writer.rendered, decoded)
+
+
+def chunks(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _shown_on_form(finding: Finding) -> tuple:
+    return (finding.cell, finding.severity, finding.location, finding.message, finding.expected)
+
+
+def _shown_in_table(finding: Finding) -> tuple:
+    return (
+        finding.evaluation_id,
+        finding.source_file,
+        finding.form_index,
+        finding.unit,
+        finding.category,
+        finding.severity,
+        finding.location,
+        finding.stated,
+        finding.expected,
+        finding.message,
+        finding.change,
+    )
+
+
+def _form_pages(
+    listing: Listing,
+    writer: PageWriter,
+    environment: Environment,
+    common: dict,
+    by_form: dict[str, list[Finding]],
+    lines: EvaluationLines | None,
+) -> tuple[list[FileProblem], int]:
+    """Every form's page, linked when unchanged, else decoded and rendered; its evaluations.jsonl line too.
+
+    Returns the pages that could not be rendered (this run's and the linked ones') and how many forms were decoded."""
+    template = environment.get_template("form.html.j2")
+    problems: list[FileProblem] = []
+    decoded = 0
+    for window in chunks(listing.evaluations, FORM_WINDOW):
+        todo: list[FormEntry] = []
+        names: dict[str, tuple[str, str]] = {}
+        for entry in window:
+            name = f"forms/{form_slug(entry.evaluation_id)}.html"
+            key = page_key(
+                "form",
+                entry.evaluation_id,
+                entry.version,
+                entry.audited_run,
+                entry.source_file,
+                tuple(entry.also_submitted_as),
+                entry.unit,
+                entry.computed_total,
+                tuple(_shown_on_form(f) for f in by_form.get(entry.evaluation_id, ())),
+            )
+            names[entry.evaluation_id] = (name, key)
+            old = writer.before.forms.get(entry.evaluation_id)
+            usable = old is not None and old[0] == entry.version and (lines is None or (lines.can_copy and old[4] >= 0))
+            if usable and writer.reuse(name, key):
+                entry.project_name, entry.stated_total, entry.known = old[1], old[2], True
+            else:
+                todo.append(entry)
+        loaded = dict(zip((e.evaluation_id for e in todo), listing.load([e.evaluation_id for e in todo])))
+        decoded += len(loaded)
+        for entry in window:
+            name, key = names[entry.evaluation_id]
+            evaluation = loaded.get(entry.evaluation_id)
+            old = writer.before.forms.get(entry.evaluation_id)
+            if evaluation is None:
+                problem = old[3]
+            else:
+                entry.learn(evaluation)
+                html, problem = _form_page(template, common, entry, evaluation, by_form.get(entry.evaluation_id, []))
+                writer.write(name, key, html)
+            if problem:
+                problems.append(FileProblem(entry.source_file, "page_failed", problem))
+            where: tuple[int, int] | None = (-1, 0)
+            if lines is not None:
+                where = lines.copy(old[4], old[5]) if evaluation is None else None
+                if where is None:
+                    if evaluation is None:  # the previous file lost the line: decode this one form after all
+                        [evaluation] = listing.load([entry.evaluation_id])
+                        decoded += 1
+                    where = lines.write(evaluation)
+            writer.now.forms[entry.evaluation_id] = [
+                entry.version,
+                entry.project_name,
+                entry.stated_total,
+                problem,
+                *where,
+            ]
+    return problems, decoded
+
+
+def _form_page(
+    template, common: dict, entry: FormEntry, evaluation: Evaluation, findings: list[Finding]
+) -> tuple[str, str]:
+    """The form's page, or a plain page with the reason and the raw text when it cannot be rendered."""
+    flagged: dict[str, list[Finding]] = defaultdict(list)
+    unplaced = []
+    for finding in findings:
+        key = page_cell(finding.cell, evaluation)
+        (flagged[key] if key else unplaced).append(finding)
+    try:
+        html = template.render(
+            common,
+            root="../",
+            run_id=entry.audited_run,
+            title=f"{evaluation.unit or '未填写单位'} · 第{evaluation.form_index}张表",
+            e=evaluation,
+            cells=FormCells(flagged),
+            unplaced=unplaced,
+            unit_slug=unit_slug(unit_name(evaluation)),
+            computed_total=entry.computed_total,
+        )
+        return html, ""
+    except Exception as error:  # noqa: BLE001 - one form's page must not cost the report
+        reason = f"第{evaluation.form_index}张表的页面无法生成（{type(error).__name__}: {error}），原文见下"
+        return _fallback_page(evaluation, reason), reason
+
+
+def _unit_pages(
+    listing: Listing,
+    units: list[dict],
+    writer: PageWriter,
+    environment: Environment,
+    common: dict,
+    by_unit: dict[str, list[Finding]],
+    fixed_by_unit: dict[str, list[Finding]],
+) -> None:
+    template = environment.get_template("unit.html.j2")
+    forms_of: dict[str, list[FormEntry]] = defaultdict(list)
+    for entry in listing.evaluations:
+        forms_of[unit_name(entry)].append(entry)
     for unit in units:
-        forms = forms_of[unit["name"]]
-        counts = Counter((f.evaluation_id, f.severity) for f in by_unit[unit["name"]])
+        name = unit["name"]
+        forms, findings, fixed = forms_of[name], by_unit[name], fixed_by_unit[name]
+        counts = Counter((f.evaluation_id, f.severity) for f in findings)
         rows = [
             {
                 **{key: getattr(e, key) for key in UNIT_PAGE_FIELDS},
@@ -135,40 +331,109 @@ def publish(run: Snapshot, out: Path) -> Path:
             }
             for e in forms
         ]
-        html = environment.get_template("unit.html.j2").render(
-            common,
-            root="../",
-            title=unit["name"],
-            evaluations=rows,
-            findings=by_unit[unit["name"]],
-            change_counts=_change_counts(by_unit[unit["name"]], fixed_by_unit[unit["name"]]),
-            fixed=fixed_by_unit[unit["name"]],
+        change_counts = _change_counts(findings, fixed)
+        audited = max((e.audited_run for e in forms), default="")
+        key = page_key(
+            "unit",
+            name,
+            audited,
+            tuple(tuple(row.values()) for row in rows),
+            tuple(_shown_in_table(f) for f in findings),
+            tuple(change_counts.items()) if change_counts else None,
+            tuple((f.source_file, f.location, f.stated, f.message) for f in fixed),
         )
-        _write(out / "units" / f"{unit['slug']}.html", html)
+        writer.page(
+            f"units/{unit['slug']}.html",
+            key,
+            lambda: template.render(
+                common,
+                root="../",
+                run_id=audited,
+                title=name,
+                evaluations=rows,
+                findings=findings,
+                change_counts=change_counts,
+                fixed=fixed,
+            ),
+        )
 
-    severity_counts = Counter(f.severity for f in run.findings)
-    html = environment.get_template("index.html.j2").render(
-        common,
-        root="",
-        title="绩效自评表审核总览",
-        files=run.files,
-        forms=len(evaluations),
-        audited_now=len(evaluations) if run.audited_this_run is None else len(run.audited_this_run),
-        fixed_count=len(run.fixed),
-        problems=[*run.problems, *page_problems],
-        severity_counts=severity_counts,
-        by_category=Counter((f.category, f.severity) for f in run.findings),
-        units=units,
-        findings=run.findings,
-        chart_checks=bar_chart(Counter(f.check_id for f in run.findings).most_common(15), "各项检查的发现数"),
-        chart_totals=scatter(
-            _total_points(evaluations, computed), "填报总分与按得分合计的总分", "按各项得分合计", "填报总分"
-        ),
-        chart_rates=rate_strip(_rates(run), "各表预算执行率（红线为100%）"),
-    )
-    index = out / "index.html"
-    _write(index, html)
-    return index
+
+def check_slug(check_id: str) -> str:
+    """A file name for a check's findings pages: the check id when it is plain, else a hash of it."""
+    if _CHECK_ID.fullmatch(check_id):
+        return check_id
+    return "x" + hashlib.sha1(check_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _findings_pages(findings: list[Finding], writer: PageWriter, environment: Environment, common: dict) -> list[dict]:
+    """Every finding once, on the pages of its check (`FINDINGS_PER_PAGE` rows each); the overview's rows of checks."""
+    template = environment.get_template("findings.html.j2")
+    by_check: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_check[finding.check_id].append(finding)
+    order = list(CATEGORY_LABELS)
+    rows = []
+    for check in sorted(by_check, key=lambda c: (_rank(order, by_check[c][0].category), c)):
+        found = by_check[check]
+        parts = [found[start : start + FINDINGS_PER_PAGE] for start in range(0, len(found), FINDINGS_PER_PAGE)]
+        names = [f"findings/{check_slug(check)}-{number:04d}.html" for number in range(1, len(parts) + 1)]
+        for number, (name, part) in enumerate(zip(names, parts, strict=True), start=1):
+            key = page_key("findings", check, number, len(parts), tuple(_shown_in_table(f) for f in part))
+            writer.page(
+                name,
+                key,
+                lambda: template.render(
+                    common,
+                    root="../",
+                    title=f"审核发现：{check}" + (f"（第{number}页，共{len(parts)}页）" if len(parts) > 1 else ""),
+                    check=check,
+                    category=part[0].category,
+                    findings=part,
+                    pages=[Path(n).name for n in names],
+                    number=number,
+                ),
+            )
+        severities = Counter(f.severity for f in found)
+        rows.append(
+            {
+                "check_id": check,
+                "category": found[0].category,
+                "severities": severities,
+                "count": len(found),
+                "pages": names,
+            }
+        )
+    return rows
+
+
+def _rank(order: list[str], category: str) -> int:
+    return order.index(category) if category in order else len(order)
+
+
+def _unit_lists(units: list[dict], writer: PageWriter, environment: Environment, common: dict) -> list[dict]:
+    """Every unit, ranked as on the overview, `UNITS_PER_PAGE` to a page: each unit's page is a link away."""
+    template = environment.get_template("units.html.j2")
+    parts = [units[start : start + UNITS_PER_PAGE] for start in range(0, len(units), UNITS_PER_PAGE)]
+    names = [f"units/list-{number:04d}.html" for number in range(1, len(parts) + 1)]
+    lists = []
+    for number, (name, part) in enumerate(zip(names, parts, strict=True), start=1):
+        first = (number - 1) * UNITS_PER_PAGE + 1
+        key = page_key("units", number, len(parts), tuple(tuple(u.values()) for u in part))
+        writer.page(
+            name,
+            key,
+            lambda: template.render(
+                common,
+                root="../",
+                title=f"全部单位（第{first}–{first + len(part) - 1}名，共{len(units)}个）",
+                units=part,
+                first=first,
+                pages=[Path(n).name for n in names],
+                number=number,
+            ),
+        )
+        lists.append({"name": name, "first": first, "last": first + len(part) - 1})
+    return lists
 
 
 def _fallback_page(evaluation: Evaluation, reason: str) -> str:
@@ -179,7 +444,7 @@ def _fallback_page(evaluation: Evaluation, reason: str) -> str:
     )
 
 
-def _unit_rows(evaluations: list[Evaluation], findings: list[Finding]) -> list[dict]:
+def _unit_rows(evaluations: list[FormEntry], findings: list[Finding]) -> list[dict]:
     names = {unit_name(e) for e in evaluations} | {unit_name(f) for f in findings}
     severity = Counter((unit_name(f), f.severity) for f in findings)
     forms = Counter(unit_name(e) for e in evaluations)
@@ -196,28 +461,26 @@ def _unit_rows(evaluations: list[Evaluation], findings: list[Finding]) -> list[d
     return sorted(rows, key=lambda row: (-row["errors"], -row["warnings"], row["name"]))
 
 
-def _total_points(evaluations: list[Evaluation], computed: dict) -> list[tuple[float, float, str, bool]]:
+def _totals_chart(evaluations: list[FormEntry]) -> str:
     points = []
     for e in evaluations:
-        value = computed.get(e.evaluation_id)
+        value = e.computed_total
         if e.stated_total is not None and value is not None and value == value:
-            points.append(
-                (
-                    float(value),
-                    float(e.stated_total),
-                    f"{e.unit} 第{e.form_index}张",
-                    abs(value - e.stated_total) > 0.05,
-                )
-            )
-    return points
+            off = abs(value - e.stated_total) > 0.05
+            points.append((float(value), float(e.stated_total), f"{e.unit} 第{e.form_index}张", off))
+    shown = sample(points, CHART_POINTS, lambda point: point[3])
+    return scatter(shown, "填报总分与按得分合计的总分" + _sampled(shown, points), "按各项得分合计", "填报总分")
 
 
-def _rates(run: Snapshot) -> list[tuple[float, str]]:
-    return [
-        (run.exec_rates[e.evaluation_id], f"{e.unit} 第{e.form_index}张")
-        for e in run.evaluations
-        if e.evaluation_id in run.exec_rates
-    ]
+def _rates_chart(evaluations: list[FormEntry]) -> str:
+    rates = [(e.exec_rate, f"{e.unit} 第{e.form_index}张") for e in evaluations if e.exec_rate is not None]
+    shown = sample(rates, CHART_POINTS, lambda rate: rate[0] > 100)
+    return rate_strip(shown, "各表预算执行率（红线为100%）" + _sampled(shown, rates))
+
+
+def _sampled(shown: list, points: list) -> str:
+    """The chart's title note when it shows a sample: how many of how many, problems all in first."""
+    return "" if len(shown) == len(points) else f"（共{len(points)}张，图中{len(shown)}张：异常的优先，其余均匀抽样）"
 
 
 def _change_counts(findings: list[Finding], fixed: list[Finding]) -> dict[str, int] | None:
@@ -226,7 +489,3 @@ def _change_counts(findings: list[Finding], fixed: list[Finding]) -> dict[str, i
         return None
     counts = Counter(finding.change for finding in findings)
     return {NEW: counts[NEW], STILL_OPEN: counts[STILL_OPEN], FIXED: len(fixed)}
-
-
-def _write(target: Path, text: str) -> None:
-    write_atomically(target, lambda handle: handle.write(text))

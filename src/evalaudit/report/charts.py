@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 WIDTH, HEIGHT, PAD = 560, 300, 44
@@ -82,3 +83,23 @@ def rate_strip(rates: list[tuple[float, str]], title: str) -> str:
         f'<text x="{sx(100) + 4:.1f}" y="50" class="value">100%</text>'
         f'<text x="{sx(0):.1f}" y="154" class="value">0%</text>{marks}</svg>'
     )
+
+
+def sample(points: list, limit: int, keep: Callable[[object], bool]) -> list:
+    """At most `limit` points, so a chart over 100,000 forms stays small: every point `keep` marks (a problem)
+    first, evenly thinned if even those are too many, then an even sample of the rest. Deterministic."""
+    if len(points) <= limit:
+        return points
+    marked = [point for point in points if keep(point)]
+    rest = [point for point in points if not keep(point)]
+    shown = _evenly(marked, limit)
+    return shown + _evenly(rest, limit - len(shown))
+
+
+def _evenly(points: list, count: int) -> list:
+    if count <= 0:
+        return []
+    if len(points) <= count:
+        return points
+    step = len(points) / count
+    return [points[int(index * step)] for index in range(count)]

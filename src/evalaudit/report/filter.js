@@ -1,4 +1,45 @@
 // Filter and sort the findings table in place. Without JavaScript every row is simply shown.
+// On the overview, find a unit by any part of its name among all units (units/names.js, read when first used).
+(function () {
+  var search = document.getElementById("unit-search");
+  if (!search) return;
+  var results = document.getElementById("unit-results"), limit = 100;
+  function load(then) {
+    if (window.UNIT_NAMES) return then();
+    var script = document.createElement("script");
+    script.src = search.getAttribute("data-src");
+    script.onload = then;
+    document.head.appendChild(script);
+  }
+  function show() {
+    var wanted = search.value.trim();
+    while (results.firstChild) results.removeChild(results.firstChild);
+    if (!wanted) return;
+    load(function () {
+      if (search.value.trim() !== wanted) return;
+      var units = window.UNIT_NAMES || [], found = 0;
+      for (var i = 0; i < units.length && found < limit; i++) {
+        if (units[i][0].indexOf(wanted) < 0) continue;
+        var item = document.createElement("li"), link = document.createElement("a");
+        link.href = "units/" + units[i][1] + ".html";
+        link.textContent = units[i][0];
+        item.appendChild(link);
+        item.appendChild(document.createTextNode("（错误 " + units[i][2] + "，警告 " + units[i][3] + "）"));
+        results.appendChild(item);
+        found++;
+      }
+      if (!found) {
+        var none = document.createElement("li");
+        none.textContent = "没有名称含“" + wanted + "”的单位";
+        results.appendChild(none);
+      }
+      results.setAttribute("data-shown", String(found));
+    });
+  }
+  search.addEventListener("input", show);
+  var unit = new URLSearchParams(window.location.search).get("unit");
+  if (unit) { search.value = unit; show(); }
+})();
 (function () {
   var table = document.getElementById("findings");
   if (!table) return;

@@ -37,6 +37,7 @@ from evalaudit.ingest.archive import member_bytes
 from evalaudit.ingest.prepare import Prepared, prepare
 from evalaudit.model import Evaluation, Finding
 from evalaudit.parse import parse_document
+from evalaudit.text.history import FrameHistory, TextHistory
 from evalaudit.text.index import append_run, load_history
 from evalaudit.workers import on_every_core
 
@@ -252,7 +253,7 @@ class Checked:
         return FileOutcome(outcome.file, CHECK_FAILED, error) if error else outcome
 
 
-def check_isolated(outcomes: Sequence[FileOutcome], history: pd.DataFrame | None = None) -> Checked:
+def check_isolated(outcomes: Sequence[FileOutcome], history: pd.DataFrame | TextHistory | None = None) -> Checked:
     """Check every form in one batch; if the checks raise, find the files that make them raise.
 
     The batch is split in halves and each half retried, so one bad file costs about 2·log2(n) extra
@@ -282,7 +283,7 @@ def audit(paths: Sequence[str | Path], run_id: str | None = None, text_index: Pa
     run_id = run_id or new_run_id()
     batch = parse_files(paths)
     history = load_history(text_index) if text_index else None
-    checked = check_isolated(batch.outcomes, history)
+    checked = check_isolated(batch.outcomes, FrameHistory(history) if history is not None else None)
     texts = checked.texts
     if text_index and texts is not None:
         append_run(text_index, run_id, texts, history)

@@ -102,11 +102,12 @@ def batches(items: Sequence, size: int) -> list[list]:
 
 def check_outcomes(store: Store, run_id: str, outcomes: Sequence[FileOutcome]) -> CheckedFiles:
     """Check every evaluation the run read in one go, texts compared with everything audited before
-    (except earlier submissions of the same forms); files that make the checks fail are set apart."""
+    (except earlier submissions of the same forms) — by looking the night's texts up in the store, not by
+    loading the history; files that make the checks fail are set apart."""
     evaluations = [evaluation for outcome in outcomes for evaluation in outcome.evaluations]
     if not evaluations:
         return CheckedFiles(outcomes=list(outcomes))
-    history = store.history_texts(exclude_form_keys={form_key(evaluation) for evaluation in evaluations})
+    history = store.text_history(exclude_form_keys={form_key(evaluation) for evaluation in evaluations})
     checked = check_isolated(outcomes, history)
     findings = checked.findings
     for finding in findings:

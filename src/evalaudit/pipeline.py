@@ -28,6 +28,7 @@ from evalaudit.ingest import (
     max_file_bytes,
 )
 from evalaudit.model import Evaluation, Finding
+from evalaudit.text.history import FrameHistory, TextHistory
 from evalaudit.text.index import append_run, load_history
 from evalaudit.timing import Stopwatch
 from evalaudit.reading import PARALLEL_FROM, FileOutcome, parse_file, parse_many, read_ahead  # noqa: F401
@@ -181,7 +182,7 @@ class Checked:
         return FileOutcome(outcome.file, CHECK_FAILED, error) if error else outcome
 
 
-def check_isolated(outcomes: Sequence[FileOutcome], history: pd.DataFrame | None = None) -> Checked:
+def check_isolated(outcomes: Sequence[FileOutcome], history: pd.DataFrame | TextHistory | None = None) -> Checked:
     """Check every form in one batch; if the checks raise, find the files that make them raise.
 
     The batch is split in halves and each half retried, so one bad file costs about 2·log2(n) extra
@@ -219,7 +220,7 @@ def audit(
     batch = parse_files(paths)
     watch.start("check")
     history = load_history(text_index) if text_index else None
-    checked = check_isolated(batch.outcomes, history)
+    checked = check_isolated(batch.outcomes, FrameHistory(history) if history is not None else None)
     texts = checked.texts
     if text_index and texts is not None:
         append_run(text_index, run_id, texts, history)

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from evalaudit.text.minhash import candidate_pairs, estimated_similarity, signatures
+from evalaudit.text.minhash import BANDS, band_keys, candidate_pairs, estimated_similarity, signatures
 
 WORDS = "推进加强完善落实开展提升优化建设服务管理工作群众企业制度机制平台数据资金项目培训检查考核"
 
@@ -40,3 +40,14 @@ def test_signatures_are_stable_between_runs():
 def test_huge_buckets_are_left_to_the_template_check():
     texts = ["请在此处简要说明发现的问题及其所涉及的金额"] * 100
     assert len(candidate_pairs(signatures(texts), max_bucket=64)) == 0
+
+
+def test_buckets_a_larger_pool_found_too_large_are_skipped_here_too():
+    texts = random_texts(50)
+    texts[10] = texts[5][:-3] + "改三字"
+    signature = signatures(texts)
+    keys = band_keys(signature)
+    assert [5, 10] in candidate_pairs(signature).tolist()
+    oversized = [keys[[5], band] for band in range(BANDS)]  # every bucket text 5 is in
+    assert [5, 10] not in candidate_pairs(signature, oversized=oversized).tolist()
+    assert (keys[5] == keys[10]).any()

@@ -13,7 +13,7 @@ from evalaudit.checks.suites import SUITES_DIR, load_suites, validate
 from evalaudit.facts import derive_facts
 from evalaudit.frames import Frames, build_frames, distinct_forms, gc_paused
 from evalaudit.model import Evaluation, Finding
-from evalaudit.text.facts import text_facts
+from evalaudit.text.facts import Narrowing, text_facts
 from evalaudit.text.frame import build_texts
 
 
@@ -35,12 +35,13 @@ class CheckResult:
 def run_checks(
     evaluations: Sequence[Evaluation],
     suites: dict[str, dict] | None = None,
-    history: pd.DataFrame | None = None,
+    history: pd.DataFrame | Narrowing | None = None,
     with_text: bool = True,
 ) -> CheckResult:
     """Frames and facts for all evaluations, one validation per suite, findings sorted for reading.
 
-    `history` holds the texts of earlier runs (`text.index.load_history`) for cross-run copy detection;
+    `history` holds the texts of earlier runs for cross-run copy detection: a frame (`text.index.load_history`)
+    or a history asked by key (`text.history.TextHistory`, the store's `text_history`), with the same facts;
     `with_text=False` leaves the text analysis out (the numeric benchmark measures it apart).
     """
     evaluations = distinct_forms(evaluations)

@@ -37,6 +37,8 @@ from evalaudit.store.schema import (
     runs,
     schema_version,
     store_meta,
+    text_bands,
+    text_keys,
     texts,
 )
 from evalaudit.store.view import InboxView
@@ -62,6 +64,8 @@ __all__ = [  # the store's names, as they were before it was split by job
     "runs",
     "schema_version",
     "store_meta",
+    "text_bands",
+    "text_keys",
     "texts",
 ]
 

@@ -32,6 +32,7 @@ from evalaudit.pipeline import FileOutcome, one_per_content
 from evalaudit.resubmission import FIXED, NEW, compare, form_key
 from evalaudit.store.rows import file_row, finding_row, put_file, stored_findings
 from evalaudit.store.schema import evaluations, files, findings, now, runs, texts
+from evalaudit.store.signs import save_signs
 from evalaudit.store.types import bytewise
 from evalaudit.text.index import COLUMNS as TEXT_COLUMNS
 
@@ -175,6 +176,7 @@ class RunLedger:
             if batch_texts is not None and not batch_texts.empty:
                 rows = batch_texts[list(TEXT_COLUMNS)].astype(object).where(batch_texts[list(TEXT_COLUMNS)].notna())
                 connection.execute(insert(texts), rows.to_dict("records"))
+                save_signs(connection, batch_texts[list(TEXT_COLUMNS)])  # what later nights look these up by
 
     def _save_evaluation(
         self,

@@ -6,13 +6,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Engine,
     Float,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -120,6 +123,28 @@ texts = Table(
     Column("norm", Text, nullable=False),
 )
 
+# What a night looks the history's texts up by (`store.signs`), written with the texts, back-filled by step 2:
+# each text's norm hash (the counts of units per norm), and each signed norm's LSH band keys, once per norm.
+text_keys = Table(
+    "text_keys",
+    metadata,
+    Column("evaluation_id", String(64), nullable=False, index=True),
+    Column("field", String(32), nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("unit_key", Text),
+    Column("norm_hash", BigInteger, nullable=False),
+    Index("ix_text_keys_norm", "norm_hash", "field", "unit_key"),
+)
+
+text_bands = Table(
+    "text_bands",
+    metadata,
+    Column("band", SmallInteger, primary_key=True),
+    Column("key", BigInteger, primary_key=True),
+    Column("norm_hash", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,  # the primary key is the table: one compact index of (band, key, norm)
+)
+
 alerts = Table(
     "alerts",
     metadata,
@@ -146,7 +171,16 @@ def _create_tables(connection: Connection) -> None:
 
 # One function per schema version, applied in order and recorded in store_meta. Never edit a released step:
 # add the next one (e.g. `lambda c: c.exec_driver_sql("ALTER TABLE runs ADD COLUMN …")`).
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_tables,)
+def _sign_stored_texts(connection: Connection) -> None:
+    """Step 2: the text lookup tables, and every text stored so far signed once into them."""
+    from evalaudit.store.signs import sign_stored_texts  # signing needs the text modules, not the schema
+
+    text_keys.create(connection, checkfirst=True)
+    text_bands.create(connection, checkfirst=True)
+    sign_stored_texts(connection)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_tables, _sign_stored_texts)
 
 
 class StoreError(Exception):

@@ -20,6 +20,7 @@ from evalaudit.pipeline import Snapshot
 from evalaudit.report.listing import FormEntry, Listing
 from evalaudit.store.rows import chunks, stored_findings
 from evalaudit.store.schema import evaluations, files, texts
+from evalaudit.store.signs import StoreHistory, in_history_order
 from evalaudit.store.types import bytewise
 
 
@@ -32,18 +33,22 @@ class InboxView:
 
     def history_texts(self, exclude_form_keys: Iterable[str] = ()) -> pd.DataFrame:
         """Texts of every form audited before, except earlier submissions of the forms being audited now
-        (a resubmission repeats its own words and is not a copy)."""
+        (a resubmission repeats its own words and is not a copy) — all of them, in the history's order: the full
+        recompute, which a night's `text_history` must agree with."""
         excluded = set(exclude_form_keys)
         with self.engine.connect() as connection:
             frame = pd.read_sql(
-                select(texts, evaluations.c.form_key).join(
+                select(texts, evaluations.c.form_key, evaluations.c.run_id).join(
                     evaluations, evaluations.c.evaluation_id == texts.c.evaluation_id
                 ),
                 connection,
             )
-        frame = frame[~frame["form_key"].isin(excluded)].drop(columns="form_key").reset_index(drop=True)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame
+        return in_history_order(frame[~frame["form_key"].isin(excluded)].drop(columns="form_key"))
+
+    def text_history(self, exclude_form_keys: Iterable[str] = ()) -> StoreHistory:
+        """The same history as `history_texts`, asked by key: a night reads only the rows its texts can meet
+        and the counts for their norms (`store.signs`), not every text ever stored."""
+        return StoreHistory(self.engine, exclude_form_keys)
 
     def current_listing(self, run_id: str) -> Listing:
         """The submissions present in the inbox at `run_id`, as the report lists them: one entry per form from

@@ -5,6 +5,9 @@ The facts are columns of the `texts` frame; `expectations/texts.json` decides wh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Protocol
+
 import numpy as np
 import pandas as pd
 
@@ -21,16 +24,38 @@ MIN_TRIMMED_COPY = 20  # characters: a shorter result may well be words of the g
 MAX_SHARED_UNITS = 50  # beyond this many units one text is the template, not a copy
 
 
-def text_facts(texts: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
+def text_facts(texts: pd.DataFrame, history: pd.DataFrame | Narrowing | None = None) -> pd.DataFrame:
+    """`history` is every earlier text as a frame (the full recompute), or a stored history that narrows
+    itself to what these texts can meet (`text.history.TextHistory`): the facts are the same either way."""
     texts = texts.copy()
     texts["length"] = texts["norm"].str.len()
     texts["substantive"] = (texts["length"] >= MIN_CHARS) & ~texts["norm"].isin(TRIVIAL)
     _goal_copies(texts)
     _reused_explanations(texts)
-    _templates(texts, history)
+    if history is None or isinstance(history, pd.DataFrame):
+        _templates(texts, history)
+        _relevance(texts)
+        _cross_form(texts, history)
+        return texts
+    part = history.narrow(texts)
+    _templates(texts, part.templates)
     _relevance(texts)
-    _cross_form(texts, history)
+    _cross_form(texts, part.rows, common_norms=part.common, oversized=part.oversized)
     return texts
+
+
+class Narrowing(Protocol):
+    def narrow(self, texts: pd.DataFrame) -> Narrowed: ...
+
+
+@dataclass
+class Narrowed:
+    """What a night's texts can meet in the history, with the counts that are taken over all of it."""
+
+    templates: pd.DataFrame  # field, norm, unit_key: the history's units for these texts' (field group, norm)
+    rows: pd.DataFrame  # history rows (as the history frame) of the norms these texts can match, in history order
+    common: frozenset[str]  # norms of more than MAX_SHARED_UNITS units over the whole pool
+    oversized: list[np.ndarray]  # per band, keys whose bucket over the whole pool exceeds minhash.MAX_BUCKET
 
 
 def _goal_copies(texts: pd.DataFrame) -> None:
@@ -97,9 +122,17 @@ def _relevance(texts: pd.DataFrame) -> None:
     texts.loc[judged.index, "foreign_words"] = words
 
 
-def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
+def _cross_form(
+    texts: pd.DataFrame,
+    history: pd.DataFrame | None,
+    common_norms: frozenset[str] = frozenset(),
+    oversized: list[np.ndarray] | None = None,
+) -> None:
     """For each text, its closest match in another form: of another unit, of the same unit's previous year,
-    and of the same unit's other forms of the same year."""
+    and of the same unit's other forms of the same year.
+
+    A narrowed history (`Narrowed.rows`) lacks the rows that only the whole pool's counts need: `common_norms`
+    (norms shared by too many units) and `oversized` (LSH buckets too large) are then given as counted there."""
     for prefix in ("other_unit", "previous_year", "same_unit"):
         texts[f"{prefix}_similarity"] = np.nan
         texts[f"{prefix}_form"] = None
@@ -131,7 +164,7 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
     )
     shared_units = keys.drop_duplicates(["uid", "unit"]).groupby("uid").size()
     signature = minhash.signatures(norms)
-    pairs = minhash.candidate_pairs(signature)
+    pairs = minhash.candidate_pairs(signature, oversized=oversized)
     # The MinHash estimate ranks candidates; the exact similarity is computed for the reported match only.
     estimate = minhash.estimated_similarity(signature, pairs)
     keep = estimate >= MIN_SIMILARITY
@@ -145,6 +178,8 @@ def _cross_form(texts: pd.DataFrame, history: pd.DataFrame | None) -> None:
         }
     )
     common = shared_units.index[shared_units.to_numpy() > MAX_SHARED_UNITS]
+    if common_norms:
+        common = common.union(pd.Index([uid for uid, norm in enumerate(norms) if norm in common_norms]))
     links = links[~links["a"].isin(common) & ~links["b"].isin(common)]
 
     mine = keys[keys["current"]].reset_index().rename(columns={"index": "mine"})

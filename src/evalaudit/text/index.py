@@ -2,7 +2,10 @@
 is found even when that form was audited months ago.
 
 One Parquet file per run in a folder, written atomically; a run killed halfway leaves no file, and the
-next run simply does not see that run's texts. Reading the folder is reading the history.
+next run simply does not see that run's texts. Reading the folder is reading the history. Each file also
+keeps every text's norm hash and, for the texts the cross-form comparison signs, its LSH band keys
+(`text.signs`), so a later run signs only its own texts (`text.history.FrameHistory`); a file written before
+these columns existed has its texts signed when it is read.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalaudit.outputs import write_atomically
+from evalaudit.text.signs import BAND_COLUMNS, band_keys, norm_hashes, signable
 
 COLUMNS = (
     "evaluation_id",
@@ -42,6 +46,17 @@ def append_run(folder: Path, run_id: str, texts: pd.DataFrame, history: pd.DataF
     new = texts[~texts["evaluation_id"].isin(set(history["evaluation_id"]))][list(COLUMNS)]
     if new.empty:
         return None
+    new = with_signs(new)
     target = folder / f"texts-{run_id}.parquet"
     write_atomically(target, lambda handle: new.to_parquet(handle, index=False), binary=True)
     return target
+
+
+def with_signs(texts: pd.DataFrame) -> pd.DataFrame:
+    """`texts` with `norm_hash` and, on the rows a later run compares across forms, BAND_COLUMNS."""
+    texts = texts.assign(norm_hash=norm_hashes(texts["norm"]))
+    signed = texts[signable(texts)]
+    distinct = signed.drop_duplicates("norm_hash")
+    keys = pd.DataFrame(band_keys(list(distinct["norm"])), columns=list(BAND_COLUMNS), index=distinct["norm_hash"])
+    bands = keys.reindex(signed["norm_hash"]).set_axis(signed.index)
+    return texts.join(bands.astype("Int64")).astype({column: "Int64" for column in BAND_COLUMNS})

@@ -6,12 +6,15 @@ Everything is numpy over all texts at once: code points → 3-gram hashes → pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 PERMUTATIONS = 64
 BANDS = 16  # 16 bands × 4 rows: a pair with Jaccard 0.8 becomes a candidate with probability > 0.999
 ROWS = PERMUTATIONS // BANDS
+MAX_BUCKET = 64  # more texts than this in one bucket: the template speaking, not a copy
 _SEED = 20231231
 _MASK32 = np.uint64(0xFFFFFFFF)
 _rng = np.random.default_rng(_SEED)
@@ -50,18 +53,37 @@ def _signatures(texts: list[str]) -> np.ndarray:
     return out
 
 
-def candidate_pairs(signature: np.ndarray, max_bucket: int = 64) -> np.ndarray:
-    """Pairs (i, j), i < j, that share at least one band; buckets larger than `max_bucket` are skipped
-    (text that many forms share is the template speaking, reported by another check)."""
-    pairs = []
+def band_keys(signature: np.ndarray) -> np.ndarray:
+    """(len(signature), BANDS) uint64: one key per band of ROWS positions; equal keys share an LSH bucket.
+
+    These are what the history keeps per text (`store.signs`, the index's band columns), so a night finds its
+    candidates by looking keys up instead of signing the history again."""
+    keys = np.empty((len(signature), BANDS), dtype=np.uint64)
     for band in range(BANDS):
         block = np.ascontiguousarray(signature[:, band * ROWS : (band + 1) * ROWS])
-        keys = block.view(np.uint64).copy()  # 4 × uint32 → 2 × uint64
-        key = keys[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ keys[:, 1]
+        halves = block.view(np.uint64)  # 4 × uint32 → 2 × uint64
+        keys[:, band] = halves[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ halves[:, 1]
+    return keys
+
+
+def candidate_pairs(
+    signature: np.ndarray, max_bucket: int = MAX_BUCKET, oversized: Sequence[np.ndarray] | None = None
+) -> np.ndarray:
+    """Pairs (i, j), i < j, that share at least one band; buckets larger than `max_bucket` are skipped
+    (text that many forms share is the template speaking, reported by another check).
+
+    `oversized` (per band, keys as `band_keys` gives them) names buckets known to exceed `max_bucket` over a
+    larger pool than these signatures: a night that holds only part of the history skips them all the same."""
+    keys = band_keys(signature)
+    pairs = []
+    for band in range(BANDS):
+        key = keys[:, band]
         order = np.argsort(key, kind="stable")
         sorted_keys = key[order]
         run_starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
         run_lengths = np.diff(np.concatenate((run_starts, [len(key)])))
+        if oversized is not None and len(oversized[band]):
+            run_lengths = np.where(np.isin(sorted_keys[run_starts], oversized[band]), 0, run_lengths)
         for length in np.unique(run_lengths[(run_lengths > 1) & (run_lengths <= max_bucket)]):
             members = order[run_starts[run_lengths == length][:, None] + np.arange(length)]  # (runs, length)
             first, second = np.triu_indices(length, k=1)

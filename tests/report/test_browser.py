@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from evalaudit.checks import run_checks
-from evalaudit.pipeline import Snapshot
 from evalaudit.report import UNITS_ON_INDEX, publish
 from tests.conftest import ROOT
 from tests.forms import consistent_form, with_indicator
+from tests.report.snapshots import checked
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
@@ -36,19 +35,6 @@ def browser():
         yield browser
         browser.close()
 
-
-def checked(run_id: str, forms: list, with_text: bool = True) -> Snapshot:
-    """What a one-off audit of these forms publishes."""
-    checks = run_checks(forms, with_text=with_text)
-    return Snapshot(
-        run_id=run_id,
-        files=len(forms),
-        evaluations=forms,
-        findings=checks.findings,
-        problems=[],
-        computed_totals=checks.facts("computed_total"),
-        exec_rates=checks.facts("exec_rate"),
-    )
 
 
 def open_page(browser, path: Path, javascript: bool = True, problems: list[str] | None = None):

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 import evalaudit.report as report
-from evalaudit.checks import run_checks
 from evalaudit.nightly import check_outcomes, publish_run, record
-from evalaudit.pipeline import Snapshot, parse_file, submitted_files
+from evalaudit.pipeline import parse_file, submitted_files
 from evalaudit.report import build, form_slug, unit_name, unit_slug
 from evalaudit.store import open_store
 from tests.conftest import ROOT, TEXT_SAMPLES
+from tests.report.snapshots import checked
 
 ERRORS = "07_township_party_building_errors.txt"  # its total 87 is wrong; a resubmission states 95.2
 
@@ -115,25 +115,13 @@ def test_a_renamed_file_renders_its_forms_pages_again(nights):
     assert "改名.txt" in page.read_text(encoding="utf-8")
 
 
-def checked(run_id: str, forms: list) -> Snapshot:
-    checks = run_checks(forms, with_text=False)
-    return Snapshot(
-        run_id=run_id,
-        files=len(forms),
-        evaluations=forms,
-        findings=checks.findings,
-        problems=[],
-        computed_totals=checks.facts("computed_total"),
-        exec_rates=checks.facts("exec_rate"),
-    )
-
 
 @pytest.fixture(scope="module")
 def synthetic():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synthetic import synthetic_evaluations
 
-    return checked("big", synthetic_evaluations(3000))
+    return checked("big", synthetic_evaluations(3000), with_text=False)
 
 
 def test_a_changed_finding_renders_that_form_and_its_unit_again(synthetic, tmp_path):

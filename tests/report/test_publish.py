@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from evalaudit.checks import run_checks
-from evalaudit.pipeline import Snapshot
 from evalaudit.report import form_slug, publish, unit_slug
 from tests.forms import consistent_form, with_indicator
+from tests.report.snapshots import checked
 
 REMOTE = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -16,19 +15,6 @@ REMOTE = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.
 def pages(out):
     return sorted(out.rglob("*.html"))
 
-
-def checked(run_id: str, forms: list) -> Snapshot:
-    """What a one-off audit of these forms would publish."""
-    checks = run_checks(forms) if forms else None
-    return Snapshot(
-        run_id=run_id,
-        files=1 if forms else 0,
-        evaluations=forms,
-        findings=checks.findings if checks else [],
-        problems=[],
-        computed_totals=checks.facts("computed_total") if checks else {},
-        exec_rates=checks.facts("exec_rate") if checks else {},
-    )
 
 
 def test_no_page_refers_to_anything_on_the_internet(seed_report):

@@ -31,7 +31,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import psutil
@@ -66,8 +68,11 @@ def disk_bytes(path: Path) -> int:
     return int(result.stdout.split()[0]) * 1024
 
 
-def measure(label: str, command: list[str], env: dict[str, str], files: int, report: Path, reports: Path) -> Measured:
-    """Run `command`, sampling its process tree's RSS and CPU until it ends."""
+def measure(
+    label: str, command: list[str], env: dict[str, str], files: int, report: Callable[[], Path], reports: Path
+) -> Measured:
+    """Run `command`, sampling its process tree's RSS and CPU until it ends; `report` names the run's report
+    folder once the run has written it."""
     timings = Path(tempfile.mkstemp(suffix=".json")[1])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -103,7 +108,7 @@ def measure(label: str, command: list[str], env: dict[str, str], files: int, rep
         raise SystemExit(f"{label}: exit {process.returncode}\n{output}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and every process it waited for
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Measured(label, files, wall, cpu, peak, steps, disk_bytes(report), disk_bytes(reports), output)
+    return Measured(label, files, wall, cpu, peak, steps, disk_bytes(report()), disk_bytes(reports), output)
 
 
 def read_and_split_floor(paths: list[Path]) -> tuple[float, float]:
@@ -176,7 +181,7 @@ def main() -> None:
         if args.only in (None, "audit"):
             out = work / "audit"
             command = [python, "-m", "evalaudit.cli", "audit", str(inbox), "--out", str(out)]
-            results.append(measure("(a) evalaudit audit", command, env, len(paths), out, out))
+            results.append(measure("(a) evalaudit audit", command, env, len(paths), lambda: out, out))
             show(results[-1], floor_per_file)
         if args.only in (None, "nightly"):
             results += nightly(work, inbox, args.forms, args.new, env, floor_per_file)
@@ -210,12 +215,12 @@ def nightly(work: Path, inbox: Path, forms: int, new: int, env: dict, floor_per_
         env = {**env, "PREFECT_API_URL": url}
 
         def night(label: str, files: int) -> None:
-            results.append(measure(label, command, env, files, latest_report(reports), reports))
-            results[-1].report_bytes = disk_bytes(latest_report(reports))
+            results.append(measure(label, command, env, files, lambda: latest_report(reports), reports))
             show(results[-1], floor_per_file)
 
         night("(b) first night", forms)
-        resubmitted = [index for index in range(forms) if has_planted_error(index)][: int(new * RESUBMITTED_SHARE)]
+        with_error = (index for index in range(forms) if has_planted_error(index))
+        resubmitted = list(islice(with_error, int(new * RESUBMITTED_SHARE)))
         for index in resubmitted:
             write_form(inbox, index, corrected=True)
         write_inbox(inbox, range(forms, forms + new - len(resubmitted)))

@@ -65,7 +65,6 @@ def by_content(predicate: Callable[[Line], bool]) -> Callable[[Line], bool]:
     def ask(line: Line) -> bool:
         return cached(tuple(line.cells), line.delimited, line.grid)
 
-    ask.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return ask
 
 

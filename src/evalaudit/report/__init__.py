@@ -375,7 +375,7 @@ def _findings_pages(findings: list[Finding], writer: PageWriter, environment: En
     rows = []
     for check in sorted(by_check, key=lambda c: (_rank(order, by_check[c][0].category), c)):
         found = by_check[check]
-        parts = [found[start : start + FINDINGS_PER_PAGE] for start in range(0, len(found), FINDINGS_PER_PAGE)]
+        parts = chunks(found, FINDINGS_PER_PAGE)
         names = [f"findings/{check_slug(check)}-{number:04d}.html" for number in range(1, len(parts) + 1)]
         for number, (name, part) in enumerate(zip(names, parts, strict=True), start=1):
             key = page_key("findings", check, number, len(parts), tuple(_shown_in_table(f) for f in part))
@@ -413,7 +413,7 @@ def _rank(order: list[str], category: str) -> int:
 def _unit_lists(units: list[dict], writer: PageWriter, environment: Environment, common: dict) -> list[dict]:
     """Every unit, ranked as on the overview, `UNITS_PER_PAGE` to a page: each unit's page is a link away."""
     template = environment.get_template("units.html.j2")
-    parts = [units[start : start + UNITS_PER_PAGE] for start in range(0, len(units), UNITS_PER_PAGE)]
+    parts = chunks(units, UNITS_PER_PAGE)
     names = [f"units/list-{number:04d}.html" for number in range(1, len(parts) + 1)]
     lists = []
     for number, (name, part) in enumerate(zip(names, parts, strict=True), start=1):

@@ -106,3 +106,13 @@ def start_postgres() -> Postgres | None:
     server = Postgres(folder, Path(tempfile.mkdtemp(prefix="evalaudit-pg-")))
     atexit.register(server.stop)  # also when the session ends without its fixtures' teardown (stop is idempotent)
     return server.start()
+
+
+def column_types(connection) -> dict[str, str]:
+    """`table.column` → its PostgreSQL data type, for every column of the connection's schema."""
+    return dict(
+        connection.exec_driver_sql(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema()"
+        ).all()
+    )

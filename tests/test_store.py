@@ -14,6 +14,7 @@ from evalaudit.nightly import check_outcomes, record
 from evalaudit.pipeline import parse_file, submitted_files
 from evalaudit.store import MIGRATIONS, StoreError, alerts, evaluations, files, metadata, open_store, runs
 from tests.conftest import INBOX
+from tests.postgres import column_types
 
 
 @pytest.fixture
@@ -221,12 +222,7 @@ def test_postgresql_stores_timestamps_as_timestamptz_and_forms_as_jsonb(postgres
     store = open_store(postgres_url)
     _audit_one(store, tmp_path / "inbox", tmp_path)
     with store.engine.connect() as connection:
-        types = dict(
-            connection.exec_driver_sql(
-                "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = current_schema()"
-            ).all()
-        )
+        types = column_types(connection)
         kind = connection.exec_driver_sql("SELECT jsonb_typeof(data), data->>'unit' FROM evaluations").one()
         started = connection.execute(select(runs.c.started_at)).scalar_one()
         created = connection.execute(select(alerts.c.created_at)).scalar_one()

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from evalaudit.store import alerts, evaluations, files, findings, open_store, runs, texts
 from flows.nightly_audit import DASK_ENV
 from tests.conftest import ROOT, SUBMISSIONS
+from tests.postgres import column_types
 
 BATCH = 4  # the 13 sample files in 4 batches, so both workers get some
 NO_WORKERS_TIMEOUT = 60  # only so that a broken cluster fails the test instead of hanging it
@@ -126,12 +127,7 @@ def test_the_nightly_flow_on_dask_and_postgresql_finds_what_sqlite_finds_and_a_s
     assert store.count(runs) == 2
 
     with store.engine.connect() as connection:
-        types = dict(
-            connection.exec_driver_sql(
-                "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = current_schema()"
-            ).all()
-        )
+        types = column_types(connection)
     assert types["evaluations.data"] == "jsonb"
     assert {types[c] for c in ("runs.started_at", "runs.finished_at", "alerts.created_at", "alerts.sent_at")} == {
         "timestamp with time zone"

@@ -70,6 +70,7 @@ from evalaudit.nightly import (  # noqa: E402
     units_with_errors,
 )
 from evalaudit.pipeline import FileOutcome, new_run_id, parse_many, read_ahead, submitted_files  # noqa: E402
+from evalaudit.workers import release  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
 from evalaudit.timing import Stopwatch  # noqa: E402
 from evalaudit.workers import apply_settings, reading_settings  # noqa: E402
@@ -144,7 +145,7 @@ def parse(files: list[SubmittedFile], settings: dict[str, str] | None = None) ->
 @task(name="check", cache_policy=NO_CACHE)
 def check(store: Store, run_id: str, outcomes: list[FileOutcome]) -> CheckedFiles:
     checked = check_outcomes(store, run_id, outcomes)
-    forms = sum(len(outcome.evaluations) for outcome in checked.outcomes)
+    forms = sum(outcome.forms for outcome in checked.outcomes)
     logger = get_run_logger()
     logger.info("检查自评表 %d 张，审核发现 %d 条", forms, len(checked.findings))
     for outcome in checked.failed:
@@ -155,7 +156,7 @@ def check(store: Store, run_id: str, outcomes: list[FileOutcome]) -> CheckedFile
 @task(name="store", **IO)
 def store_batch(store: Store, run_id: str, checked: CheckedFiles, batch: list[FileOutcome]) -> int:
     recorded = record(store, run_id, checked, batch)
-    forms = sum(len(outcome.evaluations) for outcome in recorded)
+    forms = sum(outcome.forms for outcome in recorded)
     logger = get_run_logger()
     logger.info("已保存文件 %d 个、自评表 %d 张", len(batch), forms)
     for outcome in recorded:
@@ -234,6 +235,7 @@ def nightly_audit(
             read_slow_files(quote(todo))
         settings = unmapped(reading_settings() if elsewhere else None)
         outcomes = [outcome for part in parse.map(batches(todo, batch_size), settings).result() for outcome in part]
+        release()
         watch.start("check")
         # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures
         checked = check(store, run_id, quote(outcomes))

@@ -51,3 +51,15 @@ def test_threads_asking_at_once_share_one_pool(fresh_pools):
         thread.join()
     assert len(results) == 4
     assert len(fresh_pools) == 1
+
+
+def test_released_workers_exit_and_the_next_call_starts_new_ones(fresh_pools):
+    assert workers.on_every_core(modules_loaded, ["json"] * 2, workers=2) == [["json"], ["json"]]
+    [pool] = fresh_pools.values()
+    processes = list(pool._processes.values())
+    assert processes and all(process.is_alive() for process in processes)
+    workers.release()
+    assert not fresh_pools
+    assert not any(process.is_alive() for process in processes)  # their memory is back
+    assert workers.on_every_core(modules_loaded, ["json"] * 2, workers=2) == [["json"], ["json"]]
+    assert len(fresh_pools) == 1

@@ -16,6 +16,7 @@ from evalaudit.ingest import SUPPORTED_SUFFIXES
 from evalaudit.outputs import write_jsonl, write_run_outputs
 from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
 from evalaudit.report import publish
+from evalaudit.report.listing import listing_of_run
 from evalaudit.report.pages import flush
 from evalaudit.summary import finding_lines, problem_lines
 from evalaudit.timing import Stopwatch
@@ -24,10 +25,10 @@ FORM_TYPE_LABELS = {"department": "部门整体支出表", "project": "项目支
 
 
 def parse_summary(batch: ParsedBatch) -> list[str]:
-    by_type = Counter(evaluation.form_type for evaluation in batch.evaluations)
-    warnings = sum(len(evaluation.warnings) for evaluation in batch.evaluations)
+    by_type = Counter(kind for outcome in batch.outcomes for kind in outcome.form_types)
+    warnings = sum(outcome.warnings for outcome in batch.outcomes)
     lines = [
-        f"读取文件 {batch.files} 个，解析出自评表 {len(batch.evaluations)} 张"
+        f"读取文件 {batch.files} 个，解析出自评表 {batch.forms} 张"
         + (f"（{'，'.join(f'{FORM_TYPE_LABELS[k]} {v}' for k, v in sorted(by_type.items()))}）" if by_type else ""),
         f"解析提示 {warnings} 条（无法确定位置的内容，均已保留原文）",
     ]
@@ -47,9 +48,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     watch = Stopwatch()
     run = audit(args.paths, text_index=Path(args.index) if args.index else None, watch=watch)
     watch.start("outputs")
-    paths = write_run_outputs(Path(args.out), run.findings, run.batch.evaluations)
+    paths = write_run_outputs(Path(args.out), run.findings, run.batch.iter_evaluations())
     watch.start("report")
-    paths["index.html"] = publish(run.snapshot(), Path(args.out))
+    paths["index.html"] = publish(listing_of_run(run), Path(args.out))
     flush(Path(args.out))
     watch.write_if_asked()
     print(audit_summary(run, paths))
@@ -58,17 +59,17 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     batch = parse_files(args.paths)
-    rows = [evaluation.to_dict() for evaluation in batch.evaluations]
+    rows = (evaluation.to_dict() for evaluation in batch.iter_evaluations())
     if args.out:
         target = Path(args.out) / "evaluations.jsonl"
         write_jsonl(rows, target)
         print("\n".join(parse_summary(batch) + [f"解析结果：{target}"]))
     else:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         for problem in batch.problems:
             print(f"[{problem.status}] {problem.source_file}: {problem.reason}", file=sys.stderr)
-    return 1 if batch.files == 0 or (batch.problems and not batch.evaluations) else 0
+    return 1 if batch.files == 0 or (batch.problems and not batch.forms) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

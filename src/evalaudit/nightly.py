@@ -104,10 +104,10 @@ def check_outcomes(store: Store, run_id: str, outcomes: Sequence[FileOutcome]) -
     """Check every evaluation the run read in one go, texts compared with everything audited before
     (except earlier submissions of the same forms) — by looking the night's texts up in the store, not by
     loading the history; files that make the checks fail are set apart."""
-    evaluations = [evaluation for outcome in outcomes for evaluation in outcome.evaluations]
-    if not evaluations:
+    if not any(outcome.forms for outcome in outcomes):
         return CheckedFiles(outcomes=list(outcomes))
-    history = store.text_history(exclude_form_keys={form_key(evaluation) for evaluation in evaluations})
+    keys = {form_key(evaluation) for outcome in outcomes for evaluation in outcome.evaluations}  # a file at a time
+    history = store.text_history(exclude_form_keys=keys)
     checked = check_isolated(outcomes, history)
     findings = checked.findings
     for finding in findings:
@@ -143,14 +143,14 @@ def record(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[Fil
         except GLOBAL_ERRORS:
             raise
         except Exception as error:  # noqa: BLE001
-            outcome = FileOutcome(outcome.file, CHECK_FAILED, f"保存时出错（{type(error).__name__}: {error}）")
+            outcome = outcome.with_status(CHECK_FAILED, f"保存时出错（{type(error).__name__}: {error}）")
             _save(store, run_id, checked, [outcome])
         recorded.append(outcome)
     return recorded
 
 
 def _save(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[FileOutcome]) -> None:
-    ids = {evaluation.evaluation_id for outcome in batch for evaluation in outcome.evaluations}
+    ids = {evaluation_id for outcome in batch for evaluation_id in outcome.evaluation_ids}
     texts = checked.texts[checked.texts["evaluation_id"].isin(ids)] if checked.texts is not None else None
     findings = [finding for finding in checked.findings if finding.evaluation_id in ids]
     store.save_batch(run_id, batch, findings, checked.computed_totals, checked.exec_rates, texts)

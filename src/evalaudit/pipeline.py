@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from secrets import token_hex
+from typing import TypeVar
 
 import pandas as pd
+from pandas.api.types import union_categoricals
 
-from evalaudit.checks import CheckResult, run_checks
+from evalaudit.checks import Checker, FormChecks, check_forms
+from evalaudit.checks.ocr import OcrReadings, mark_ocr
 from evalaudit.checks.findings import sort_findings
 from evalaudit.inbox import (
     AUDITED,
@@ -31,7 +34,11 @@ from evalaudit.model import Evaluation, Finding
 from evalaudit.text.history import FrameHistory, TextHistory
 from evalaudit.text.index import append_run, load_history
 from evalaudit.timing import Stopwatch
+from evalaudit.workers import release
 from evalaudit.reading import PARALLEL_FROM, FileOutcome, parse_file, parse_many, read_ahead  # noqa: F401
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,8 +50,18 @@ class ParsedBatch:
     files: int = 0
 
     @property
+    def forms(self) -> int:
+        return sum(outcome.forms for outcome in self.outcomes)
+
+    def iter_evaluations(self) -> Iterator[Evaluation]:
+        """Every form, decoded one file at a time: a province's batch is never held decoded at once."""
+        for outcome in self.outcomes:
+            yield from outcome.evaluations
+
+    @property
     def evaluations(self) -> list[Evaluation]:
-        return [evaluation for outcome in self.outcomes for evaluation in outcome.evaluations]
+        """Every form decoded at once (small batches and tests; a large one streams `iter_evaluations`)."""
+        return list(self.iter_evaluations())
 
 
 @dataclass
@@ -161,46 +178,122 @@ def problem_findings(problems: Iterable[FileProblem]) -> list[Finding]:
 class Checked:
     """The checks over a batch of files, with the files whose forms made the checks fail set apart."""
 
-    results: list[CheckResult]
+    findings: list[Finding]  # sorted for reading
+    forms: pd.DataFrame | None  # checks.FORM_FACTS of every form checked
+    texts: pd.DataFrame | None  # the texts with their facts
     failed: dict[str, str]  # sha256 -> the error, for each file the checks could not run on
 
-    @property
-    def findings(self) -> list[Finding]:
-        return sort_findings([finding for result in self.results for finding in result.findings])
-
     def facts(self, column: str) -> dict[str, float]:
-        return {key: value for result in self.results for key, value in result.facts(column).items()}
-
-    @property
-    def texts(self) -> pd.DataFrame | None:
-        frames = [result.frames.texts for result in self.results if result.frames.texts is not None]
-        return pd.concat(frames, ignore_index=True) if frames else None
+        """One fact per evaluation (e.g. `computed_total`, `exec_rate`), where it could be computed."""
+        if self.forms is None:
+            return {}
+        known = self.forms[self.forms[column].notna()]
+        return dict(zip(known["evaluation_id"], known[column].astype(float), strict=True))
 
     def outcome(self, outcome: FileOutcome) -> FileOutcome:
         """The outcome as recorded: a file the checks failed on is `check_failed`, with the error."""
         error = self.failed.get(outcome.file.sha256)
-        return FileOutcome(outcome.file, CHECK_FAILED, error) if error else outcome
+        return outcome.with_status(CHECK_FAILED, error) if error else outcome
 
 
-def check_isolated(outcomes: Sequence[FileOutcome], history: pd.DataFrame | TextHistory | None = None) -> Checked:
-    """Check every form in one batch; if the checks raise, find the files that make them raise.
+CHECK_SLICE = 5_000  # forms whose frames are built and validated together: about 0.4 GB at the peak
 
-    The batch is split in halves and each half retried, so one bad file costs about 2·log2(n) extra
-    validations, and every other file is still checked. Forms checked in different halves are not compared
-    with each other for copied text: the price of isolating a fault, paid only when one happens.
+
+def check_isolated(
+    outcomes: Sequence[FileOutcome],
+    history: pd.DataFrame | TextHistory | None = None,
+    slice_forms: int = CHECK_SLICE,
+    checker: Checker | None = None,
+) -> Checked:
+    """Check every form of a batch: each form's own checks in slices of `slice_forms` forms (they need no
+    other form, so memory stays bounded however large the night), then every text of the batch together.
+
+    If the checks raise, the files that make them raise are found by halving the slice (or the texts) and
+    retrying each half, so one bad file costs about 2·log2(n) extra validations and every other file is still
+    checked. A failed file contributes no finding, and its texts are compared with no other.
     """
-    audited = [outcome for outcome in outcomes if outcome.evaluations]
+    audited = [outcome for outcome in outcomes if outcome.forms]
     if not audited:
-        return Checked([], {})
-    evaluations = [evaluation for outcome in audited for evaluation in outcome.evaluations]
+        return Checked([], None, None, {})
+    checker = checker or Checker()
+    owner = {}  # the same form under two suffixes is read twice but checked once, as the first file's
+    for outcome in audited:
+        for evaluation_id in outcome.evaluation_ids:
+            owner.setdefault(evaluation_id, outcome)
+
+    def forms_of(part: list[FileOutcome]) -> FormChecks:
+        evaluations = [e for o in part for e in o.evaluations if owner[e.evaluation_id] is o]
+        return check_forms(evaluations, checker)
+
+    parts: list[FormChecks] = []
+    failed: dict[str, str] = {}
+    for part in _slices(audited, slice_forms):
+        done, errors = _isolated(part, forms_of)
+        parts, failed = parts + done, failed | errors
+    forms = _concat([part.forms for part in parts])
+    texts = _concat_texts([part.texts for part in parts])
+    readings = OcrReadings()
+    for part in parts:
+        readings |= part.readings
+
+    def texts_of(part: list[FileOutcome]) -> tuple[pd.DataFrame, list[Finding]]:
+        ids = {evaluation_id for outcome in part for evaluation_id in outcome.evaluation_ids}
+        return checker.text_findings(texts[texts["evaluation_id"].isin(ids)].reset_index(drop=True), forms, history)
+
+    judged, errors = _isolated([o for o in audited if o.file.sha256 not in failed], texts_of) if parts else ([], {})
+    failed |= errors
+    dropped = {evaluation_id for o in audited if o.file.sha256 in errors for evaluation_id in o.evaluation_ids}
+    findings = [f for part in parts for f in part.findings if f.evaluation_id not in dropped]
+    findings += [f for _, found in judged for f in found]
+    forms = forms[~forms["evaluation_id"].isin(dropped)] if forms is not None else None
+    return Checked(
+        findings=sort_findings(mark_ocr(findings, readings)),
+        forms=forms,
+        texts=_concat_texts([judged_texts for judged_texts, _ in judged]),
+        failed=failed,
+    )
+
+
+def _slices(outcomes: list[FileOutcome], forms: int) -> Iterator[list[FileOutcome]]:
+    """Consecutive files holding about `forms` forms each (a file's forms stay together)."""
+    part: list[FileOutcome] = []
+    held = 0
+    for outcome in outcomes:
+        part.append(outcome)
+        held += outcome.forms
+        if held >= forms:
+            yield part
+            part, held = [], 0
+    if part:
+        yield part
+
+
+def _isolated(outcomes: list[FileOutcome], check: Callable[[list[FileOutcome]], T]) -> tuple[list[T], dict[str, str]]:
+    """`check` over the files; on an error, over each half, down to the single files that raise."""
     try:
-        return Checked([run_checks(evaluations, history=history)], {})
+        return [check(outcomes)], {}
     except Exception as error:  # noqa: BLE001 - one form must not stop the others being checked
-        if len(audited) == 1:
-            return Checked([], {audited[0].file.sha256: f"检查时出错（{type(error).__name__}: {error}）"})
-        middle = len(audited) // 2
-        left, right = check_isolated(audited[:middle], history), check_isolated(audited[middle:], history)
-        return Checked(left.results + right.results, left.failed | right.failed)
+        if len(outcomes) == 1:
+            return [], {outcomes[0].file.sha256: f"检查时出错（{type(error).__name__}: {error}）"}
+        middle = len(outcomes) // 2
+        left, left_failed = _isolated(outcomes[:middle], check)
+        right, right_failed = _isolated(outcomes[middle:], check)
+        return left + right, left_failed | right_failed
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _concat_texts(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """Texts of several slices as one frame, the forms' contexts kept one category (as a single slice has)."""
+    frames = [frame for frame in frames if frame is not None]
+    if not frames:
+        return None
+    if len(frames) == 1:
+        return frames[0]
+    contexts = union_categoricals([frame["context"] for frame in frames], sort_categories=True)
+    return pd.concat(frames, ignore_index=True).assign(context=contexts)
 
 
 def audit(
@@ -218,6 +311,7 @@ def audit(
     run_id = run_id or new_run_id()
     watch.start("parse")
     batch = parse_files(paths)
+    release()
     watch.start("check")
     history = load_history(text_index) if text_index else None
     checked = check_isolated(batch.outcomes, FrameHistory(history) if history is not None else None)

@@ -194,14 +194,14 @@ def test_one_poisoned_form_costs_that_form_and_the_next_run_audits_it_once_fixed
     form = nightly.inbox / ERRORS_FORM
     poisoned = nightly.inbox / "poisoned.txt"
     poisoned.write_text(form.read_text(encoding="utf-8").replace("清溪镇人民政府", POISON), encoding="utf-8")
-    real_run_checks = pipeline.run_checks
+    real_check_forms = pipeline.check_forms
 
-    def raises_on_the_poison(evaluations, **options):
+    def raises_on_the_poison(evaluations, checker):
         if any(evaluation.unit == POISON for evaluation in evaluations):
             raise ValueError("测试：此表使检查出错")
-        return real_run_checks(evaluations, **options)
+        return real_check_forms(evaluations, checker)
 
-    monkeypatch.setattr(pipeline, "run_checks", raises_on_the_poison)
+    monkeypatch.setattr(pipeline, "check_forms", raises_on_the_poison)
     result = nightly()
     store = open_store(nightly.url)
     run = store.run(result["run_id"])
@@ -219,7 +219,9 @@ def test_one_poisoned_form_costs_that_form_and_the_next_run_audits_it_once_fixed
     assert "poisoned.txt" in mailbox.text(digest)
 
     # the unit fixes the file: the next run audits it
-    poisoned.write_text(form.read_text(encoding="utf-8").replace("清溪镇人民政府", "清溪县修正后单位"), encoding="utf-8")
+    poisoned.write_text(
+        form.read_text(encoding="utf-8").replace("清溪镇人民政府", "清溪县修正后单位"), encoding="utf-8"
+    )
     second = nightly()
     state = store.current_state(second["run_id"])
     assert "清溪县修正后单位" in {e.unit for e in state.evaluations} and not state.problems

@@ -8,7 +8,7 @@ it. A sum that does not add up on a scan is as likely a misread digit as a unit'
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -18,23 +18,36 @@ OCR_MARK = "（识别自扫描件，请核对原件）"
 _NUMERIC = {"arithmetic", "execution_rate", "consistency"}
 
 
-def confirmed_readings(evaluations: pd.DataFrame, funds: pd.DataFrame) -> set[str]:
-    """OCR'd forms with at least one identity the checks could test (a stated rate beside B/A, a stated total
-    beside the scores)."""
+@dataclass(frozen=True)
+class OcrReadings:
+    """Which forms were read by OCR, and which of those had an identity the checks could test: per form, so a
+    run checked in slices unites its slices' readings (`|`) and marks every finding at the end."""
+
+    read: frozenset[str] = frozenset()
+    testable: frozenset[str] = frozenset()
+
+    def __or__(self, other: OcrReadings) -> OcrReadings:
+        return OcrReadings(self.read | other.read, self.testable | other.testable)
+
+
+def ocr_readings(evaluations: pd.DataFrame, funds: pd.DataFrame) -> OcrReadings:
+    """OCR'd forms, and those with at least one identity the checks could test (a stated rate beside B/A, a
+    stated total beside the scores)."""
     read = evaluations[evaluations["ocr"]]
     if read.empty:
-        return set()
+        return OcrReadings()
     with_total = read.loc[read["stated_total"].notna() & read["computed_total"].notna(), "evaluation_id"]
     rated = funds.loc[funds["is_total"] & funds["stated_rate"].notna() & funds["computed_rate"].notna()]
-    return set(with_total) | (set(rated["evaluation_id"]) & set(read["evaluation_id"]))
+    ids = set(read["evaluation_id"])
+    return OcrReadings(frozenset(ids), frozenset(set(with_total) | (set(rated["evaluation_id"]) & ids)))
 
 
-def mark_ocr(findings: list[Finding], evaluations: pd.DataFrame, funds: pd.DataFrame) -> list[Finding]:
-    read = set(evaluations.loc[evaluations["ocr"], "evaluation_id"])
+def mark_ocr(findings: list[Finding], readings: OcrReadings) -> list[Finding]:
+    read = readings.read
     if not read:
         return findings
     contradicted = {f.evaluation_id for f in findings if f.evaluation_id in read and f.category == "arithmetic"}
-    confirmed = confirmed_readings(evaluations, funds) - contradicted
+    confirmed = readings.testable - contradicted
     marked = []
     for finding in findings:
         if finding.evaluation_id in read and _rests_on_numbers(finding):

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from evalaudit.inbox import FileProblem
 from evalaudit.model import Evaluation, Finding
-from evalaudit.pipeline import Snapshot
+from evalaudit.pipeline import AuditRun, Snapshot
+from evalaudit.reading import FileOutcome
 
 
 @dataclass
@@ -104,3 +106,42 @@ def listing_of(snapshot: Snapshot) -> Listing:
         audited_this_run=snapshot.audited_this_run,
         load=lambda ids: [by_id[i] for i in ids],
     )
+
+
+def listing_of_run(run: AuditRun) -> Listing:
+    """A one-off audit as a listing without holding its forms decoded: each file's forms are decoded once for
+    their entries, and again, a file at a time, when their pages are rendered."""
+    computed_totals, exec_rates = run.checked.facts("computed_total"), run.checked.facts("exec_rate")
+    entries, owner = [], {}
+    for outcome in run.batch.outcomes:
+        for evaluation in outcome.evaluations:
+            entries.append(
+                entry_of(
+                    evaluation,
+                    computed_totals.get(evaluation.evaluation_id),
+                    exec_rates.get(evaluation.evaluation_id),
+                    run.run_id,
+                )
+            )
+            owner[evaluation.evaluation_id] = outcome
+    return Listing(
+        run_id=run.run_id,
+        files=run.batch.files,
+        evaluations=entries,
+        findings=run.findings,
+        problems=run.batch.problems,
+        load=partial(_decoded, owner),
+    )
+
+
+def _decoded(owner: dict[str, FileOutcome], ids: Sequence[str]) -> list[Evaluation]:
+    """The forms `ids`, each file decoded once per call (pages are rendered a window of forms at a time)."""
+    files: dict[int, dict[str, Evaluation]] = {}
+    found = []
+    for evaluation_id in ids:
+        outcome = owner[evaluation_id]
+        forms = files.get(id(outcome))
+        if forms is None:
+            forms = files[id(outcome)] = {e.evaluation_id: e for e in outcome.evaluations}
+        found.append(forms[evaluation_id])
+    return found

@@ -155,7 +155,7 @@ class RunLedger:
                 for name in outcome.file.names:
                     put_file(connection, file_row(outcome.file, run_id, outcome.status, outcome.reason, name=name))
                 if (
-                    outcome.evaluations
+                    outcome.forms
                     and connection.execute(
                         select(func.count()).select_from(evaluations).where(evaluations.c.sha256 == outcome.file.sha256)
                     ).scalar_one()

@@ -169,6 +169,7 @@ def _cross_form(
     estimate = minhash.estimated_similarity(signature, pairs)
     keep = estimate >= MIN_SIMILARITY
     a, b, estimate = pairs[keep, 0], pairs[keep, 1], estimate[keep]
+    del signature, pairs, keep  # a night's candidates run to millions: hold only the kept ones
     every = np.arange(len(norms))
     links = pd.DataFrame(
         {
@@ -184,24 +185,9 @@ def _cross_form(
 
     mine = keys[keys["current"]].reset_index().rename(columns={"index": "mine"})
     theirs = keys.reset_index().rename(columns={"index": "theirs"})
-    matches = mine.merge(links, left_on="uid", right_on="a").merge(
-        theirs, left_on=["b", "group"], right_on=["uid", "group"], suffixes=("", "_other")
-    )
-    matches = matches[matches["form"] != matches["form_other"]]
-    same_unit = matches["unit"] == matches["unit_other"]
-    matches["relation"] = np.select(
-        [
-            ~same_unit,
-            same_unit & (matches["year_other"] == matches["year"] - 1),
-            same_unit & (matches["year_other"] == matches["year"]),
-        ],
-        ["other_unit", "previous_year", "same_unit"],
-        default="",
-    )
-    matches = matches[matches["relation"] != ""]
-    if matches.empty:
+    best = _best_matches(mine, links, theirs)
+    if best.empty:
         return
-    best = matches.sort_values(["estimate", "current_other"], ascending=False).drop_duplicates(["mine", "relation"])
     best = best.assign(
         similarity=[1.0 if x == y else jaccard(norms[x], norms[y]) for x, y in zip(best["a"], best["b"], strict=True)]
     )
@@ -223,3 +209,39 @@ def _cross_form(
         rows = chosen["position"].to_numpy()
         texts.loc[rows, f"{prefix}_similarity"] = chosen["similarity"].to_numpy()
         texts.loc[rows, f"{prefix}_form"] = chosen["form_name"].to_numpy()
+
+
+MATCH_ROWS = 250_000  # candidate rows held at once: a night of mass near-copies must not hold them all
+
+
+def _best_matches(mine: pd.DataFrame, links: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
+    """Each current text's closest candidate per relation, found over slices of the current texts.
+
+    A text joins every row of every norm it links to, so a night full of near-copies makes billions of
+    candidate rows; a slice holds about `MATCH_ROWS` of them. A text's candidates are all in its slice and the
+    sort is stable, so the choice is the one a single join would make."""
+    per_norm = theirs.groupby(["uid", "group"]).size().rename("rows").reset_index()
+    fan_out = links.merge(per_norm, left_on="b", right_on="uid").groupby(["a", "group"])["rows"].sum()
+    rows = fan_out.reindex(pd.MultiIndex.from_arrays([mine["uid"], mine["group"]])).fillna(0).to_numpy()
+    slices = np.cumsum(rows) // MATCH_ROWS
+    found = []
+    for _, part in mine.groupby(slices, sort=True):
+        matches = part.merge(links, left_on="uid", right_on="a").merge(
+            theirs, left_on=["b", "group"], right_on=["uid", "group"], suffixes=("", "_other")
+        )
+        matches = matches[matches["form"] != matches["form_other"]]
+        same_unit = matches["unit"] == matches["unit_other"]
+        matches["relation"] = np.select(
+            [
+                ~same_unit,
+                same_unit & (matches["year_other"] == matches["year"] - 1),
+                same_unit & (matches["year_other"] == matches["year"]),
+            ],
+            ["other_unit", "previous_year", "same_unit"],
+            default="",
+        )
+        matches = matches[matches["relation"] != ""]
+        found.append(
+            matches.sort_values(["estimate", "current_other"], ascending=False).drop_duplicates(["mine", "relation"])
+        )
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()

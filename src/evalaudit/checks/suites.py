@@ -1,4 +1,5 @@
-"""Run the expectation suites: one GX validation per suite per run, over every evaluation of the run.
+"""Run the expectation suites: one GX validation per suite over every evaluation of a run (of a slice of
+5,000 forms, on a larger night: `pipeline.check_isolated`).
 
 Suites live in `expectations/<frame>.json` (GX Core 1.x ExpectationSuite JSON). Each expectation's `meta`
 says what a failing row means: check_id, category, severity, and the Chinese templates for the finding.

@@ -270,6 +270,11 @@ def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[
         f"与上次相比：新发现 {run.get('findings_new') or 0} 条，已修正 {run.get('findings_fixed') or 0} 条",
         f"提醒邮件：本次生成 {alerts.queued} 封，已发送 {alerts.delivery.sent} 封，排队待发 {alerts.delivery.queued} 封"
         + (f"，无法发送 {alerts.delivery.failed} 封" if alerts.delivery.failed else "")
+        + (
+            f"（其中 {alerts.delivery.resent} 封在上次运行中断时正在发送，可能已送达，已按原 Message-ID 重发，邮件客户端按同一封显示）"
+            if alerts.delivery.resent
+            else ""
+        )
         + (f"（{alerts.delivery.error}）" if alerts.delivery.error else ""),
         *(
             [f"单位名录有问题：{alerts.registry_problem}（相关单位的提醒将在名录恢复后发送）"]

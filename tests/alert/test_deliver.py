@@ -138,3 +138,40 @@ def test_a_refused_recipient_is_not_given_up_on(store, mailbox):
     assert deliver(store, settings).failed == 0 and statuses(store)[0][0] == PENDING
     mailbox.refuse.clear()
     assert deliver(store, settings).sent == 1 and mailbox.to("gone@a.cn")
+
+
+def test_every_attempt_at_an_alert_carries_the_same_message_id_in_the_senders_domain(store, mailbox):
+    queue(store, "a@a.cn")
+    [alert] = store.pending_alerts()
+    first = build_message(alert, "绩效科 <jixiao@czj.example.gov.cn>", "a@a.cn")["Message-ID"]
+    again = build_message(alert, "绩效科 <jixiao@czj.example.gov.cn>", "a@a.cn")["Message-ID"]
+    assert first == again == f"<alert-{alert.id}@czj.example.gov.cn>"
+
+
+def test_a_run_stopped_between_the_server_accepting_and_the_store_recording_resends_under_the_same_id(
+    store, mailbox, monkeypatch
+):
+    queue(store, "a@a.cn", "b@a.cn")
+    settings = SmtpSettings.from_env(mailbox.env())
+    real_mark_sent = store.mark_sent
+
+    def stop_after_the_first(alert_id, recipient):
+        raise KeyboardInterrupt  # the machine goes down: the server has the message, the store does not know
+
+    monkeypatch.setattr(store, "mark_sent", stop_after_the_first)
+    with pytest.raises(KeyboardInterrupt):
+        deliver(store, settings)
+    assert [status for status, _ in statuses(store)] == ["sending", PENDING]  # the next run can tell
+    monkeypatch.setattr(store, "mark_sent", real_mark_sent)
+    result = deliver(store, settings)
+    assert (result.sent, result.resent, result.queued) == (2, 1, 0)
+    assert [status for status, _ in statuses(store)] == [SENT, SENT]
+    copies = mailbox.to("a@a.cn")
+    assert len(copies) == 2 and copies[0]["Message-ID"] == copies[1]["Message-ID"]  # one message to the client
+    assert len(mailbox.to("b@a.cn")) == 1
+
+
+def test_the_smtp_password_is_never_in_the_settings_repr():
+    settings = SmtpSettings.from_env({"EVALAUDIT_SMTP_HOST": "mail.example", "EVALAUDIT_SMTP_PASSWORD": "s3cr-et!"})
+    assert settings.password == "s3cr-et!"
+    assert "s3cr-et!" not in repr(settings) and "s3cr-et!" not in str(settings)

@@ -18,11 +18,11 @@ import re
 import smtplib
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 
-from evalaudit.store import FAILED, PENDING, SENT, PendingAlert, Store
+from evalaudit.store import FAILED, PENDING, SENDING, SENT, PendingAlert, Store
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
@@ -33,7 +33,7 @@ class SmtpSettings:
     port: int
     security: str = "none"
     user: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)  # never in a log line or a traceback's locals
     sender: str = "evalaudit@localhost"
     bureau_email: str = ""
     timeout: float = 30.0
@@ -65,6 +65,7 @@ class Delivery:
     sent: int = 0
     queued: int = 0  # still pending after this attempt
     failed: int = 0  # given up on: the message cannot be built or sent as it is
+    resent: int = 0  # of `sent`: alerts a stopped run was handing over, sent again under their Message-ID
     error: str = ""  # why the rest stayed queued, or why some were given up on
 
 
@@ -81,13 +82,20 @@ def header_value(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text).strip()
 
 
+def message_id(alert_id: int, sender: str) -> str:
+    """The same for every attempt at one alert, so a copy sent again after a crash is one message to the
+    recipient's mail client (and to servers that drop duplicates); the domain is the sender's."""
+    domain = parseaddr(sender)[1].rpartition("@")[2].strip() or "evalaudit.invalid"
+    return f"<alert-{alert_id}@{domain}>"
+
+
 def build_message(alert: PendingAlert, sender: str, recipient: str) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = header_value(alert.subject)
     message["From"] = header_value(sender)
     message["To"] = header_value(recipient)
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(idstring=f"evalaudit-alert-{alert.id}")
+    message["Message-ID"] = message_id(alert.id, sender)
     message.set_content(alert.body)
     if alert.attachment is not None:
         # as text with its charset, so mail clients show the Chinese page as written
@@ -120,6 +128,7 @@ def deliver(store: Store, settings: SmtpSettings | None) -> Delivery:
                 done += 1
                 if status == SENT:
                     result.sent += 1
+                    result.resent += alert.status == SENDING
                 elif status == FAILED:
                     result.failed += 1
                 else:
@@ -147,7 +156,9 @@ def _send_one(smtp: smtplib.SMTP, store: Store, alert: PendingAlert, settings: S
         store.mark_failed(alert.id, "未配置 EVALAUDIT_BUREAU_EMAIL（财政局收件地址）")
         return PENDING, "未配置 EVALAUDIT_BUREAU_EMAIL，审核摘要已排队"
     try:
-        smtp.send_message(build_message(alert, settings.sender, recipient))
+        message = build_message(alert, settings.sender, recipient)
+        store.mark_sending(alert.id)
+        smtp.send_message(message)
     except CONNECTION_LOST:
         raise
     except smtplib.SMTPException as error:

@@ -19,7 +19,7 @@ from evalaudit.inbox import (
 from evalaudit.model import Finding
 from evalaudit.resubmission import NEW
 from evalaudit.store.rows import chunks, finding_from_row
-from evalaudit.store.schema import FAILED, PENDING, SENT, alerts, files, findings, now
+from evalaudit.store.schema import FAILED, PENDING, SENDING, SENT, alerts, files, findings, now
 from evalaudit.store.types import bytewise
 
 
@@ -34,6 +34,7 @@ class PendingAlert:
     attachment_name: str | None
     attachment: bytes | None
     attempts: int
+    status: str = PENDING  # SENDING: a run stopped while handing it over; it may have reached the unit
 
 
 class Outbox:
@@ -89,9 +90,12 @@ class Outbox:
         return ids
 
     def pending_alerts(self) -> list[PendingAlert]:
-        """The outbox, oldest first: neither sent nor given up on."""
+        """The outbox, oldest first: neither sent nor given up on, including those a stopped run was handing to
+        the server (`SENDING`): they are sent again under the same Message-ID, so a copy that did arrive is
+        the same message to the unit's mail client."""
         with self.engine.connect() as connection:
-            rows = connection.execute(select(alerts).where(alerts.c.status == PENDING).order_by(alerts.c.id)).mappings()
+            query = select(alerts).where(alerts.c.status.in_((PENDING, SENDING))).order_by(alerts.c.id)
+            rows = connection.execute(query).mappings()
             return [PendingAlert(**{key: row[key] for key in PendingAlert.__dataclass_fields__}) for row in rows]
 
     def mark_sent(self, alert_id: int, recipient: str) -> None:
@@ -104,11 +108,18 @@ class Outbox:
                 )
             )
 
+    def mark_sending(self, alert_id: int) -> None:
+        """Committed before the message goes to the server: a crash before `mark_sent` is then visible."""
+        with self.engine.begin() as connection:
+            connection.execute(update(alerts).where(alerts.c.id == alert_id).values(status=SENDING))
+
     def mark_failed(self, alert_id: int, error: str) -> None:
         """An attempt that may succeed later (server down, recipient refused): the alert stays pending."""
         with self.engine.begin() as connection:
             connection.execute(
-                update(alerts).where(alerts.c.id == alert_id).values(attempts=alerts.c.attempts + 1, last_error=error)
+                update(alerts)
+                .where(alerts.c.id == alert_id)
+                .values(status=PENDING, attempts=alerts.c.attempts + 1, last_error=error)
             )
 
     def mark_undeliverable(self, alert_id: int, error: str) -> None:

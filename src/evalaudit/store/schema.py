@@ -29,6 +29,7 @@ from evalaudit.store.types import JsonDocument, Timestamp
 
 DEFAULT_URL = "sqlite:///data/evalaudit.db"
 PENDING, SENT, FAILED = "pending", "sent", "failed"  # failed: can never be sent as it is, not retried
+SENDING = "sending"  # handed to the SMTP server, not yet confirmed: a crash here leaves it for the next run
 
 metadata = MetaData()
 
@@ -157,7 +158,7 @@ alerts = Table(
     Column("body", Text, nullable=False),
     Column("attachment_name", Text),
     Column("attachment", LargeBinary),
-    Column("status", String(16), nullable=False),  # pending | sent
+    Column("status", String(16), nullable=False),  # pending | sending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("created_at", Timestamp(), nullable=False),

@@ -12,7 +12,7 @@ from typing import TypeVar
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from evalaudit.checks import Checker, FormChecks, check_forms
+from evalaudit.checks import Checker, FormChecks, check_forms, facts_by_form
 from evalaudit.checks.ocr import OcrReadings, mark_ocr
 from evalaudit.checks.findings import sort_findings
 from evalaudit.inbox import (
@@ -184,11 +184,7 @@ class Checked:
     failed: dict[str, str]  # sha256 -> the error, for each file the checks could not run on
 
     def facts(self, column: str) -> dict[str, float]:
-        """One fact per evaluation (e.g. `computed_total`, `exec_rate`), where it could be computed."""
-        if self.forms is None:
-            return {}
-        known = self.forms[self.forms[column].notna()]
-        return dict(zip(known["evaluation_id"], known[column].astype(float), strict=True))
+        return facts_by_form(self.forms, column) if self.forms is not None else {}
 
     def outcome(self, outcome: FileOutcome) -> FileOutcome:
         """The outcome as recorded: a file the checks failed on is `check_failed`, with the error."""
@@ -229,7 +225,8 @@ def check_isolated(
     failed: dict[str, str] = {}
     for part in _slices(audited, slice_forms):
         done, errors = _isolated(part, forms_of)
-        parts, failed = parts + done, failed | errors
+        parts += done
+        failed |= errors
     forms = _concat([part.forms for part in parts])
     texts = _concat_texts([part.texts for part in parts])
     readings = OcrReadings()

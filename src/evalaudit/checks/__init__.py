@@ -24,13 +24,17 @@ class CheckResult:
     frames: Frames
 
     def facts(self, column: str) -> dict[str, float]:
-        """One fact per evaluation (e.g. `computed_total`, `exec_rate`), where it could be computed."""
-        frame = self.frames.evaluations
-        return {
-            evaluation_id: float(value)
-            for evaluation_id, value in zip(frame["evaluation_id"], frame[column], strict=True)
-            if value is not None and value == value
-        }
+        return facts_by_form(self.frames.evaluations, column)
+
+
+def facts_by_form(forms: pd.DataFrame, column: str) -> dict[str, float]:
+    """One fact per evaluation (e.g. `computed_total`, `exec_rate`) of an `evaluations` frame, where it could be
+    computed."""
+    return {
+        evaluation_id: float(value)
+        for evaluation_id, value in zip(forms["evaluation_id"], forms[column], strict=True)
+        if value is not None and value == value
+    }
 
 
 FORM_FACTS = ("evaluation_id", "source_file", "form_index", "unit", "year", "form_type", "computed_total", "exec_rate")

@@ -156,5 +156,6 @@ def main() -> None:
             + (f", {batched['seconds']:.1f} s for {count:,} (target < 60 s)" if count >= 100_000 else "")
         )
 
+
 if __name__ == "__main__":
     main()

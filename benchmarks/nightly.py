@@ -49,11 +49,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=1000)
     args = parser.parse_args()
-    from flows.nightly_audit import nightly_audit  # first: it keeps Prefect's state in the project's .prefect
-
     from prefect.testing.utilities import prefect_test_harness
 
     from evalaudit.store import open_store
+    from flows.nightly_audit import nightly_audit  # first: it keeps Prefect's state in the project's .prefect
 
     with tempfile.TemporaryDirectory() as folder, prefect_test_harness(server_startup_timeout=None):
         work = Path(folder)

@@ -45,6 +45,7 @@ def fill(url: str, count: int, changed: float) -> list:
     from dataclasses import replace
 
     import synthetic
+
     from evalaudit.checks import run_checks
     from evalaudit.store import open_store
 
@@ -191,7 +192,6 @@ def du(*folders: Path) -> list[int]:
 
 def browser_loads(pages: dict[str, Path], repeat: int) -> None:
     from playwright.sync_api import sync_playwright
-
     from report_load import CHROMIUM, line
     from report_load import load as page_load
 

@@ -19,6 +19,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
 
 from synthetic import _form  # noqa: E402
+
 from tests.ingest.templates import template_grid  # noqa: E402
 
 SAMPLE_SHARE = 0.12  # forms in one of the bundled samples' layouts

@@ -54,12 +54,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    from flows.nightly_audit import nightly_audit, nightly_flow  # first: Prefect's state stays in .prefect
-
     from distributed import Client, LocalCluster
     from prefect.testing.utilities import prefect_test_harness
 
     from evalaudit.store import open_store
+    from flows.nightly_audit import nightly_audit, nightly_flow  # first: Prefect's state stays in .prefect
     from tests.postgres import start_postgres
 
     with tempfile.TemporaryDirectory() as folder, prefect_test_harness(server_startup_timeout=None):

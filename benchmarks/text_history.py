@@ -62,7 +62,7 @@ def sentence(rng: random.Random) -> str:
     """One of the vocabulary's clauses among words of the forms' characters, with numbers of its own."""
     words = rng.sample(WORDS, rng.randint(4, 10))
     words.insert(rng.randrange(len(words)), rng.choice(CLAUSES))
-    return "，".join(("".join(words[i : i + 3]) for i in range(0, len(words), 3))) + f"{rng.randint(2, 9999)}户。"
+    return "，".join("".join(words[i : i + 3]) for i in range(0, len(words), 3)) + f"{rng.randint(2, 9999)}户。"
 
 
 def standing(unit: int, slot: int) -> str:
@@ -165,10 +165,10 @@ def build_store(path: Path, size: int) -> None:
 def night_texts(size: int, night: int) -> tuple[pd.DataFrame, set[str]]:
     """The night's texts as the checks build them (build_texts columns) and the form keys it resubmits:
     `night` forms of the next year, one in fifty a stored form sent again."""
-    from evalaudit.text.frame import build_texts  # noqa: PLC0415
     from synthetic import synthetic_evaluations  # noqa: PLC0415
 
     from evalaudit.model import Goal  # noqa: PLC0415
+    from evalaudit.text.frame import build_texts  # noqa: PLC0415
 
     last = FIRST_YEAR + size // UNITS
     forms, resubmitted = [], set()

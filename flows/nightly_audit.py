@@ -70,10 +70,13 @@ from evalaudit.nightly import (  # noqa: E402
     units_with_errors,
 )
 from evalaudit.pipeline import FileOutcome, new_run_id, parse_many, read_ahead, submitted_files  # noqa: E402
-from evalaudit.workers import release  # noqa: E402
 from evalaudit.store import Store, open_store  # noqa: E402
 from evalaudit.timing import Stopwatch  # noqa: E402
-from evalaudit.workers import apply_settings, reading_settings  # noqa: E402
+from evalaudit.workers import (  # noqa: E402
+    apply_settings,
+    reading_settings,
+    release,
+)
 
 # Tasks sent to a Dask cluster travel by value, whatever this module is called here: a served run loads this file
 # by path as a module named `nightly_audit` that no scheduler or worker could import (they need only evalaudit).

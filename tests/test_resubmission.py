@@ -29,12 +29,22 @@ def test_a_resubmitted_form_keeps_its_key_whatever_the_file_or_spelling():
 
 
 def test_a_unit_name_folds_width_spaces_line_breaks_punctuation_and_traditional_characters():
-    assert unit_key("清溪縣 中心衛生院（一）") == unit_key("清溪县中心卫生院(一)") == unit_key("清溪县\n中心卫生院 （ 一 ）")
+    assert (
+        unit_key("清溪縣 中心衛生院（一）")
+        == unit_key("清溪县中心卫生院(一)")
+        == unit_key("清溪县\n中心卫生院 （ 一 ）")
+    )
     assert unit_key("ＡＢＣ局。") == unit_key("abc局") and unit_key("") == ""
 
 
 def test_numbers_in_brackets_are_part_of_a_unit_name():
-    names = ["清溪县中心卫生院（一）", "清溪县中心卫生院（二）", "清溪县中心卫生院〔3〕", "清溪县中心卫生院②", "清溪县中心卫生院"]
+    names = [
+        "清溪县中心卫生院（一）",
+        "清溪县中心卫生院（二）",
+        "清溪县中心卫生院〔3〕",
+        "清溪县中心卫生院②",
+        "清溪县中心卫生院",
+    ]
     assert len({unit_key(name) for name in names}) == len(names)
     form = consistent_form()
     assert form_key(replace(form, unit=names[0])) != form_key(replace(form, unit=names[1]))

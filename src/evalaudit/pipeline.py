@@ -13,8 +13,8 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from evalaudit.checks import Checker, FormChecks, check_forms, facts_by_form
-from evalaudit.checks.ocr import OcrReadings, mark_ocr
 from evalaudit.checks.findings import sort_findings
+from evalaudit.checks.ocr import OcrReadings, mark_ocr
 from evalaudit.inbox import (
     AUDITED,
     CHECK_FAILED,
@@ -31,12 +31,11 @@ from evalaudit.ingest import (
     max_file_bytes,
 )
 from evalaudit.model import Evaluation, Finding
+from evalaudit.reading import PARALLEL_FROM, FileOutcome, parse_file, parse_many, read_ahead  # noqa: F401
 from evalaudit.text.history import FrameHistory, TextHistory
 from evalaudit.text.index import append_run, load_history
 from evalaudit.timing import Stopwatch
 from evalaudit.workers import release
-from evalaudit.reading import PARALLEL_FROM, FileOutcome, parse_file, parse_many, read_ahead  # noqa: F401
-
 
 T = TypeVar("T")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
 from evalaudit.inbox import FileProblem
+from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
 from evalaudit.report import unit_name
 
 
@@ -32,7 +32,4 @@ def finding_lines(findings: Sequence[Finding], heading: str = "审核发现") ->
 
 def problem_lines(problems: Sequence[FileProblem], advice: str = "") -> list[str]:
     """One line per file that yielded no form, with its reason."""
-    return [
-        f"  [{problem.label}] {problem.source_file}：{problem.reason}{advice}"
-        for problem in problems
-    ]
+    return [f"  [{problem.label}] {problem.source_file}：{problem.reason}{advice}" for problem in problems]

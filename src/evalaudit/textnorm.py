@@ -57,7 +57,9 @@ def strip_inline_html(text: str) -> str:
     return re.sub(r"[ \t]*\n[ \t]*", "\n", text).strip()
 
 
-_TRADITIONAL = frozenset(key for key, value in zhconv.zhconv.getdict("zh-hans").items() if len(key) == 1 and key != value)
+_TRADITIONAL = frozenset(
+    key for key, value in zhconv.zhconv.getdict("zh-hans").items() if len(key) == 1 and key != value
+)
 
 
 @lru_cache(maxsize=65536)

@@ -111,7 +111,10 @@ def test_units_numbered_in_brackets_are_told_apart(tmp_path):
 
 
 def test_an_unknown_unit_is_one_unit_whatever_its_spacing_or_width(tmp_path):
-    new = [(1, finding("某某中心", "arithmetic.total", "总分", "90", "80")), (2, finding("某某 中心", "x", "y", "", ""))]
+    new = [
+        (1, finding("某某中心", "arithmetic.total", "总分", "90", "80")),
+        (2, finding("某某 中心", "x", "y", "", "")),
+    ]
     [digest] = compose_alerts("r1", new, [], REGISTRY, tmp_path)
     assert digest.finding_ids == [1, 2] and "1 个单位有新发现的问题" in digest.subject
     assert digest.body.split("三、")[1].split("四、")[0].count("某某") == 1

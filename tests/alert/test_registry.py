@@ -45,7 +45,10 @@ def test_a_missing_column_or_an_alias_of_two_units_is_an_error(tmp_path):
 
 def test_a_line_break_typed_in_a_cell_is_no_part_of_a_name(tmp_path):
     registry = load_registry(
-        write(tmp_path, '单位名称,别名,邮箱\r\n"清溪镇\n人民政府","清溪镇\r\n政府；A  Town\nOffice"," zhen@a.gov.cn\r\n"\r\n')
+        write(
+            tmp_path,
+            '单位名称,别名,邮箱\r\n"清溪镇\n人民政府","清溪镇\r\n政府；A  Town\nOffice"," zhen@a.gov.cn\r\n"\r\n',
+        )
     )
     [unit] = registry.units
     assert unit == Unit("清溪镇人民政府", "zhen@a.gov.cn", ("清溪镇政府", "A Town Office"))

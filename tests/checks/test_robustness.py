@@ -103,7 +103,9 @@ indicators = st.builds(
 )
 sections = st.builds(Section, name=st.sampled_from(LEVEL1), weight=numbers, score=numbers, raw=texts)
 goals = st.builds(Goal, expected=texts, actual=texts)
-warnings = st.builds(ParseWarning, code=st.sampled_from(["row_extra_cell", "x"]), message=texts, location=texts, raw=texts)
+warnings = st.builds(
+    ParseWarning, code=st.sampled_from(["row_extra_cell", "x"]), message=texts, location=texts, raw=texts
+)
 
 
 @st.composite

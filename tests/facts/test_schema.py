@@ -63,7 +63,9 @@ def test_every_fact_column_has_the_dtype_it_has_on_a_full_form(batch):
 
 def test_a_full_form_declares_its_derived_columns_as_numbers_text_or_flags():
     """The few object columns are the ones that hold labels or None on purpose (which row, which fund)."""
-    objects = {(name, column) for name, columns in FULL.items() for column, dtype in columns.items() if dtype == "object"}
+    objects = {
+        (name, column) for name, columns in FULL.items() for column, dtype in columns.items() if dtype == "object"
+    }
     assert objects <= {
         ("indicators", "children_scores_text"),
         ("indicators", "duplicate_of"),

@@ -14,7 +14,7 @@ import pypdfium2
 import pytest
 from openpyxl import Workbook
 
-from evalaudit.inbox import UNREADABLE, UNPARSEABLE
+from evalaudit.inbox import UNPARSEABLE, UNREADABLE
 from evalaudit.pipeline import audit
 from tests.ingest.documents import INBOX, as_docx, as_xlsx, sample, soffice_convert, soffice_convert_many
 

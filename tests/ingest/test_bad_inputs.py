@@ -17,7 +17,9 @@ from tests.conftest import INBOX
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FORM = "部门（单位）名称\t清溪县教育局\n年度资金总额\t100\t100\t90\t10\t90%\t9\n预算执行情况良好，资金全部拨付到位。\n"
-TRADITIONAL = "部門（單位）名稱\t清溪縣教育局\n年度資金總額\t100\t100\t90\t10\t90%\t9\n預算執行情況良好，資金全部撥付到位。\n"
+TRADITIONAL = (
+    "部門（單位）名稱\t清溪縣教育局\n年度資金總額\t100\t100\t90\t10\t90%\t9\n預算執行情況良好，資金全部撥付到位。\n"
+)
 SAMPLE = sorted(INBOX.iterdir())[0]
 
 
@@ -92,7 +94,12 @@ def test_readable_files_are_read_whatever_their_encoding_name_or_markup(tmp_path
 
 
 def test_a_real_sample_form_reads_the_same_under_any_file_name(tmp_path) -> None:
-    names = [SAMPLE.name, "名称 含空格 😀" + SAMPLE.suffix, "长" * 80 + SAMPLE.suffix, SAMPLE.stem + SAMPLE.suffix.upper()]
+    names = [
+        SAMPLE.name,
+        "名称 含空格 😀" + SAMPLE.suffix,
+        "长" * 80 + SAMPLE.suffix,
+        SAMPLE.stem + SAMPLE.suffix.upper(),
+    ]
     documents = []
     for name in names:
         (tmp_path / name).write_bytes(SAMPLE.read_bytes())

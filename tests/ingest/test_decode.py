@@ -85,8 +85,14 @@ def _encodable(text: str, encoding: str) -> str:
 def test_real_forms_read_back_the_same_in_every_encoding_they_are_saved_in(path) -> None:
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
     traditional = zhconv.convert(text, "zh-hant")
-    cases = [(text, "gb18030"), (traditional, "gb18030"), (_encodable(traditional, "cp950"), "cp950"),
-             (text, "utf-16-le"), (text, "utf-16-be"), (text, "utf-8")]
+    cases = [
+        (text, "gb18030"),
+        (traditional, "gb18030"),
+        (_encodable(traditional, "cp950"), "cp950"),
+        (text, "utf-16-le"),
+        (text, "utf-16-be"),
+        (text, "utf-8"),
+    ]
     for text_saved, encoding in cases:
         data = text_saved.encode(encoding)
         document = read(data, path.name)
@@ -101,8 +107,11 @@ SHORT_TRADITIONAL = "預算執行"  # four characters: too few to tell Big5 from
 
 @pytest.mark.parametrize(
     "head",
-    ['<meta charset="big5">', "<meta http-equiv=Content-Type content='text/html; charset=big5'>",
-     '<?xml version="1.0" encoding="big5"?>'],
+    [
+        '<meta charset="big5">',
+        "<meta http-equiv=Content-Type content='text/html; charset=big5'>",
+        '<?xml version="1.0" encoding="big5"?>',
+    ],
 )
 def test_a_page_s_declared_charset_decides_what_its_bytes_cannot(head: str) -> None:
     data = f"{head}<p>{SHORT_TRADITIONAL}</p>".encode("big5")
@@ -133,8 +142,16 @@ def test_a_western_declaration_on_a_chinese_page_is_ignored() -> None:
 # cut-off and damaged files ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("encoding", "after"),
-    [("utf-8", b""), ("utf-8", b"\n"), ("gb18030", b""), ("gb18030", b"\r\n"), ("big5", b""), ("big5", b"\n"),
-     ("utf-16-le", b""), ("utf-16-be", b"")],
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\n"),
+        ("gb18030", b""),
+        ("gb18030", b"\r\n"),
+        ("big5", b""),
+        ("big5", b"\n"),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+    ],
 )
 def test_a_file_cut_mid_character_keeps_everything_before_it(encoding: str, after: bytes) -> None:
     """Also when an editor saved the cut-off file and added a line break after the half character."""
@@ -181,9 +198,11 @@ def test_binary_content_of_no_known_format_is_refused_as_not_text() -> None:
 
 @pytest.mark.parametrize(
     ("data", "named"),
-    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "PNG"),
-     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "旧版 Office"),
-     (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "压缩包")],
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "PNG"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "旧版 Office"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)), "压缩包"),
+    ],
     ids=["png", "ole-doc", "zip"],
 )
 def test_a_text_file_that_is_another_format_is_refused_naming_what_it_is(data: bytes, named: str) -> None:

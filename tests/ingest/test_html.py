@@ -25,8 +25,10 @@ def test_a_table_left_open_at_the_end_of_a_cut_off_page_keeps_its_rows() -> None
 
 
 def test_rowspan_and_colspan_leave_blanks_where_the_merged_cell_sits() -> None:
-    html = ("<table><tr><td rowspan=2 colspan=2>产出指标</td><td>a</td></tr><tr><td>b</td></tr>"
-            "<tr><td>c</td><td>d</td><td>e</td></tr></table>")
+    html = (
+        "<table><tr><td rowspan=2 colspan=2>产出指标</td><td>a</td></tr><tr><td>b</td></tr>"
+        "<tr><td>c</td><td>d</td><td>e</td></tr></table>"
+    )
     assert rows(html) == [["产出指标", "", "a"], ["", "", "b"], ["c", "d", "e"]]
 
 
@@ -36,8 +38,10 @@ def test_absurd_spans_are_capped_instead_of_building_a_huge_grid() -> None:
 
 
 def test_nested_table_rows_follow_their_outer_row_and_the_cell_keeps_its_own_text() -> None:
-    html = ("<table><tr><td>绩效指标</td><td>说明<table><tr><td>数量指标</td><td>20</td></tr>"
-            "<tr><td>质量指标</td><td>30</td></tr></table></td></tr><tr><td>总分</td><td>100</td></tr></table>")
+    html = (
+        "<table><tr><td>绩效指标</td><td>说明<table><tr><td>数量指标</td><td>20</td></tr>"
+        "<tr><td>质量指标</td><td>30</td></tr></table></td></tr><tr><td>总分</td><td>100</td></tr></table>"
+    )
     assert rows(html) == [["绩效指标", "说明"], ["数量指标", "20"], ["质量指标", "30"], ["总分", "100"]]
 
 
@@ -47,8 +51,10 @@ def test_a_layout_table_around_the_form_adds_no_row_of_its_own() -> None:
 
 
 def test_rowspans_of_an_outer_table_survive_a_nested_one() -> None:
-    html = ("<table><tr><td rowspan=2>产出</td><td><table><tr><td>内</td></tr></table>甲</td></tr>"
-            "<tr><td>乙</td></tr></table>")
+    html = (
+        "<table><tr><td rowspan=2>产出</td><td><table><tr><td>内</td></tr></table>甲</td></tr>"
+        "<tr><td>乙</td></tr></table>"
+    )
     assert rows(html) == [["产出", "甲"], ["内"], ["", "乙"]]
 
 
@@ -88,8 +94,10 @@ def test_word_and_excel_save_as_html_reads_as_the_printed_form() -> None:
 
 
 def test_hidden_rows_are_dropped_but_still_count_for_rowspans() -> None:
-    html = ("<table><tr><td rowspan=3>产出</td><td>甲</td></tr><tr style='display: none'><td>隐藏</td></tr>"
-            "<tr><td>乙</td></tr><tr><td>丙</td><td>丁</td></tr></table>")
+    html = (
+        "<table><tr><td rowspan=3>产出</td><td>甲</td></tr><tr style='display: none'><td>隐藏</td></tr>"
+        "<tr><td>乙</td></tr><tr><td>丙</td><td>丁</td></tr></table>"
+    )
     assert rows(html) == [["产出", "甲"], ["", "乙"], ["丙", "丁"]]
 
 
@@ -99,14 +107,19 @@ def test_script_style_and_comments_are_dropped() -> None:
 
 
 def test_br_inside_a_cell_is_a_line_break_of_the_cell() -> None:
-    (block,) = [b for b in html_blocks("<table><tr><td>网上办税<br>业务量</td><td>20</td></tr></table>") if b.kind == "row"]
+    (block,) = [
+        b for b in html_blocks("<table><tr><td>网上办税<br>业务量</td><td>20</td></tr></table>") if b.kind == "row"
+    ]
     assert block.cells == ["网上办税 业务量", "20"]  # the parser reads one line per cell
     assert block.raw == "网上办税\n业务量\t20"  # the reviewer sees the break
 
 
 def test_br_and_paragraphs_outside_tables_are_lines() -> None:
     assert texts("<p>填报日期：2024-01-20<br>填报人：张三</p><div>审核人：李四</div>") == [
-        "填报日期：2024-01-20", "填报人：张三", "审核人：李四"]
+        "填报日期：2024-01-20",
+        "填报人：张三",
+        "审核人：李四",
+    ]
 
 
 def test_line_breaks_of_the_markup_are_whitespace_and_vanish_between_chinese_characters() -> None:

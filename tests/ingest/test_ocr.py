@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from evalaudit.ingest import SourceDocument, UnreadableFile, read_bytes
-from evalaudit.ingest import ocr
+from evalaudit.ingest import SourceDocument, UnreadableFile, ocr, read_bytes
 from evalaudit.ingest.grid import binarised, tables
 from evalaudit.ingest.ocr_text import Word, cell_text, numeric
 from evalaudit.parse import parse_document

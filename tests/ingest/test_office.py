@@ -15,6 +15,7 @@ from evalaudit.parse import parse_document
 from evalaudit.parse.accuracy import extraction
 from tests.ingest.documents import INBOX, TABLE_SAMPLES, as_docx, as_xlsx
 
+
 def _forms(name: str, data: bytes) -> list[dict]:
     return [extraction(e) for e in parse_document(read_bytes(name, data)).evaluations]
 

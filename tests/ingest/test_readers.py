@@ -9,8 +9,12 @@ FORM = "部门（单位）名称\t清溪县教育局\n年度资金总额\t100\t1
 
 @pytest.mark.parametrize(
     ("encoded", "encoding"),
-    [(FORM.encode("utf-8"), "utf-8"), (b"\xef\xbb\xbf" + FORM.encode("utf-8"), "utf-8-sig"),
-     (FORM.encode("gbk"), "gb18030"), (FORM.encode("gb18030"), "gb18030")],
+    [
+        (FORM.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + FORM.encode("utf-8"), "utf-8-sig"),
+        (FORM.encode("gbk"), "gb18030"),
+        (FORM.encode("gb18030"), "gb18030"),
+    ],
 )
 def test_encodings_are_detected(encoded: bytes, encoding: str) -> None:
     document = read_bytes("form.txt", encoded)
@@ -24,8 +28,10 @@ def test_pipe_rows_keep_padding_cells() -> None:
 
 
 def test_html_cells_paragraphs_and_entities() -> None:
-    html = ("<p>标题&amp;说明</p><table><tr><td rowspan=2>产出指标</td><td>a</td></tr>"
-            "<tr><td>b<br>c</td></tr></table><script>alert(1)</script>")
+    html = (
+        "<p>标题&amp;说明</p><table><tr><td rowspan=2>产出指标</td><td>a</td></tr>"
+        "<tr><td>b<br>c</td></tr></table><script>alert(1)</script>"
+    )
     blocks = read_bytes("a.html", html.encode()).blocks
     rows = [b.cells for b in blocks if b.kind == "row"]
     assert [b.cells for b in blocks if b.kind == "text"] == [["标题&说明"]]

@@ -46,4 +46,3 @@ def test_each_reader_limit_refuses_a_typo(monkeypatch, name: str, read) -> None:
     monkeypatch.setenv(name, "12O")  # a letter O for a zero
     with pytest.raises(ValueError, match=name):
         read()
-

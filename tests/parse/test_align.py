@@ -17,7 +17,12 @@ def _row(*cells: str, level1: str = "部门管理", level2: str = "财务管理"
 
 def test_positional_row_needs_no_warning() -> None:
     indicator, warnings = _row("", "", "资金使用规范性", "规范", "100%", "2", "2", "无偏差")
-    assert (indicator.name, indicator.target.raw, indicator.actual.raw, indicator.weight) == ("资金使用规范性", "规范", "100%", 2)
+    assert (indicator.name, indicator.target.raw, indicator.actual.raw, indicator.weight) == (
+        "资金使用规范性",
+        "规范",
+        "100%",
+        2,
+    )
     assert warnings == []
 
 
@@ -29,7 +34,9 @@ def test_value_typed_twice_is_dropped_not_shifted_into_the_score() -> None:
 
 def test_level2_label_in_the_name_column_moves_to_level2_and_fixes_level1() -> None:
     # a 效益指标 label printed in the middle of the 产出 rows must not claim the 时效 row
-    indicator, warnings = _row("", "", "", "时效", "2023年12月31日前", "按期保质完成", "5", "5", level1="效益指标", level2="质量")
+    indicator, warnings = _row(
+        "", "", "", "时效", "2023年12月31日前", "按期保质完成", "5", "5", level1="效益指标", level2="质量"
+    )
     assert (indicator.level1, indicator.level2, indicator.name) == ("产出指标", "时效", "")
     assert indicator.target.raw == "2023年12月31日前"
     assert "三级指标" in warnings[0].message

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tests.parse.texts import forms_of as _forms
 
-
 _REPORT = [
     "某县财政支出项目绩效评价自评报告",
     "项目名称:乡村道路养护",

@@ -12,9 +12,36 @@ from evalaudit.ingest import UnreadableFile, read_bytes
 from evalaudit.parse import parse_document
 from tests.conftest import SEEDS, TEXT_SAMPLES
 
-FORM_WORDS = ["年度资金总额", "基本支出", "一级指标", "三级指标", "分值", "得分", "总分", "自评表", "项目支出绩效自评表",
-              "≥", "100%", "—", "\t", "|", "\n", " ", "产出指标(50分)", "得 5 分", "<td>", "</tr>", "预期目标"]
-texts = st.lists(st.one_of(st.sampled_from(FORM_WORDS), st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=8)), max_size=80).map("".join)
+FORM_WORDS = [
+    "年度资金总额",
+    "基本支出",
+    "一级指标",
+    "三级指标",
+    "分值",
+    "得分",
+    "总分",
+    "自评表",
+    "项目支出绩效自评表",
+    "≥",
+    "100%",
+    "—",
+    "\t",
+    "|",
+    "\n",
+    " ",
+    "产出指标(50分)",
+    "得 5 分",
+    "<td>",
+    "</tr>",
+    "预期目标",
+]
+texts = st.lists(
+    st.one_of(
+        st.sampled_from(FORM_WORDS),
+        st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=8),
+    ),
+    max_size=80,
+).map("".join)
 SOURCES = sorted(SEEDS.glob("*.txt")) + TEXT_SAMPLES  # text cut anywhere; the binary formats' damage: test_bad_formats
 
 

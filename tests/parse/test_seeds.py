@@ -28,7 +28,10 @@ def _parse(name: str):
 def test_one_file_holds_a_department_form_and_three_project_forms(seeds_dir) -> None:
     evaluations = _parse("001_0ed4b7e3fbc5b049.txt")
     assert [(e.form_index, e.form_type) for e in evaluations] == [
-        (1, "department"), (2, "project"), (3, "project"), (4, "project")
+        (1, "department"),
+        (2, "project"),
+        (3, "project"),
+        (4, "project"),
     ]
     assert len({e.evaluation_id for e in evaluations}) == 4
 

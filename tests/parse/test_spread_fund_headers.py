@@ -6,15 +6,14 @@ from __future__ import annotations
 from evalaudit.ingest.text import text_blocks
 from evalaudit.parse.lines import Line, to_lines
 from evalaudit.parse.spread_funds import (
-    lettered_header,
     leading_amounts,
+    lettered_header,
     place_lettered,
     same_decimals,
     stacked_fund_roles,
     written_decimals,
 )
 from tests.parse.texts import one_form as _form
-
 
 _LETTERED_HEADER = [
     "行次 全年预算数",

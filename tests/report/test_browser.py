@@ -36,7 +36,6 @@ def browser():
         browser.close()
 
 
-
 def open_page(browser, path: Path, javascript: bool = True, problems: list[str] | None = None):
     """The page, loaded; what went wrong while loading it (script errors, missing files) goes to `problems`."""
     context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})

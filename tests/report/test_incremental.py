@@ -115,7 +115,6 @@ def test_a_renamed_file_renders_its_forms_pages_again(nights):
     assert "改名.txt" in page.read_text(encoding="utf-8")
 
 
-
 @pytest.fixture(scope="module")
 def synthetic():
     sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -16,7 +16,6 @@ def pages(out):
     return sorted(out.rglob("*.html"))
 
 
-
 def test_no_page_refers_to_anything_on_the_internet(seed_report):
     run, out = seed_report
     checks = {finding.check_id for finding in run.findings}

@@ -223,9 +223,7 @@ def digest_body(
     lines += ["", "三、不在单位名录中的单位，请在名录中补充其名称（或别名）及邮箱"]
     lines += [f"  {unit}" for unit in sorted(missing)] or ["  无"]
     lines += ["", "四、未能审核的文件（文件已保留，请通知提交单位重新提交）"]
-    lines += [
-        f"  {p.source_file}：{p.label}，{p.reason}" for p in problems
-    ] or ["  无"]
+    lines += [f"  {p.source_file}：{p.label}，{p.reason}" for p in problems] or ["  无"]
     lines += ["", SIGNATURE.format(run_id=run_id)]
     return "\n".join(lines)
 

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 
 from evalaudit.display import format_number
-from evalaudit.facts.precision import truncation_slack, written_half_unit
-from evalaudit.facts.precision import EPSILON, half_unit, money_half_unit
+from evalaudit.facts.precision import EPSILON, half_unit, money_half_unit, truncation_slack, written_half_unit
 from evalaudit.frames import NUMBER, POSITION, TEXT, empty_frame, map_distinct
 
 TOTAL = "年度资金总额"

@@ -154,7 +154,9 @@ def actual_format(claimed: str, sniffed: str | None) -> tuple[str, list[str]]:
         )
     if sniffed is None or sniffed == ".zip" and claimed in _CONTAINERS:
         raise UnreadableFile(f"文件已损坏或不是{label(claimed)}，无法打开，请重新保存后提交")
-    raise UnreadableFile(f"文件扩展名为 {claimed}，但内容是{label(sniffed)}，暂不支持；请另存为 .docx/.xlsx/.pdf 后重新提交")
+    raise UnreadableFile(
+        f"文件扩展名为 {claimed}，但内容是{label(sniffed)}，暂不支持；请另存为 .docx/.xlsx/.pdf 后重新提交"
+    )
 
 
 def _text_document(name: str, data: bytes, suffix: str) -> SourceDocument:

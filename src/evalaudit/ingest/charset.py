@@ -19,13 +19,26 @@ _BIG5 = ("cp950", "big5hkscs")  # Windows' Big5, then Hong Kong's
 _FAMILIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8"), ("utf-8",)),
     **dict.fromkeys(
-        ("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "windows-936", "euc-cn", "csgb2312", "chinese",
-         "iso-ir-58", "csiso58gb231280", "gb_2312", "gb_2312-80"),
+        (
+            "gb2312",
+            "gbk",
+            "gb18030",
+            "x-gbk",
+            "cp936",
+            "ms936",
+            "windows-936",
+            "euc-cn",
+            "csgb2312",
+            "chinese",
+            "iso-ir-58",
+            "csiso58gb231280",
+            "gb_2312",
+            "gb_2312-80",
+        ),
         _GB,
     ),
     **dict.fromkeys(
-        ("big5", "big-5", "cn-big5", "csbig5", "x-x-big5", "cp950", "ms950", "windows-950", "big5-hkscs",
-         "big5hkscs"),
+        ("big5", "big-5", "cn-big5", "csbig5", "x-x-big5", "cp950", "ms950", "windows-950", "big5-hkscs", "big5hkscs"),
         _BIG5,
     ),
 }

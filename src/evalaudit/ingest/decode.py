@@ -46,8 +46,15 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
 # Without NULs, UTF-16 would be a text with no ASCII character at all, not even a line break: not a form.
 _LEGACY = ("gb18030", "cp950", "big5hkscs")
 _LABELS = {
-    "utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030/GBK", "cp950": "Big5", "big5hkscs": "Big5-HKSCS",
-    "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-32-le": "UTF-32", "utf-32-be": "UTF-32",
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "gb18030": "GB18030/GBK",
+    "cp950": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "utf-32-le": "UTF-32",
+    "utf-32-be": "UTF-32",
 }
 _SAMPLE = 16384  # bytes judged per candidate: thousands of characters, a few milliseconds
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
@@ -182,8 +189,7 @@ def _with_nuls(data: bytes, markup: bool) -> Decoded:
         if decoded is not None and _reads_as_chinese(decoded.text):
             return Decoded(decoded.text, decoded.encoding, truncated=True)
     raise UnreadableFile(
-        "文件含二进制内容，不是文本文件（可能是 Word、Excel、PDF、压缩包或图片）；"
-        "请另存为 .txt 或 .html 后重新提交"
+        "文件含二进制内容，不是文本文件（可能是 Word、Excel、PDF、压缩包或图片）；请另存为 .txt 或 .html 后重新提交"
     )
 
 

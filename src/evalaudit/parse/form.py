@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import re
 
+from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.bare_names import bare_rows
 from evalaudit.parse.checklist import is_checklist_header, parse_checklist
 from evalaudit.parse.column_runs import ZippedRow, column_runs
 from evalaudit.parse.cover import cover_funds
-from evalaudit.parse.unit_rows import unit_rows
-from evalaudit.parse.interleaved_funds import interleaved_funds
-from evalaudit.parse.label_amounts import label_amount_funds
-from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
-from evalaudit.model import Evaluation, FundRow, Indicator, ParseWarning, Section
 from evalaudit.parse.flatten import matching_copy
-from evalaudit.parse.fused_rows import unfuse_run
 from evalaudit.parse.funds import (
     AMOUNTS,
     fund_columns,
@@ -24,9 +19,10 @@ from evalaudit.parse.funds import (
     place_split_rows,
     split_by_rates,
 )
+from evalaudit.parse.fused_rows import unfuse_run
+from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
 from evalaudit.parse.goals import is_goal_header, parse_goals
 from evalaudit.parse.header import Header, parse_header
-from evalaudit.parse.inferred import infer_year, project_evaluated
 from evalaudit.parse.indicators import (
     LevelState,
     RowContext,
@@ -37,13 +33,17 @@ from evalaudit.parse.indicators import (
     parse_flow_rows,
     zipped_indicator,
 )
+from evalaudit.parse.inferred import infer_year, project_evaluated
+from evalaudit.parse.interleaved_funds import interleaved_funds
+from evalaudit.parse.label_amounts import label_amount_funds
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import is_empty, is_numeric_value, parse_number
-from evalaudit.parse.fused_scoring import fused_scoring_rows, looks_fused
-from evalaudit.parse.scoring_stream import stream_scoring
 from evalaudit.parse.scoring import is_points_label, is_scoring_header, parse_scoring, scoring_roles
+from evalaudit.parse.scoring_stream import stream_scoring
 from evalaudit.parse.segment import title_type
 from evalaudit.parse.spread_funds import LetteredTable, SpreadHeader, stacked_fund_roles, written_decimals
+from evalaudit.parse.unit_rows import unit_rows
+from evalaudit.parse.unread import cut_at_end, cut_warning, unread_warnings
 from evalaudit.parse.vocab import (
     FUND_COLUMNS,
     INDICATOR_COLUMNS,

@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 
 from evalaudit.parse.flatten import matching_copy
-from evalaudit.parse.vocab import STOCK_EXPLANATIONS
 from evalaudit.parse.lines import Line
+from evalaudit.parse.vocab import STOCK_EXPLANATIONS
 
 VALUE_ROLES = ("target", "actual", "weight", "score")
 _UNIT = r"(?:%|‰|[\u4e00-\u9fff]{1,3}(?:/[\u4e00-\u9fff]{1,2})?)"

@@ -30,8 +30,8 @@ from evalaudit.parse.vocab import (
     OCR_SIGNS,
     QUANTITY_CHARS,
     VERDICT_WORDS,
-    is_level1,
     is_known_label,
+    is_level1,
     split_points,
 )
 

@@ -10,8 +10,8 @@ Labels of merged cells appear once for many rows, or in the middle of them; the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from evalaudit.model import Indicator, Measure, ParseWarning, Section
 from evalaudit.parse.align import Alignment, align
@@ -35,10 +35,10 @@ from evalaudit.parse.vocab import (
     is_group,
     is_known_label,
     is_label_start,
-    leading_label,
     is_level1,
     is_numbered_name,
     is_unit,
+    leading_label,
     level2_key,
     split_points,
     without_numbering,

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 from evalaudit.model import Indicator, Section
-from evalaudit.parse.numbers import parse_measure
 from evalaudit.parse.lines import Line
+from evalaudit.parse.numbers import parse_measure
 from evalaudit.textnorm import fold
 
 _STYLES = (

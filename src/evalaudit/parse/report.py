@@ -11,8 +11,8 @@ from evalaudit.parse.inferred import signed_by
 from evalaudit.parse.lines import Line
 from evalaudit.parse.numbers import parse_measure
 from evalaudit.parse.prose_scores import prose_results, prose_scores
-from evalaudit.parse.vocab import REPORT_BUDGET_WORDS, REPORT_SPENT_WORDS, REPORT_TOTAL_WORDS
 from evalaudit.parse.segment import title_type
+from evalaudit.parse.vocab import REPORT_BUDGET_WORDS, REPORT_SPENT_WORDS, REPORT_TOTAL_WORDS
 
 _SCORE = re.compile(r"得(\d+(?:\.\d+)?)分")
 _LEVEL1 = re.compile(r"^\d+[、.．]([^\d，,。]+?)(\d+(?:\.\d+)?)分$")

@@ -9,8 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from evalaudit.display import format_number as fmt
-from evalaudit.model import SEVERITY_LABELS, FundRow, Goal, Indicator
-from evalaudit.model import Finding
+from evalaudit.model import SEVERITY_LABELS, Finding, FundRow, Goal, Indicator
 
 FUND_CELLS = ("initial_budget", "budget", "executed", "weight")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from evalaudit.store.lease import Lease, RunInProgress, take_lease
 from evalaudit.store.ledger import RunLedger
 from evalaudit.store.outbox import Outbox, PendingAlert
 from evalaudit.store.schema import (
@@ -24,6 +25,7 @@ from evalaudit.store.schema import (
     FAILED,
     GLOBAL_ERRORS,
     MIGRATIONS,
+    OPERATOR,
     PENDING,
     SENDING,
     SENT,
@@ -49,10 +51,13 @@ __all__ = [  # the store's names, as they were before it was split by job
     "FAILED",
     "GLOBAL_ERRORS",
     "MIGRATIONS",
+    "OPERATOR",
     "PENDING",
     "SENDING",
     "SENT",
+    "Lease",
     "PendingAlert",
+    "RunInProgress",
     "Store",
     "StoreError",
     "alerts",
@@ -77,10 +82,24 @@ class Store(RunLedger, InboxView, Outbox):
     engine: Engine
     database: Path | None = None  # the SQLite file, when the store is one
     identity: tuple[int, int] | None = None  # that file's device and inode when opened
+    lease: Lease | None = None  # held by this run (`take_lease`)
+
+    def take_lease(self, run_id: str, wait: float = 0.0) -> Lease:
+        """One run at a time: the lease for `run_id`, or `RunInProgress` naming the live run that holds it."""
+        self.lease = take_lease(self.engine, run_id, wait)
+        return self.lease
+
+    def release_lease(self) -> None:
+        if self.lease is not None:
+            lease, self.lease = self.lease, None
+            lease.release()
 
     def ensure_intact(self) -> None:
         """A SQLite file deleted or replaced while a run holds it open would swallow the run's writes (they go
-        to the unlinked file); the run must stop and say so instead of reporting success."""
+        to the unlinked file); the run must stop and say so instead of reporting success. So must a run whose
+        lease another run took over."""
+        if self.lease is not None:
+            self.lease.ensure_held()
         if self.database is not None and _identity(self.database) != self.identity:
             raise StoreError(
                 f"数据库文件 {self.database} 在运行中被删除或替换：本次审核结果未能保存，请恢复数据库文件后重新运行"

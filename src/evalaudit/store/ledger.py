@@ -44,15 +44,20 @@ class RunLedger:
 
     # runs ---------------------------------------------------------------------------------------------------
 
-    def begin_run(self, run_id: str, inbox: str) -> list[str]:
-        """Record a new run; runs left `running` by a killed process become `interrupted` (returned)."""
+    def begin_run(self, run_id: str, inbox: str, flow_run_id: str | None = None) -> list[str]:
+        """Record a new run; runs left `running` by a killed process become `interrupted` (returned). Call with
+        the run lease held (`Store.take_lease`): a `running` row is then never a live run's."""
         with self.engine.begin() as connection:
             stale = list(connection.execute(select(runs.c.run_id).where(runs.c.status == "running")).scalars())
             if stale:
                 connection.execute(
                     update(runs).where(runs.c.run_id.in_(stale)).values(status="interrupted", finished_at=now())
                 )
-            connection.execute(insert(runs).values(run_id=run_id, started_at=now(), status="running", inbox=inbox))
+            connection.execute(
+                insert(runs).values(
+                    run_id=run_id, started_at=now(), status="running", inbox=inbox, flow_run_id=flow_run_id
+                )
+            )
         return stale
 
     def finish_run(self, run_id: str, status: str, **counts) -> None:
@@ -62,6 +67,32 @@ class RunLedger:
             connection.execute(
                 update(runs).where(runs.c.run_id == run_id).values(status=status, finished_at=now(), **counts)
             )
+
+    def run_of_flow_run(self, flow_run_id: str) -> dict | None:
+        """The store's run a Prefect flow run started, if it got that far."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(runs).where(runs.c.flow_run_id == flow_run_id)).mappings().first()
+        return dict(row) if row else None
+
+    def last_completed_run(self, before: str | None = None) -> dict | None:
+        """The latest completed run (started before run `before`, when given)."""
+        query = select(runs).where(runs.c.status == "completed")
+        if before is not None:
+            started = select(runs.c.started_at).where(runs.c.run_id == before).scalar_subquery()
+            query = query.where(runs.c.started_at <= started, runs.c.run_id != before)
+        with self.engine.connect() as connection:
+            row = connection.execute(query.order_by(runs.c.started_at.desc()).limit(1)).mappings().first()
+        return dict(row) if row else None
+
+    def runs_not_completed_since(self, since: str | None, before: str) -> list[dict]:
+        """Runs started after `since` (a timestamp; None = ever) and before run `before` that did not complete:
+        the failures and interruptions a recovery notice lists."""
+        started = select(runs.c.started_at).where(runs.c.run_id == before).scalar_subquery()
+        query = select(runs).where(runs.c.status != "completed", runs.c.run_id != before, runs.c.started_at <= started)
+        if since is not None:
+            query = query.where(runs.c.started_at > since)
+        with self.engine.connect() as connection:
+            return [dict(row) for row in connection.execute(query.order_by(runs.c.started_at)).mappings()]
 
     def run(self, run_id: str) -> dict:
         with self.engine.connect() as connection:

@@ -19,7 +19,7 @@ from evalaudit.inbox import (
 from evalaudit.model import Finding
 from evalaudit.resubmission import NEW
 from evalaudit.store.rows import chunks, finding_from_row
-from evalaudit.store.schema import FAILED, PENDING, SENDING, SENT, alerts, files, findings, now
+from evalaudit.store.schema import FAILED, OPERATOR, PENDING, SENDING, SENT, alerts, files, findings, now
 from evalaudit.store.types import bytewise
 
 
@@ -89,12 +89,36 @@ class Outbox:
                     )
         return ids
 
-    def pending_alerts(self) -> list[PendingAlert]:
+    def queue_notice(self, run_id: str, key: str, recipient: str, subject: str, body: str) -> int | None:
+        """An operator notice, queued once per `key` (a failed run, a missed night): None when it already was."""
+        with self.engine.begin() as connection:
+            exists = connection.execute(
+                select(alerts.c.id).where(alerts.c.kind == OPERATOR, alerts.c.unit == key).limit(1)
+            ).first()
+            if exists:
+                return None
+            return connection.execute(
+                insert(alerts).values(
+                    run_id=run_id,
+                    kind=OPERATOR,
+                    unit=key,
+                    recipient=recipient,
+                    subject=subject,
+                    body=body,
+                    status=PENDING,
+                    attempts=0,
+                    created_at=now(),
+                )
+            ).inserted_primary_key[0]
+
+    def pending_alerts(self, kinds: Sequence[str] | None = None) -> list[PendingAlert]:
         """The outbox, oldest first: neither sent nor given up on, including those a stopped run was handing to
         the server (`SENDING`): they are sent again under the same Message-ID, so a copy that did arrive is
-        the same message to the unit's mail client."""
+        the same message to the unit's mail client. `kinds`: only those (the operator's notices, sent at once)."""
         with self.engine.connect() as connection:
             query = select(alerts).where(alerts.c.status.in_((PENDING, SENDING))).order_by(alerts.c.id)
+            if kinds is not None:
+                query = query.where(alerts.c.kind.in_(list(kinds)))
             rows = connection.execute(query).mappings()
             return [PendingAlert(**{key: row[key] for key in PendingAlert.__dataclass_fields__}) for row in rows]
 

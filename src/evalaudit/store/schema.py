@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    inspect,
     select,
     update,
 )
@@ -29,6 +30,7 @@ from evalaudit.store.types import JsonDocument, Timestamp
 
 DEFAULT_URL = "sqlite:///data/evalaudit.db"
 PENDING, SENT, FAILED = "pending", "sent", "failed"  # failed: can never be sent as it is, not retried
+OPERATOR = "operator"  # the alerts' kind of a notice to the operator (a failed or missed night, a recovery)
 SENDING = "sending"  # handed to the SMTP server, not yet confirmed: a crash here leaves it for the next run
 
 metadata = MetaData()
@@ -51,6 +53,7 @@ runs = Table(
     Column("alerts_queued", Integer),
     Column("report", Text),
     Column("error", Text),
+    Column("flow_run_id", String(64), index=True),  # the Prefect flow run, when Prefect ran it (step 3)
 )
 
 files = Table(
@@ -151,8 +154,8 @@ alerts = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),  # unit | digest
-    Column("unit", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # unit | digest | operator
+    Column("unit", Text, nullable=False),  # for an operator notice, its key: failed:<run> | missed:<date> | …
     Column("recipient", Text, nullable=False),  # empty for a digest until the bureau's address is set
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
@@ -163,6 +166,19 @@ alerts = Table(
     Column("last_error", Text),
     Column("created_at", Timestamp(), nullable=False),
     Column("sent_at", Timestamp()),
+)
+
+
+# One row while a run holds the store (`store.lease`).
+run_lease = Table(
+    "run_lease",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("run_id", String(64), nullable=False),
+    Column("host", Text, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("taken_at", Timestamp(), nullable=False),
+    Column("heartbeat_at", Timestamp(), nullable=False),
 )
 
 
@@ -181,7 +197,15 @@ def _sign_stored_texts(connection: Connection) -> None:
     sign_stored_texts(connection)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_tables, _sign_stored_texts)
+def _lease_and_flow_runs(connection: Connection) -> None:
+    """Step 3: the run lease, and each run's Prefect flow run (the operator's failure notice links it)."""
+    run_lease.create(connection, checkfirst=True)
+    if "flow_run_id" not in {column["name"] for column in inspect(connection).get_columns("runs")}:
+        connection.exec_driver_sql("ALTER TABLE runs ADD COLUMN flow_run_id VARCHAR(64)")
+        connection.exec_driver_sql("CREATE INDEX ix_runs_flow_run_id ON runs (flow_run_id)")
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_tables, _sign_stored_texts, _lease_and_flow_runs)
 
 
 class StoreError(Exception):

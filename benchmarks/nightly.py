@@ -58,13 +58,13 @@ def main() -> None:
         work = Path(folder)
         files = fill(work / "inbox", args.units)
         url = f"sqlite:///{work / 'evalaudit.db'}"
+        os.environ["EVALAUDIT_STORE_URL"] = url  # a setting, never a flow parameter
         print(f"inbox: {files:,} files")
 
         def night(label: str) -> None:
             started = time.perf_counter()
             result = nightly_audit(
                 inbox=str(work / "inbox"),
-                store_url=url,
                 reports=str(work / "reports"),
                 registry=str(ROOT / "data" / "units.csv"),
             )

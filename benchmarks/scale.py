@@ -204,15 +204,13 @@ def nightly(work: Path, inbox: Path, forms: int, new: int, env: dict, floor_per_
         str(inbox),
         "--reports",
         str(reports),
-        "--store",
-        store,
         "--registry",
         str(ROOT / "data" / "units.csv"),
     ]
     os.environ["PREFECT_HOME"] = env["PREFECT_HOME"]
     results = []
     with local_server() as url:
-        env = {**env, "PREFECT_API_URL": url}
+        env = {**env, "PREFECT_API_URL": url, "EVALAUDIT_STORE_URL": store}
 
         def night(label: str, files: int) -> None:
             results.append(measure(label, command, env, files, lambda: latest_report(reports), reports))

@@ -82,10 +82,10 @@ def main() -> None:
             for label, (flow, url) in setups.items():
                 for night in ("first night", "same inbox again"):
                     workers_before = sum(client.run(cpu_seconds).values())
+                    os.environ["EVALAUDIT_STORE_URL"] = url  # a setting, never a flow parameter
                     cpu_before, started = cpu_seconds(), time.perf_counter()
                     result = flow(
                         inbox=str(work / "inbox"),
-                        store_url=url,
                         reports=str(work / "reports" / label.split()[0]),
                         registry=str(ROOT / "data" / "units.csv"),
                     )

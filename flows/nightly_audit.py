@@ -12,49 +12,49 @@ With `--dask tcp://host:8786` (or $EVALAUDIT_DASK_ADDRESS) the parse batches run
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import ctypes
+import functools
 import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
-# The temporary API server of a one-off run must not race its own telemetry writes on SQLite.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-# Prefect's state (database of runs, logs, artifacts) belongs to this project, not to ~/.prefect; set before
-# `prefect` is imported, which reads it once. Relative to the repository, so any working directory gets the same.
-os.environ.setdefault(
-    "PREFECT_HOME", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".prefect")
-)
-
-import argparse  # noqa: E402
-import ctypes  # noqa: E402
-import functools  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
-from collections.abc import Iterator, Sequence  # noqa: E402
-from contextlib import ExitStack, contextmanager  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import cloudpickle  # noqa: E402
-from prefect import Flow, flow, get_run_logger, serve, task, unmapped  # noqa: E402
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.context import FlowRunContext  # noqa: E402
-from prefect.deployments.runner import RunnerDeployment  # noqa: E402
-from prefect.events.worker import EventsWorker  # noqa: E402
-from prefect.logging.handlers import APILogWorker  # noqa: E402
-from prefect.schedules import Cron  # noqa: E402
-from prefect.settings import (  # noqa: E402
+import cloudpickle
+from prefect import Flow, flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun
+from prefect.context import FlowRunContext
+from prefect.deployments.runner import RunnerDeployment
+from prefect.events.worker import EventsWorker
+from prefect.logging.handlers import APILogWorker
+from prefect.logging.loggers import flow_run_logger
+from prefect.runner import Runner
+from prefect.schedules import Cron
+from prefect.settings import (
     PREFECT_API_URL,
     PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+    PREFECT_UI_URL,
     temporary_settings,
 )
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner  # noqa: E402
-from prefect.utilities.annotations import quote  # noqa: E402
+from prefect.states import Cancelled, State
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
-from evalaudit.alert.deliver import SmtpSettings  # noqa: E402
-from evalaudit.inbox import AUDITED, CHECK_FAILED, SubmittedFile  # noqa: E402
-from evalaudit.nightly import (  # noqa: E402
+from evalaudit.alert.deliver import SmtpSettings
+from evalaudit.alert.operator import failure_notice, missed_line, notify
+from evalaudit.inbox import AUDITED, CHECK_FAILED, SubmittedFile
+from evalaudit.nightly import (
     KEEP_REPORTS,
     AlertResult,
     CheckedFiles,
@@ -66,13 +66,24 @@ from evalaudit.nightly import (  # noqa: E402
     failure_line,
     publish_run,
     record,
+    report_link,
     summary_lines,
     units_with_errors,
 )
-from evalaudit.pipeline import FileOutcome, new_run_id, parse_many, read_ahead, submitted_files  # noqa: E402
-from evalaudit.store import Store, open_store  # noqa: E402
-from evalaudit.timing import Stopwatch  # noqa: E402
-from evalaudit.workers import (  # noqa: E402
+from evalaudit.pipeline import FileOutcome, new_run_id, parse_many, read_ahead, submitted_files
+from evalaudit.runlog import log_path, run_log
+from evalaudit.settings import (
+    DEFAULT_CRON,
+    DEFAULT_TIMEZONE,
+    Settings,
+    SettingsError,
+    apply_env_file,
+    load_settings,
+)
+from evalaudit.store import RunInProgress, Store, StoreError, open_store
+from evalaudit.timing import Stopwatch
+from evalaudit.watch import Gap, gap_before, recovery
+from evalaudit.workers import (
     apply_settings,
     reading_settings,
     release,
@@ -84,16 +95,15 @@ cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 FLOW_NAME = "nightly-audit"
 DEPLOYMENT_NAME = "nightly"
-DEFAULT_CRON = "0 2 * * *"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 BATCH_SIZE = 200
 DASK_ENV = "EVALAUDIT_DASK_ADDRESS"
+REPORTS_PORT = 4201
 IO = {"retries": 2, "retry_delay_seconds": 5, "cache_policy": NO_CACHE}
 
 
 @task(name="start-run", **IO)
-def start_run(store: Store, run_id: str, inbox: str) -> None:
-    stale = store.begin_run(run_id, inbox)
+def start_run(store: Store, run_id: str, inbox: str, flow_run_id: str | None = None) -> None:
+    stale = store.begin_run(run_id, inbox, flow_run_id)
     logger = get_run_logger()
     logger.info("审核批次 %s 开始，收件箱 %s", run_id, inbox)
     for earlier in stale:
@@ -185,8 +195,10 @@ def report(store: Store, run_id: str, reports: str, keep: int) -> Published:
 
 
 @task(name="alert", **IO)
-def alert_units(store: Store, run_id: str, published: Published, registry: str) -> AlertResult:
-    result = alert(store, run_id, published, Path(registry), SmtpSettings.from_env())
+def alert_units(
+    store: Store, run_id: str, published: Published, registry: str, notes: list[str] | None = None
+) -> AlertResult:
+    result = alert(store, run_id, published, Path(registry), SmtpSettings.from_env(), notes or ())
     logger = get_run_logger()
     logger.info("提醒邮件：本次生成 %d 封，已发送 %d 封", result.queued, result.delivery.sent)
     if result.delivery.queued:
@@ -211,23 +223,92 @@ def task_runner(dask_address: str | None = None) -> TaskRunner:
 
 # The runner is read from the environment when this module loads: a served run's process loads the flow afresh
 # from this file (its deployment's entrypoint), with the environment `serve_nightly` leaves it.
+def tell_operator(flow: Flow, flow_run: FlowRun, state: State) -> None:
+    """`on_failure` / `on_crashed`: one email to the operator (EVALAUDIT_OPERATOR_EMAIL) through the outbox, with
+    the run, the step, the error and where its log is; straight over SMTP when the store is what failed."""
+    logger = flow_run_logger(flow_run, flow)
+    try:
+        apply_env_file()
+        settings = load_settings()
+    except SettingsError as error:
+        logger.error("无法通知运维人员：%s", error)
+        return
+    store, stored = None, None
+    try:
+        store = open_store(settings.store_url)
+        stored = store.run_of_flow_run(str(flow_run.id))
+    except Exception:  # noqa: BLE001 - the store may be what failed: the notice then goes without it
+        store = None
+    run_id = stored["run_id"] if stored else None
+    failure = _raised(state)
+    if isinstance(failure, NightlyFailure):
+        line, error = str(failure), f"{type(failure.__cause__).__name__}: {failure.__cause__}"
+    else:
+        line = failure_line("start", failure) if failure is not None else (state.message or state.name or "")
+        error = state.message or ""
+    logs = [str(log_path(run_id).resolve())] if run_id else []
+    if flow_run.deployment_id is not None and PREFECT_UI_URL.value():
+        logs.append(f"{PREFECT_UI_URL.value()}/runs/flow-run/{flow_run.id}")
+    logs = logs or [f"Prefect 流程运行 {flow_run.id}（prefect flow-run logs {flow_run.id}）"]
+    notice = failure_notice(run_id, str(flow_run.id), line, error, logs)
+    logger.info(notify(store, run_id or "", notice, settings.operator_email, settings.smtp))
+
+
+def _raised(state: State) -> BaseException | None:
+    try:
+        result = state.result(raise_on_failure=False)
+    except BaseException:  # noqa: BLE001 - a crashed run may have no result to read
+        return None
+    return result if isinstance(result, BaseException) else None
+
+
 @flow(
     name=FLOW_NAME,
     description="每晚审核收件箱中新提交的绩效自评表，保存结果，发布审核报告并提醒有错误的单位",
     task_runner=task_runner(),
+    on_failure=[tell_operator],
+    on_crashed=[tell_operator],
 )
 def nightly_audit(
     inbox: str = "data/inbox",
-    store_url: str | None = None,
     reports: str = "reports",
     registry: str = "data/units.csv",
     batch_size: int = BATCH_SIZE,
     keep_reports: int = KEEP_REPORTS,
-) -> dict:
-    """One nightly run. `store_url` defaults to $EVALAUDIT_STORE_URL, then the SQLite file data/evalaudit.db."""
-    store = open_store(store_url or os.environ.get("EVALAUDIT_STORE_URL"))
+) -> dict | State:
+    """One nightly run, holding the store's run lease throughout. The store and every secret come from the
+    settings (`evalaudit.settings`), never from a parameter: Prefect keeps parameters in every run record.
+    With another run holding the lease, this one does nothing and ends `Cancelled` saying which."""
+    apply_env_file()
+    settings = load_settings()
+    store = open_store(settings.store_url)
     run_id = new_run_id()
-    start_run(store, run_id, inbox)
+    try:
+        store.take_lease(run_id, settings.lease_wait)
+    except RunInProgress as busy:
+        get_run_logger().warning("%s", busy)
+        return Cancelled(message=str(busy))
+    try:
+        with run_log(run_id):
+            return _audit(store, run_id, settings, inbox, reports, registry, batch_size, keep_reports)
+    finally:
+        store.release_lease()
+
+
+def _audit(
+    store: Store,
+    run_id: str,
+    settings: Settings,
+    inbox: str,
+    reports: str,
+    registry: str,
+    batch_size: int,
+    keep_reports: int,
+) -> dict:
+    context = FlowRunContext.get()
+    start_run(store, run_id, inbox, str(context.flow_run.id) if context and context.flow_run else None)
+    gap = gap_before(store, settings, run_id)
+    _notify_gap(store, run_id, gap, settings)
     watch = Stopwatch()
     try:
         watch.start("discover")
@@ -236,8 +317,10 @@ def nightly_audit(
         elsewhere = _tasks_elsewhere()
         if not elsewhere:
             read_slow_files(quote(todo))
-        settings = unmapped(reading_settings() if elsewhere else None)
-        outcomes = [outcome for part in parse.map(batches(todo, batch_size), settings).result() for outcome in part]
+        parse_settings = unmapped(reading_settings() if elsewhere else None)
+        outcomes = [
+            outcome for part in parse.map(batches(todo, batch_size), parse_settings).result() for outcome in part
+        ]
         release()
         watch.start("check")
         # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures
@@ -248,7 +331,8 @@ def nightly_audit(
         watch.start("report")
         published = report(store, run_id, reports, keep_reports)
         watch.start("alert")
-        alerts = alert_units(store, run_id, quote(published), registry)
+        notes = [missed_line(gap.nights)] if gap.nights else []
+        alerts = alert_units(store, run_id, quote(published), registry, notes)
     except BaseException as error:
         line = failure_line(watch.current, error)
         get_run_logger().error(line)
@@ -257,7 +341,7 @@ def nightly_audit(
         except Exception:  # noqa: BLE001 - the store may be what failed; the error above is the one to raise
             pass
         if isinstance(error, Exception):
-            raise NightlyFailure(line) from error
+            raise NightlyFailure(line, run_id) from error
         raise
     watch.start("finish")
     store.finish_run(
@@ -269,10 +353,23 @@ def nightly_audit(
         alerts_queued=alerts.delivery.queued,
         **store.run_counts(run_id),
     )
-    lines = summary_lines(store.run(run_id), published, alerts)
-    _artifacts(run_id, lines, published)
+    recovered = recovery(store, run_id, gap, settings)
+    if recovered is not None:
+        get_run_logger().info(notify(store, run_id, recovered, settings.operator_email, settings.smtp))
+    lines = [*notes, *summary_lines(store.run(run_id), published, alerts)]
+    _artifacts(run_id, lines, published, reports, settings.reports_url)
     watch.write_if_asked()
     return {"run_id": run_id, "report": str(published.report), "summary": lines}
+
+
+def _notify_gap(store: Store, run_id: str, gap: Gap, settings: Settings) -> None:
+    """Nights that never completed since the last good run: a warning now, and the operator told once."""
+    notice = gap.notice(settings)
+    if notice is None:
+        return
+    logger = get_run_logger()
+    logger.warning(missed_line(gap.nights))
+    logger.info(notify(store, run_id, notice, settings.operator_email, settings.smtp))
 
 
 def _tasks_elsewhere() -> bool:
@@ -288,7 +385,7 @@ def nightly_flow(dask_address: str | None = None) -> Flow:
     return nightly_audit.with_options(task_runner=task_runner(dask_address)) if dask_address else nightly_audit
 
 
-def _artifacts(run_id: str, lines: list[str], published: Published) -> None:
+def _artifacts(run_id: str, lines: list[str], published: Published, reports: str, reports_url: str) -> None:
     create_markdown_artifact(
         "# 绩效自评表审核 " + run_id + "\n\n" + "\n".join(f"- {line}" for line in lines),
         key="nightly-audit-summary",
@@ -299,7 +396,7 @@ def _artifacts(run_id: str, lines: list[str], published: Published) -> None:
         rows or [{"单位": "（无）", "错误": 0, "其中新发现": 0}], key="units-with-errors", description="有错误的单位"
     )
     create_link_artifact(
-        published.report.resolve().as_uri(),
+        report_link(published.report, Path(reports), reports_url),
         link_text="审核报告",
         key="audit-report",
         description="本次审核报告（HTML）",
@@ -315,16 +412,17 @@ def deployment(
     """The nightly deployment `make serve` serves: cron and time zone from arguments, the environment
     ($EVALAUDIT_CRON, $EVALAUDIT_TIMEZONE), or 02:00 Asia/Shanghai; on a Dask cluster with `dask_address`
     (`nightly_flow`)."""
-    schedule = Cron(
-        cron or os.environ.get("EVALAUDIT_CRON") or DEFAULT_CRON,
-        timezone=timezone or os.environ.get("EVALAUDIT_TIMEZONE") or DEFAULT_TIMEZONE,
-    )
+    settings = load_settings()
+    schedule = Cron(cron or settings.cron, timezone=timezone or settings.timezone)
     return nightly_flow(dask_address).to_deployment(
         name=DEPLOYMENT_NAME,
         schedule=schedule,
         parameters={key: value for key, value in parameters.items() if value is not None},
         description="每晚审核新提交的绩效自评表",
         tags=["evalaudit"],
+        # one run at a time: a run due while one is running waits in Prefect's queue (the store's lease holds
+        # any run Prefect does not schedule: `make audit`, another server)
+        concurrency_limit=1,
     )
 
 
@@ -422,22 +520,79 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float | None = No
     )
 
 
+class _Runner(Runner):
+    """Prefect's runner, stopped by SIGTERM as by Ctrl+C: Prefect's own SIGTERM handler calls an async `stop()`
+    from sync code (the coroutine is never awaited) and exits through `SystemExit`, past `serve`'s handling."""
+
+    def handle_sigterm(self, *args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+
+def _serve(deployment: RunnerDeployment) -> None:
+    """Serve until Ctrl+C or SIGTERM. The deployment stays active when serving stops (Prefect's `serve` pauses
+    it), so the schedule resumes as soon as `make serve` starts again."""
+    runner = _Runner(pause_on_shutdown=False)
+    runner.add_deployment(deployment)
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        print("已停止（部署保持启用，再次运行 make serve 即按计划继续）", flush=True)
+
+
+@contextmanager
+def reports_server(folder: Path, port: int) -> Iterator[str]:
+    """The reports folder over HTTP on 127.0.0.1 while the block runs, so the links in the Prefect UI (the
+    `audit-report` artifact) and in the digest open in a browser (which will not follow file:// from a page)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_QuietFiles, directory=str(folder))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise ServerNotStarted(
+            f"报告服务端口 {port} 无法使用（{error.strerror}）：请用 --reports-port 换一个端口"
+        ) from None
+    thread = threading.Thread(target=server.serve_forever, name="reports-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
 def serve_nightly(
-    port: int, cron: str | None, timezone: str | None, dask_address: str | None = None, **parameters
+    port: int,
+    cron: str | None,
+    timezone: str | None,
+    dask_address: str | None = None,
+    reports_port: int = REPORTS_PORT,
+    **parameters,
 ) -> None:
-    """`make serve`: use the configured API (PREFECT_API_URL) when set, else start a local server; serve until
-    stopped."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly, taking the server down too
+    """`make serve`: use the configured API (PREFECT_API_URL) when set, else start a local server; serve the
+    reports folder over HTTP; serve the deployment until stopped."""
     if dask_address:  # each run's process loads the flow from its file, and its task runner from here
         os.environ[DASK_ENV] = dask_address
-    if PREFECT_API_URL.value():
-        serve(deployment(cron, timezone, dask_address, **parameters))
-        return
-    with local_server(port) as url:
-        os.environ["PREFECT_API_URL"] = url
-        print(f"Prefect 服务器：{url.removesuffix('/api')}（界面），按 Ctrl+C 停止", flush=True)
-        with temporary_settings({PREFECT_API_URL: url}):
-            serve(deployment(cron, timezone, dask_address, **parameters))
+    with ExitStack() as servers:
+        reports = Path(parameters.get("reports") or "reports")
+        url = servers.enter_context(reports_server(reports, reports_port))
+        if not os.environ.get("EVALAUDIT_REPORTS_URL"):
+            os.environ["EVALAUDIT_REPORTS_URL"] = url  # the served runs' processes inherit it
+        print(f"审核报告：{os.environ['EVALAUDIT_REPORTS_URL']}", flush=True)
+        if not PREFECT_API_URL.value():
+            api = servers.enter_context(local_server(port))
+            os.environ["PREFECT_API_URL"] = api
+            servers.enter_context(temporary_settings({PREFECT_API_URL: api}))
+            print(f"Prefect 服务器：{api.removesuffix('/api')}（界面），按 Ctrl+C 停止", flush=True)
+        _serve(deployment(cron, timezone, dask_address, **parameters))
+
+
+# One run skipped because another holds the lease: nothing audited, nothing wrong (EX_TEMPFAIL: try later).
+EXIT_BUSY = 75
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -449,7 +604,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--inbox", default="data/inbox", help="收件箱文件夹")
-        command.add_argument("--store", dest="store_url", help="数据库 URL（默认 sqlite:///data/evalaudit.db）")
         command.add_argument("--reports", default="reports", help="报告文件夹")
         command.add_argument("--registry", default="data/units.csv", help="单位名录")
         command.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="每个任务处理的文件数")
@@ -460,31 +614,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     serve_command = commands.choices["serve"]
     serve_command.add_argument("--port", type=int, default=4200, help="本地 Prefect 服务器端口")
+    serve_command.add_argument("--reports-port", type=int, default=REPORTS_PORT, help="审核报告的 HTTP 端口（仅本机）")
     serve_command.add_argument("--cron", help=f"运行时间（cron，默认 {DEFAULT_CRON}）")
     serve_command.add_argument("--timezone", help=f"时区（默认 {DEFAULT_TIMEZONE}）")
+    commands.add_parser("overdue", help="检查昨夜的审核是否已按时完成，未完成则通知运维人员（供早间定时器调用）")
     args = parser.parse_args(argv)
-    parameters = {
-        "inbox": args.inbox,
-        "store_url": args.store_url,
-        "reports": args.reports,
-        "registry": args.registry,
-        "batch_size": args.batch_size,
-    }
     try:
+        apply_env_file()
+        if args.command == "overdue":
+            return overdue()
+        parameters = {
+            "inbox": args.inbox,
+            "reports": args.reports,
+            "registry": args.registry,
+            "batch_size": args.batch_size,
+        }
         if args.command == "serve":
-            serve_nightly(args.port, args.cron, args.timezone, args.dask_address, **parameters)
+            serve_nightly(args.port, args.cron, args.timezone, args.dask_address, args.reports_port, **parameters)
             return 0
         with ExitStack() as api:
             if not PREFECT_API_URL.value():  # no server configured: a temporary one, gone when the run ends
                 url = api.enter_context(local_server(temporary=True))
                 api.enter_context(temporary_settings({PREFECT_API_URL: url}))
                 print(f"已启动 Prefect 临时服务器 {url.removesuffix('/api')}（本次运行结束即关闭）", file=sys.stderr)
-            result = nightly_flow(args.dask_address)(**parameters)
-    except (ServerNotStarted, NightlyFailure) as error:
+            state = nightly_flow(args.dask_address)(**parameters, return_state=True)
+    except (ServerNotStarted, SettingsError, StoreError) as error:
         print(error, file=sys.stderr)
         return 1
-    print("\n".join(result["summary"]))
+    if state.is_cancelled():
+        print(state.message, file=sys.stderr)
+        return EXIT_BUSY
+    if not state.is_completed():
+        failure = _raised(state)
+        print(failure if isinstance(failure, NightlyFailure) else state.message, file=sys.stderr)
+        return 1
+    print("\n".join(state.result()["summary"]))
     return 0
+
+
+def overdue() -> int:
+    """The morning check (a systemd timer after EVALAUDIT_DUE_BY): nights that did not complete are told to the
+    operator once, whether or not any run started; exit 1 when one is overdue, so the timer's log shows it."""
+    settings = load_settings()
+    store = open_store(settings.store_url)
+    gap = gap_before(store, settings)
+    notice = gap.notice(settings)
+    if notice is None:
+        print("审核按时完成，无逾期")
+        return 0
+    print(missed_line(gap.nights), file=sys.stderr)
+    print(notify(store, "", notice, settings.operator_email, settings.smtp), file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

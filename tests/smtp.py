@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -23,6 +24,7 @@ class Mailbox:
     port: int = field(default_factory=free_port)
     messages: list[EmailMessage] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    login: tuple[str, str] | None = None  # (user, password) the server then requires, over plain SMTP
     controller: Controller | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd hook)
@@ -36,9 +38,20 @@ class Mailbox:
         return "250 Message accepted"
 
     def start(self) -> Mailbox:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        auth = {}
+        if self.login is not None:
+            auth = {"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": False}
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **auth)
         self.controller.start()
         return self
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        user, password = self.login or ("", "")
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            user.encode(),
+            password.encode(),
+        )
+        return AuthResult(success=ok)
 
     def stop(self) -> None:
         if self.controller is not None:
@@ -47,13 +60,16 @@ class Mailbox:
 
     def env(self) -> dict[str, str]:
         """The environment that points evalaudit at this server (running or not)."""
-        return {
+        env = {
             "EVALAUDIT_SMTP_HOST": "127.0.0.1",
             "EVALAUDIT_SMTP_PORT": str(self.port),
             "EVALAUDIT_MAIL_FROM": "jixiao@czj.example.gov.cn",
             "EVALAUDIT_BUREAU_EMAIL": "shenhe@czj.example.gov.cn",
             "EVALAUDIT_SMTP_TIMEOUT": "5",
         }
+        if self.login is not None:
+            env.update(EVALAUDIT_SMTP_USER=self.login[0], EVALAUDIT_SMTP_PASSWORD=self.login[1])
+        return env
 
     def to(self, address: str) -> list[EmailMessage]:
         return [message for message in self.messages if message["To"] == address]

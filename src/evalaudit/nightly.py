@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy.exc import OperationalError
@@ -62,6 +63,10 @@ class Published:
 
 class NightlyFailure(RuntimeError):
     """A night that could not finish for a reason no single file caused; its message is one Chinese line."""
+
+    def __init__(self, line: str, run_id: str | None = None) -> None:
+        super().__init__(line)
+        self.run_id = run_id
 
 
 STEP_LABELS = {
@@ -189,6 +194,18 @@ def publish_run(store: Store, run_id: str, reports: Path, keep: int = KEEP_REPOR
     return Published(report=out / built.index.name, snapshot=listing, built=built)
 
 
+def report_link(report: Path, reports: Path, base_url: str = "") -> str:
+    """Where a reviewer opens `report` from a link: under `base_url` (the reports folder served over http,
+    EVALAUDIT_REPORTS_URL) when set, else as a file:// URI (which a browser opens only from a local file)."""
+    if base_url:
+        try:
+            relative = report.resolve().relative_to(reports.resolve()).as_posix()
+        except ValueError:
+            relative = report.name
+        return base_url.rstrip("/") + "/" + quote(relative)
+    return report.resolve().as_uri()
+
+
 def previous_report(reports: Path) -> Path | None:
     """The complete report the next one links its unchanged pages from: `latest`, else the newest run folder."""
     latest = reports / "latest"
@@ -239,6 +256,7 @@ def alert(
     published: Published,
     registry: Path,
     settings: SmtpSettings | None,
+    notes: Sequence[str] = (),
 ) -> AlertResult:
     """Queue one email per unit with findings nobody has told it about, and the bureau's digest; then send
     everything queued (tonight's and what an SMTP outage held back)."""
@@ -256,6 +274,7 @@ def alert(
         open_findings=published.snapshot.findings,
         fixed=published.snapshot.fixed,
         bureau_email=settings.bureau_email if settings else "",
+        notes=notes,
     )
     store.queue_alerts(run_id, [(a.fields(), a.finding_ids, a.file_names) for a in composed])
     return AlertResult(queued=len(composed), delivery=deliver(store, settings), registry_problem=units.problem)

@@ -32,16 +32,19 @@ def nightly(prefect_api, tmp_path, monkeypatch):
     """Run the nightly flow on this test's own inbox, store and reports; SMTP settings from the environment."""
     from flows.nightly_audit import nightly_audit
 
-    for name in ("EVALAUDIT_SMTP_HOST", "EVALAUDIT_BUREAU_EMAIL", "EVALAUDIT_STORE_URL"):
-        monkeypatch.delenv(name, raising=False)
+    for name in [name for name in os.environ if name.startswith("EVALAUDIT_") and name != "EVALAUDIT_CACHE_DIR"]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("EVALAUDIT_ENV_FILE", os.devnull)  # never the checkout's own .env
+    monkeypatch.setenv("EVALAUDIT_LOG_DIR", str(tmp_path / "logs"))
     inbox = tmp_path / "inbox"
     shutil.copytree(INBOX, inbox)
     url = f"sqlite:///{tmp_path / 'evalaudit.db'}"
 
-    def run(**options):
+    def run(store_url: str | None = None, **options):
+        """The store is a setting (the environment), never a flow parameter."""
+        monkeypatch.setenv("EVALAUDIT_STORE_URL", store_url or url)
         settings = {
             "inbox": str(inbox),
-            "store_url": url,
             "reports": str(tmp_path / "reports"),
             "registry": str(ROOT / "data" / "units.csv"),
         }

@@ -38,9 +38,10 @@ def run_command(tmp_path, **settings: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             sys.executable, "-m", "flows.nightly_audit", "run", "--inbox", str(INBOX),
-            "--store", f"sqlite:///{tmp_path / 'evalaudit.db'}", "--reports", str(tmp_path / "reports"),
+            "--reports", str(tmp_path / "reports"),
         ],
-        cwd=ROOT, env=clean_env(**settings), capture_output=True, text=True,
+        cwd=ROOT, env=clean_env(EVALAUDIT_STORE_URL=f"sqlite:///{tmp_path / 'evalaudit.db'}", **settings),
+        capture_output=True, text=True,
     )  # fmt: skip
 
 
@@ -49,11 +50,15 @@ def listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_prefect_state_is_kept_in_the_repository_whatever_the_working_directory(tmp_path):
-    assert Path(prefect_setting("PREFECT_HOME", cwd=tmp_path)).resolve() == ROOT / ".prefect"
+def test_prefect_state_is_kept_in_the_repository_by_the_project_settings_file(tmp_path):
+    assert Path(prefect_setting("PREFECT_HOME", cwd=ROOT)).resolve() == ROOT / ".prefect"
     # someone who chose a home keeps it
     chosen = tmp_path / "mine"
-    assert Path(prefect_setting("PREFECT_HOME", cwd=tmp_path, PREFECT_HOME=str(chosen))) == chosen
+    assert Path(prefect_setting("PREFECT_HOME", cwd=ROOT, PREFECT_HOME=str(chosen))) == chosen
+    # from prefect.toml, not from the environment the flow module would set when imported
+    code = "import os, flows.nightly_audit; print(sorted(k for k in os.environ if k.startswith('PREFECT_')))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean_env(), capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
 
 
 def test_the_project_settings_give_the_temporary_server_more_time_than_prefects_default():

@@ -45,11 +45,13 @@ def start_run(inbox: Path, url: str, tmp_path: Path) -> tuple[subprocess.Popen, 
     """`make audit` on `inbox`, one file per batch, in its own process group; its stderr goes to a file that the
     assertions quote, so a child that failed says why."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "EVALAUDIT_"))}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect"), EVALAUDIT_STORE_URL=url, EVALAUDIT_LOG_DIR=str(tmp_path / "logs")
+    )
     log = tmp_path / "run.stderr"
     with log.open("w") as stderr:
         job = subprocess.Popen(
-            [sys.executable, "-m", "flows.nightly_audit", "run", "--inbox", str(inbox), "--store", url,
+            [sys.executable, "-m", "flows.nightly_audit", "run", "--inbox", str(inbox),
              "--reports", str(tmp_path / "reports"), "--batch-size", "1"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
         )  # fmt: skip

@@ -88,10 +88,11 @@ def test_the_nightly_flow_on_dask_and_postgresql_finds_what_sqlite_finds_and_a_s
         dask_cluster.scheduler_address,
     )
 
+    monkeypatch.setenv("EVALAUDIT_STORE_URL", postgres_url)
+
     def on_cluster():
         return flow(
             inbox=str(nightly.inbox),
-            store_url=postgres_url,
             reports=str(reports),
             registry=nightly.registry,
             batch_size=BATCH,

@@ -3,10 +3,13 @@ through the API and executed by the served process."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -32,7 +35,8 @@ def test_the_deployment_schedule_is_configurable_and_defaults_to_two_at_night_in
     monkeypatch.setenv("EVALAUDIT_CRON", "30 1 * * 1-5")
     [configured] = deployment(timezone="Asia/Urumqi", inbox="/srv/inbox").schedules
     assert (configured.schedule.cron, configured.schedule.timezone) == ("30 1 * * 1-5", "Asia/Urumqi")
-    assert deployment(inbox="/srv/inbox", store_url=None).parameters == {"inbox": "/srv/inbox"}
+    assert deployment(inbox="/srv/inbox", reports=None).parameters == {"inbox": "/srv/inbox"}
+    assert deployment().concurrency_limit == 1  # a run due while one runs waits its turn
 
 
 def _scheduled_runs(deployment_id, deadline: float) -> list:
@@ -77,10 +81,10 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
 
     inbox, reports, url = tmp_path / "inbox", tmp_path / "reports", f"sqlite:///{tmp_path / 'evalaudit.db'}"
     shutil.copytree(INBOX, inbox)
-    port = free_port()
+    port, reports_port = free_port(), free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "EVALAUDIT_"))}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_RUNNER_POLL_FREQUENCY="2")
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_RUNNER_POLL_FREQUENCY="2", EVALAUDIT_STORE_URL=url)
     log = (tmp_path / "serve.log").open("w")
     # exactly what `make serve` runs
     serve = subprocess.Popen(
@@ -93,10 +97,10 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
             str(port),
             "--inbox",
             str(inbox),
-            "--store",
-            url,
             "--reports",
             str(reports),
+            "--reports-port",
+            str(reports_port),
         ],
         cwd=ROOT,
         env=env,
@@ -129,6 +133,12 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
 
             flow_run = run_deployment("nightly-audit/nightly", timeout=HANG_GUARD_SECONDS, poll_interval=2)
             assert flow_run.state is not None and flow_run.state.is_completed(), (tmp_path / "serve.log").read_text()
+            # the report's link in the Prefect UI is served over http and opens
+            with urllib.request.urlopen(f"{api}/artifacts/audit-report/latest", timeout=30) as response:
+                [link] = re.findall(r"\((http[^)]+)\)", json.loads(response.read())["data"])  # [审核报告](…)
+            assert link.startswith(f"http://127.0.0.1:{reports_port}/runs/") and link.endswith("/index.html"), link
+            with urllib.request.urlopen(link, timeout=30) as page:
+                assert page.status == 200 and "审核" in page.read().decode("utf-8")
         assert open_store(url).count(files) == len(SUBMISSIONS)
         assert (reports / "latest" / "index.html").exists()
     finally:
@@ -143,6 +153,10 @@ def test_make_serve_serves_the_nightly_deployment_and_runs_it_on_demand(tmp_path
     while _healthy(api) and time.monotonic() < deadline:
         time.sleep(1)
     assert not _healthy(api), "the Prefect server outlived make serve"
+    said = (tmp_path / "serve.log").read_text()
+    assert "部署保持启用" in said and "never awaited" not in said and "Traceback" not in said, said
+    with sqlite3.connect(tmp_path / "prefect" / "prefect.db") as prefect_db:  # the server is gone: its database
+        assert prefect_db.execute("SELECT paused FROM deployment").fetchall() == [(0,)]  # not paused by stopping
 
 
 def test_make_serve_refuses_a_port_that_is_already_taken_in_one_line(tmp_path):

@@ -85,13 +85,15 @@ def compose_alerts(
     open_findings: Sequence[Finding] = (),
     fixed: Sequence[Finding] = (),
     bureau_email: str = "",
+    notes: Sequence[str] = (),
 ) -> list[QueuedAlert]:
     """Emails for findings and problem files not yet reported; none when there is nothing new.
 
     The digest reports the findings of units missing from the registry, except when the registry itself
     is missing (`registry.problem`): those findings then wait, and the next run with a registry emails them.
+    `notes` (nights that never ran) head the digest, which then goes even with nothing new.
     """
-    if not new and not problems:
+    if not new and not problems and not notes:
         return []
     groups = group_by_unit(new, registry)
     still_open = Counter(unit_of(unit_name(f), registry)[0] for f in open_findings if f.change == STILL_OPEN)
@@ -121,7 +123,7 @@ def compose_alerts(
         unit="",
         recipient=bureau_email,
         subject=f"【绩效自评审核】审核摘要：{len(groups)} 个单位有新发现的问题，{len(problems)} 个文件无法审核",
-        body=digest_body(run_id, groups, registry, open_findings, problems, report_dir),
+        body=digest_body(run_id, groups, registry, open_findings, problems, report_dir, notes),
         finding_ids=[finding_id for group in unregistered for finding_id, _ in group.items],
         file_names=[problem.source_file for problem in problems],
     )
@@ -190,10 +192,12 @@ def digest_body(
     open_findings: Sequence[Finding],
     problems: Sequence[FileProblem],
     report_dir: Path,
+    notes: Sequence[str] = (),
 ) -> str:
     """Every unit with new findings (and whether it was told), every unit with open errors, every unit
     missing from the registry and every file that could not be audited; a missing registry first of all."""
     lines = ["财政局："]
+    lines += [line for note in notes for line in ("", f"【注意】{note}。")]
     if registry.problem:
         lines += ["", f"【注意】{registry.problem}。"]
     lines += ["", f"本次审核（批次 {run_id}）的摘要如下。审核报告：{report_dir / 'index.html'}", ""]

@@ -17,7 +17,7 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -107,14 +107,14 @@ def build_message(alert: PendingAlert, sender: str, recipient: str) -> EmailMess
     return message
 
 
-def deliver(store: Store, settings: SmtpSettings | None) -> Delivery:
+def deliver(store: Store, settings: SmtpSettings | None, kinds: Sequence[str] | None = None) -> Delivery:
     """Send every pending alert, oldest first, each marked sent as soon as the server accepted it.
 
     A server that cannot be reached leaves everything queued; a recipient the server refuses leaves that
     alert queued with the reason, and the others still go. An alert whose message cannot be built or
-    encoded is marked failed (for good, with the reason) and the others still go.
+    encoded is marked failed (for good, with the reason) and the others still go. `kinds`: only those.
     """
-    pending = store.pending_alerts()
+    pending = store.pending_alerts(kinds)
     if not pending:
         return Delivery()
     if settings is None:
@@ -122,7 +122,7 @@ def deliver(store: Store, settings: SmtpSettings | None) -> Delivery:
     result = Delivery()
     done = 0  # alerts dealt with (sent, kept or given up on) before the connection could fail
     try:
-        with _connect(settings) as smtp:
+        with connect(settings) as smtp:
             for alert in pending:
                 status, reason = _send_one(smtp, store, alert, settings)
                 done += 1
@@ -184,7 +184,8 @@ def _reset(smtp: smtplib.SMTP) -> None:
         pass
 
 
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+def connect(settings: SmtpSettings) -> smtplib.SMTP:
+    """A logged-in connection to the configured server (TLS as set)."""
     if settings.security == "ssl":
         smtp = smtplib.SMTP_SSL(
             settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()

@@ -56,6 +56,24 @@ def test_an_expectation_without_its_meaning_is_refused(tmp_path):
         load_suites(tmp_path)
 
 
+def test_gx_s_own_severity_follows_the_project_s_so_a_warning_is_no_critical_failure():
+    from evalaudit.checks.suites import SuiteRunner
+
+    runner = SuiteRunner(load_suites())
+    pairs = {(e.meta["severity"], e.severity.value) for suite in runner.suites.values() for e in suite.expectations}
+    assert pairs == {("error", "critical"), ("warning", "warning"), ("info", "info")}
+
+
+def test_a_suite_whose_gx_severity_contradicts_its_meta_is_refused(tmp_path):
+    meta = {"check_id": "x.y", "category": "x", "severity": "warning", "location": "l", "message": "m"}
+    expectation = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": meta}
+    (tmp_path / "funds.json").write_text(
+        json.dumps({"name": "funds", "expectations": [{**expectation, "severity": "critical"}]}), encoding="utf-8"
+    )
+    with pytest.raises(SuiteError, match="severity 'critical' to GX"):
+        load_suites(tmp_path)
+
+
 def test_a_rule_that_cannot_run_raises_instead_of_passing():
     suite = {
         "name": "funds",

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+# The paths GX's guide to custom multicolumn map expectations imports from (the package re-exports, not the
+# modules behind them); the version is pinned by requirements.lock and the expectation is tested
+# (tests/checks/test_suites.py).
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
-from great_expectations.expectations.metrics.map_metric_provider import MulticolumnMapMetricProvider
-from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (
+from great_expectations.expectations.metrics.map_metric_provider import (
+    MulticolumnMapMetricProvider,
     multicolumn_condition_partial,
 )
 

@@ -19,6 +19,8 @@ import pandas as pd
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
 REQUIRED_META = ("check_id", "category", "severity", "location", "message")
+# GX's own `severity` of an expectation, in step with the project's (`meta.severity`, what a finding says)
+GX_SEVERITY = {"error": "critical", "warning": "warning", "info": "info"}
 RESULT_FORMAT = {
     "result_format": "COMPLETE",
     "unexpected_index_column_names": [ROW_KEY],
@@ -48,6 +50,14 @@ def load_suites(directory: Path = SUITES_DIR) -> dict[str, dict]:
             missing = [key for key in REQUIRED_META if key not in expectation.get("meta", {})]
             if missing:
                 raise SuiteError(f"{path.name}: {expectation.get('type')} lacks meta {', '.join(missing)}")
+            ours = expectation["meta"]["severity"]
+            if ours not in GX_SEVERITY:
+                raise SuiteError(f"{path.name}: {expectation['meta']['check_id']} has severity {ours!r}")
+            if expectation.setdefault("severity", GX_SEVERITY[ours]) != GX_SEVERITY[ours]:
+                raise SuiteError(
+                    f"{path.name}: {expectation['meta']['check_id']} says severity {expectation['severity']!r} to GX "
+                    f"but {ours!r} in its meta"
+                )
         suites[path.stem] = suite
     if not suites:
         raise SuiteError(f"no expectation suites in {directory}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 LOG_DIR = "EVALAUDIT_LOG_DIR"
 RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")  # what get_run_logger() writes to
+KEEP_LOGS = 90  # the newest run logs kept (three months of nights); older ones are deleted as a run starts
 
 
 def log_path(run_id: str) -> Path:
@@ -25,6 +26,7 @@ def run_log(run_id: str) -> Iterator[Path | None]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
+        prune_logs(path.parent)
     except OSError:
         yield None
         return
@@ -38,3 +40,12 @@ def run_log(run_id: str) -> Iterator[Path | None]:
         for logger in loggers:
             logger.removeHandler(handler)
         handler.close()
+
+
+def prune_logs(folder: Path, keep: int = KEEP_LOGS) -> list[Path]:
+    """Delete all but the newest `keep` run logs (names sort by run id, which starts with its UTC time)."""
+    logs = sorted(folder.glob("nightly-*.log"))
+    removed = logs[: max(0, len(logs) - keep)]
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed

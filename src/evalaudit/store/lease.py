@@ -67,14 +67,20 @@ class Lease:
             raise StoreError(self._lost)
 
     def release(self) -> None:
+        """Never raises: it runs in the run's `finally`, where the store may be what failed (the error to report
+        is that one). A row left behind is a dead holder's to the next run (its process is gone)."""
         self._stop.set()
         try:
             with self.engine.begin() as connection:
                 connection.execute(delete(run_lease).where(run_lease.c.name == NAME, run_lease.c.run_id == self.run_id))
+        except Exception:  # noqa: BLE001
+            pass
         finally:
             if self._connection is not None:
                 try:
                     self._connection.exec_driver_sql(f"SELECT pg_advisory_unlock({ADVISORY_KEY})")
+                except Exception:  # noqa: BLE001 - closing the session releases it anyway
+                    pass
                 finally:
                     self._connection.close()
                     self._connection = None

@@ -58,10 +58,10 @@ def per_format(repeat: int) -> None:
         path = INBOX / name
         times = 1 if suffix in (".png",) else repeat
         if suffix == ".zip":
-            seconds = timed(lambda: parse_files([path]), times)
+            seconds = timed(lambda path=path: parse_files([path]), times)
         else:
             data = path.read_bytes()
-            seconds = timed(lambda: read_bytes(name, data), times)
+            seconds = timed(lambda name=name, data=data: read_bytes(name, data), times)
         print(f"{suffix:<8}{name:<40}{seconds[0]:>10.3f}{seconds[1]:>11.3f}{1 / seconds[0]:>12.1f}")
     pages = 1  # the scanned sample is one page
     ocr_cpu, ocr_wall = timed(lambda: read_bytes("scan.png", (INBOX / "12_health_scanned.png").read_bytes()), 1)

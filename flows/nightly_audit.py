@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, cast
 
 import cloudpickle
 from prefect import Flow, flow, get_run_logger, task, unmapped
@@ -98,7 +99,7 @@ DEPLOYMENT_NAME = "nightly"
 BATCH_SIZE = 200
 DASK_ENV = "EVALAUDIT_DASK_ADDRESS"
 REPORTS_PORT = 4201
-IO = {"retries": 2, "retry_delay_seconds": 5, "cache_policy": NO_CACHE}
+IO: dict[str, Any] = {"retries": 2, "retry_delay_seconds": 5, "cache_policy": NO_CACHE}
 
 
 @task(name="start-run", **IO)
@@ -210,7 +211,7 @@ def alert_units(
     return result
 
 
-def task_runner(dask_address: str | None = None) -> TaskRunner:
+def task_runner(dask_address: str | None = None) -> TaskRunner[Any]:
     """`DaskTaskRunner` on the cluster at `dask_address`, else $EVALAUDIT_DASK_ADDRESS; with neither, Prefect's
     default threads (each batch then parsed on every core of this machine)."""
     address = dask_address or os.environ.get(DASK_ENV, "").strip()
@@ -242,15 +243,15 @@ def tell_operator(flow: Flow, flow_run: FlowRun, state: State) -> None:
     run_id = stored["run_id"] if stored else None
     failure = _raised(state)
     if isinstance(failure, NightlyFailure):
-        line, error = str(failure), f"{type(failure.__cause__).__name__}: {failure.__cause__}"
+        line, detail = str(failure), f"{type(failure.__cause__).__name__}: {failure.__cause__}"
     else:
         line = failure_line("start", failure) if failure is not None else (state.message or state.name or "")
-        error = state.message or ""
+        detail = state.message or ""
     logs = [str(log_path(run_id).resolve())] if run_id else []
     if flow_run.deployment_id is not None and PREFECT_UI_URL.value():
         logs.append(f"{PREFECT_UI_URL.value()}/runs/flow-run/{flow_run.id}")
     logs = logs or [f"Prefect 流程运行 {flow_run.id}（prefect flow-run logs {flow_run.id}）"]
-    notice = failure_notice(run_id, str(flow_run.id), line, error, logs)
+    notice = failure_notice(run_id, str(flow_run.id), line, detail, logs)
     logger.info(notify(store, run_id or "", notice, settings.operator_email, settings.smtp))
 
 
@@ -316,7 +317,7 @@ def _audit(
         watch.start("parse")
         elsewhere = _tasks_elsewhere()
         if not elsewhere:
-            read_slow_files(quote(todo))
+            read_slow_files(quote(todo))  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
         parse_settings = unmapped(reading_settings() if elsewhere else None)
         outcomes = [
             outcome for part in parse.map(batches(todo, batch_size), parse_settings).result() for outcome in part
@@ -324,15 +325,15 @@ def _audit(
         release()
         watch.start("check")
         # quote(): big inputs are passed as they are; Prefect would otherwise walk every finding looking for futures
-        checked = check(store, run_id, quote(outcomes))
+        checked = check(store, run_id, quote(outcomes))  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
         watch.start("store")
         for batch in batches(checked.outcomes, batch_size):
-            store_batch(store, run_id, quote(checked), quote(batch))
+            store_batch(store, run_id, quote(checked), quote(batch))  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
         watch.start("report")
         published = report(store, run_id, reports, keep_reports)
         watch.start("alert")
         notes = [missed_line(gap.nights)] if gap.nights else []
-        alerts = alert_units(store, run_id, quote(published), registry, notes)
+        alerts = alert_units(store, run_id, quote(published), registry, notes)  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
     except BaseException as error:
         line = failure_line(watch.current, error)
         get_run_logger().error(line)
@@ -414,7 +415,8 @@ def deployment(
     (`nightly_flow`)."""
     settings = load_settings()
     schedule = Cron(cron or settings.cron, timezone=timezone or settings.timezone)
-    return nightly_flow(dask_address).to_deployment(
+    # (to_deployment is async_dispatch'ed: its typing adds the coroutine it returns only when called from async code)
+    return nightly_flow(dask_address).to_deployment(  # type: ignore[return-value]
         name=DEPLOYMENT_NAME,
         schedule=schedule,
         parameters={key: value for key, value in parameters.items() if value is not None},
@@ -637,7 +639,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 url = api.enter_context(local_server(temporary=True))
                 api.enter_context(temporary_settings({PREFECT_API_URL: url}))
                 print(f"已启动 Prefect 临时服务器 {url.removesuffix('/api')}（本次运行结束即关闭）", file=sys.stderr)
-            state = nightly_flow(args.dask_address)(**parameters, return_state=True)
+            # (Flow.__call__'s overloads miss return_state=True on a flow that may return a State itself)
+            state = cast("State[Any]", nightly_flow(args.dask_address)(**parameters, return_state=True))
     except (ServerNotStarted, SettingsError, StoreError) as error:
         print(error, file=sys.stderr)
         return 1

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def map_distinct(values: pd.Series, function: Callable[[object], object], dtype: str | type) -> pd.Series:
+def map_distinct(values: pd.Series, function: Callable[[Any], object], dtype: str | type) -> pd.Series:
     """`values.map(function)`, calling `function` once per distinct value: forms repeat the same few words,
     labels and amounts, and the per-text functions (folding, matching) are the costly part.
 
@@ -165,7 +166,7 @@ def build_frames(evaluations: Sequence[Evaluation]) -> Frames:
     )
 
 
-def typed_frame(columns: dict[str, Sequence], schema: dict[str, str]) -> pd.DataFrame:
+def typed_frame(columns: Mapping[str, Sequence], schema: dict[str, str]) -> pd.DataFrame:
     """A frame with exactly the schema's columns and dtypes, whatever the lists hold."""
     return pd.DataFrame({name: typed(columns[name], dtype) for name, dtype in schema.items()})
 
@@ -217,7 +218,9 @@ def text_series(values: Sequence | pd.Series) -> pd.Series:
 
 def _rows(evaluations: Sequence[Evaluation], attribute: str) -> tuple[dict[str, list], list]:
     """Every entity of every form, with the id columns saying whose and where it is."""
-    eids, rows, entities = [], [], []
+    eids: list[str] = []
+    rows: list[int] = []
+    entities: list = []
     for evaluation in evaluations:
         children = getattr(evaluation, attribute) or ()
         eids.extend([evaluation.evaluation_id] * len(children))

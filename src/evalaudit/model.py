@@ -127,6 +127,7 @@ class Evaluation:
     def to_dict(self) -> dict:
         """Plain dict in the output-contract field names (DESIGN.md §5)."""
         data = _plain(self)
+        assert isinstance(data, dict)  # a dataclass is made a dict
         data["year"] = self.year
         return data
 
@@ -143,7 +144,7 @@ CATEGORY_LABELS = {
     "text_irrelevant": "内容无关",
     "text_template": "模板未修改",
 }
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_LABELS: dict[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 
 FINDING_COLUMNS = (
     "run_id",
@@ -205,7 +206,8 @@ def _plain(value: object) -> object:
     if isinstance(value, list):
         return [_plain(item) for item in value]
     if hasattr(type(value), "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+        kind: type = type(value)  # (mypy does not take a `type[object]` for Hashable, the cache's key)
+        return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, dict):
         return {_plain(key): _plain(item) for key, item in value.items()}
     if isinstance(value, tuple) and not hasattr(value, "_fields"):

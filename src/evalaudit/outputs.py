@@ -151,6 +151,7 @@ class EvaluationLines:
         if self._pending is None:
             return
         offset, length = self._pending
+        assert self._previous is not None  # only `copy` makes a pending run, from the previous file
         self._pending = None
         self._written = True
         while length > 0:
@@ -167,6 +168,7 @@ class EvaluationLines:
         whole = not self._written and self._pending == (0, getattr(self, "_previous_size", -1))
         try:
             if whole:
+                assert self._previous_path is not None  # a pending run of its whole size: it was read
                 os.close(self._out)
                 self._out = -1
                 temporary = self.target.with_name(f".{self.target.name}.link")

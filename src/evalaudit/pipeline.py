@@ -30,7 +30,7 @@ from evalaudit.inbox import (
 from evalaudit.ingest import (
     max_file_bytes,
 )
-from evalaudit.model import Evaluation, Finding
+from evalaudit.model import Evaluation, Finding, Severity
 from evalaudit.reading import PARALLEL_FROM, FileOutcome, parse_file, parse_many, read_ahead  # noqa: F401
 from evalaudit.text.history import FrameHistory, TextHistory
 from evalaudit.text.index import append_run, load_history
@@ -141,7 +141,7 @@ def parse_files(paths: Sequence[str | Path]) -> ParsedBatch:
     return batch
 
 
-PROBLEM_MESSAGES = {
+PROBLEM_MESSAGES: dict[str, tuple[Severity, str]] = {
     UNREADABLE: ("error", "文件无法读取："),
     UNPARSEABLE: ("error", "文件中未找到可识别的自评表："),
     CHECK_FAILED: ("error", "文件审核时出错，已记录，下次运行时重新审核："),
@@ -211,7 +211,8 @@ def check_isolated(
     if not audited:
         return Checked([], None, None, {})
     checker = checker or Checker()
-    owner = {}  # the same form under two suffixes is read twice but checked once, as the first file's
+    # the same form under two suffixes is read twice but checked once, as the first file's
+    owner: dict[str, FileOutcome] = {}
     for outcome in audited:
         for evaluation_id in outcome.evaluation_ids:
             owner.setdefault(evaluation_id, outcome)
@@ -229,11 +230,12 @@ def check_isolated(
     forms = _concat([part.forms for part in parts])
     texts = _concat_texts([part.texts for part in parts])
     readings = OcrReadings()
-    for part in parts:
-        readings |= part.readings
+    for form_checks in parts:
+        readings |= form_checks.readings
 
     def texts_of(part: list[FileOutcome]) -> tuple[pd.DataFrame, list[Finding]]:
         ids = {evaluation_id for outcome in part for evaluation_id in outcome.evaluation_ids}
+        assert texts is not None  # judged only when there are parts, and each part has its texts
         return checker.text_findings(texts[texts["evaluation_id"].isin(ids)].reset_index(drop=True), forms, history)
 
     judged, errors = _isolated([o for o in audited if o.file.sha256 not in failed], texts_of) if parts else ([], {})

@@ -186,6 +186,7 @@ def _reset(smtp: smtplib.SMTP) -> None:
 
 def connect(settings: SmtpSettings) -> smtplib.SMTP:
     """A logged-in connection to the configured server (TLS as set)."""
+    smtp: smtplib.SMTP
     if settings.security == "ssl":
         smtp = smtplib.SMTP_SSL(
             settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()

@@ -84,7 +84,11 @@ def load_registry(path: Path) -> Registry:
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cell = lambda role: row[columns[role]].strip() if columns[role] is not None and columns[role] < len(row) else ""  # noqa: E731
+
+        def cell(role: str, row: list[str] = row) -> str:  # (`row` bound here; called in this iteration only)
+            index = columns[role]
+            return row[index].strip() if index is not None and index < len(row) else ""
+
         name, email = clean_name(cell("name")), cell("email")
         if not name:
             raise RegistryError(f"单位名录 {path} 第{number}行缺少单位名称")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -128,6 +129,6 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     )
 
 
-def _whole(value: object) -> int | None:
+def _whole(value: Any) -> int | None:
     """A year or form index as a whole number; None where the frame has none (NaN, <NA>)."""
     return None if pd.isna(value) else int(value)

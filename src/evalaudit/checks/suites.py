@@ -72,11 +72,12 @@ class SuiteRunner:
         # check, and the parsing pool's workers, never pay for it.
         import great_expectations as gx
         from great_expectations.core.expectation_suite import ExpectationSuite
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
         import evalaudit.checks.expectations  # noqa: F401  (registers the custom expectations)
 
         self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = {"globally": False}
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         source = self.context.data_sources.add_pandas("evalaudit")
         self.suites = {}
         self.batches = {}

@@ -129,7 +129,7 @@ def _grades(forms: pd.DataFrame) -> None:
     """Conclusion grade vs the band its stated total falls in (the form's own bands when it states them)."""
     conclusion = forms["conclusion"].fillna("").astype(str)
     forms["grade"] = map_distinct(conclusion, grade, TEXT)  # NaN: no grade stated
-    expected = []
+    expected: list[str | None] = []
     for stated, raw, has_grade in zip(forms["stated_total"], forms["raw_text"], forms["grade"].notna()):
         if not has_grade or stated != stated:
             expected.append(None)

@@ -249,11 +249,12 @@ def _cell_texts(
         words = _recognise(tesseract, crops, folder, page, CELL_PSM, languages)
         for image, index in enumerate(pending):
             text = cell_text(words.get(image, []))
-            if first == 0 or _latin(text) < _latin(texts[index]):
+            # (`or ""` for mypy: a pending cell's text is never None)
+            if first == 0 or _latin(text) < _latin(texts[index] or ""):
                 texts[index] = text
-        pending = [index for index in pending if _latin(texts[index])]
-    for index, cell in enumerate(cells):
-        if texts[index] is not None and _dash(texts[index], _inside(ink, cell.box)):
+        pending = [index for index in pending if _latin(texts[index] or "")]
+    for index, (cell, read) in enumerate(zip(cells, texts)):
+        if read is not None and _dash(read, _inside(ink, cell.box)):
             texts[index] = "—"
     return [text or "" for text in texts]
 
@@ -331,8 +332,8 @@ def _recognise(
             f"第 {page} 页文字识别超时（超过 {timeout:g} 秒），请提交清晰的扫描件或 Word/Excel 电子版"
         ) from error
     finally:
-        for path in paths:
-            Path(path).unlink(missing_ok=True)
+        for name in paths:
+            Path(name).unlink(missing_ok=True)
     if done.returncode != 0:
         raise UnreadableFile(f"第 {page} 页文字识别失败（tesseract 出错），请提交清晰的扫描件或 Word/Excel 电子版")
     return _words(done.stdout.decode("utf-8", errors="replace"))

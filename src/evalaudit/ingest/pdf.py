@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from itertools import islice
 
-from evalaudit.ingest.blocks import Block, Reading, numbered
+from evalaudit.ingest.blocks import Block, BlockKind, Reading, numbered
 from evalaudit.ingest.decode import UnreadableFile
 from evalaudit.ingest.settings import positive_whole
 
@@ -384,7 +384,8 @@ def _joined(pages: list[_Page]) -> list[_Table | _Text]:
         rest = list(page.items)
         if items and rest and isinstance(items[-1], _Table) and isinstance(rest[0], _Table):
             if _continues(items[-1], rest[0]):
-                _append(items[-1], rest.pop(0))
+                _append(items[-1], rest[0])
+                del rest[0]
         items.extend(rest)
     return items
 
@@ -441,7 +442,7 @@ def _blocks(items: list[_Table | _Text]) -> list[Block]:
     blocks: list[Block] = []
     for item in items:
         if isinstance(item, _Text):
-            kind = "row" if len(item.cells) > 1 else "text"
+            kind: BlockKind = "row" if len(item.cells) > 1 else "text"
             blocks.append(Block(kind, item.cells, " | ".join(item.cells) if kind == "row" else item.cells[0]))
             continue
         for row in item.rows:

@@ -35,7 +35,8 @@ def prepare(files: Iterable[tuple[str, Callable[[], bytes]]], workers: int | Non
     done = Prepared()
     slow = ((name, load) for name, load in files if Path(name).suffix.lower() in SLOW_SUFFIXES)
     for chunk in _chunks(slow, CHUNK):
-        conversions, recognitions = [], []
+        conversions: list[tuple[str, bytes, str]] = []
+        recognitions: list[tuple[str, bytes, str]] = []
         for name, load in chunk:
             kind = _kind(name, load)
             if kind is None:

@@ -126,11 +126,11 @@ def compare(expected_forms: list[dict], parsed_forms: list[dict], where: str = "
         for name in HEADER_FIELDS:
             tally.add("header", want.get(name), got.get(name), f"{at}/{name}")
         for a, b in _pair_rows(want.get("funds", []), got.get("funds", []), FUND_KEYS):
-            label = (a or b)["label"]
+            label = _either(a, b)["label"]
             for name in FUND_FIELDS:
                 tally.add("funds", (a or {}).get(name), (b or {}).get(name), f"{at}/资金/{label}/{name}")
         for a, b in _pair_rows(want.get("indicators", []), got.get("indicators", []), INDICATOR_KEYS):
-            label = (a or b)["name"][:14]
+            label = _either(a, b)["name"][:14]
             if a is not None and b is not None and not _names_agree(a, b):
                 # paired by its cells, named otherwise: the row is there, its name is read wrong
                 tally.add("indicators", a["name"] or "（无名称）", b["name"] or "（无名称）", f"{at}/指标/{label}/name")
@@ -139,7 +139,7 @@ def compare(expected_forms: list[dict], parsed_forms: list[dict], where: str = "
             for name in INDICATOR_FIELDS:
                 tally.add("indicators", (a or {}).get(name), (b or {}).get(name), f"{at}/指标/{label}/{name}")
         for a, b in _pair_rows(want.get("sections", []), got.get("sections", []), SECTION_KEYS):
-            label = (a or b)["name"]
+            label = _either(a, b)["name"]
             for name in ("weight", "score"):
                 tally.add("sections", (a or {}).get(name), (b or {}).get(name), f"{at}/分组/{label}/{name}")
         for name in TOTAL_FIELDS:
@@ -183,6 +183,13 @@ def _pair_rows(expected: list[dict], parsed: list[dict], keys) -> list[tuple[dic
         (row, parsed[matched[i]] if i in matched else None) for i, row in enumerate(expected)
     ]
     return pairs + [(None, parsed[j]) for j in free]
+
+
+def _either(a: dict | None, b: dict | None) -> dict:
+    """The row of a pair that is there (`_pair_rows` pairs a row with a row or with None, never None with None)."""
+    row = a or b
+    assert row is not None
+    return row
 
 
 def _key_matches(want: str, got: str) -> bool:

@@ -70,7 +70,9 @@ def parse_checklist(header: Line, lines: list[Line]) -> list[Indicator]:
         actual = Measure()
         if result is not None and len(record) == columns and not any(_is_sentence(t) for t in record[:result]):
             actual = parse_measure(record[result])
-        indicators.append(Indicator(name=named["name"], **levels, actual=actual, raw=line.raw))
+        indicators.append(
+            Indicator(name=named["name"], level1=levels["level1"], level2=levels["level2"], actual=actual, raw=line.raw)
+        )
     return indicators
 
 

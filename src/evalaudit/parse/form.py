@@ -328,8 +328,8 @@ class ScatteredFundHeader:
         # 分值 / 得分 alone may be an indicator header's words: an amount or rate column makes these the funds'
         if cells and all(roles) and set(roles) & {"initial_budget", "budget", "executed", "rate"}:
             self.words += cells
-            roles = fund_roles(Line(self.words, line.raw, line.lineno, False))
-            return roles if is_fund_header(Line(self.words, line.raw, line.lineno, False)) else None
+            header = fund_roles(Line(self.words, line.raw, line.lineno, False))
+            return header if is_fund_header(Line(self.words, line.raw, line.lineno, False)) else None
         if self.words and len(cells) == 1 and is_numeric_value(cells[0]) and self.label is not None:
             role = column_role(self.words[-1], FUND_COLUMNS)
             if role and role not in self.values:

@@ -275,10 +275,12 @@ def parse_fund_row(
     filled = [value for value in values if value.strip()]
     if "score" not in roles and len(filled) > len(roles) and "weight" in roles:
         roles = [*roles, "score"]  # '… 分值 执行率' with its 得分 printed elsewhere: the last value is the score
-    in_grid = columns and line.grid and label_at is not None
-    positional = _by_position(cells, label_at, columns, roles) if in_grid else None
+    positional = (
+        _by_position(cells, label_at, columns, roles) if columns and line.grid and label_at is not None else None
+    )
     alignment = align(values, roles, _fit, _gap)
     if positional is not None:
+        assert columns is not None  # read by position: in the header's grid
         alignment.values, alignment.dropped = positional, []
         # a blank cell is stated blank; the columns after the row's last value are what it lacks, as a text's
         # row that ends early does

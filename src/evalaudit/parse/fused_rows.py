@@ -158,7 +158,7 @@ def read_value(raw: str, glued: bool = False) -> Reading:
 
 def _has_sign_noise(raw: str) -> bool:
     match = _value(matching_copy(raw))
-    return bool(match) and (match.group("op") in dict(OCR_SIGNS) or match.group("unit") in OCR_PERCENT)
+    return match is not None and (match.group("op") in dict(OCR_SIGNS) or match.group("unit") in OCR_PERCENT)
 
 
 def pair_evidence(target: str, actual: str, glued: bool = False) -> tuple[float, str, str, list[tuple[str, str]]]:

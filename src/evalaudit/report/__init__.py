@@ -35,7 +35,7 @@ _EVALUATION_ID = re.compile(r"[0-9a-f]{16}-[0-9]+")  # model.evaluation_id: cont
 _CHECK_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 
 
-def unit_name(item: Evaluation | Finding) -> str:
+def unit_name(item: Evaluation | Finding | FormEntry) -> str:
     """The unit a form or finding is filed under: a form without a unit name under its file's name."""
     return item.unit or item.source_file
 
@@ -244,6 +244,7 @@ def _form_pages(
             old = writer.before.forms.get(entry.evaluation_id)
             usable = old is not None and old[0] == entry.version and (lines is None or (lines.can_copy and old[4] >= 0))
             if usable and writer.reuse(name, key):
+                assert old is not None  # usable
                 entry.project_name, entry.stated_total, entry.known = old[1], old[2], True
             else:
                 todo.append(entry)
@@ -253,7 +254,8 @@ def _form_pages(
             name, key = names[entry.evaluation_id]
             evaluation = loaded.get(entry.evaluation_id)
             old = writer.before.forms.get(entry.evaluation_id)
-            if evaluation is None:
+            if evaluation is None:  # not decoded: its previous page was usable, `old` is there
+                assert old is not None
                 problem = old[3]
             else:
                 entry.learn(evaluation)
@@ -261,9 +263,13 @@ def _form_pages(
                 writer.write(name, key, html)
             if problem:
                 problems.append(FileProblem(entry.source_file, "page_failed", problem))
-            where: tuple[int, int] | None = (-1, 0)
+            where: tuple[int, int] | None
+            where = (-1, 0)  # (assigned apart from the declaration: mypy then knows it is not None)
             if lines is not None:
-                where = lines.copy(old[4], old[5]) if evaluation is None else None
+                where = None
+                if evaluation is None:
+                    assert old is not None
+                    where = lines.copy(old[4], old[5])
                 if where is None:
                     if evaluation is None:  # the previous file lost the line: decode this one form after all
                         [evaluation] = listing.load([entry.evaluation_id])
@@ -284,7 +290,7 @@ def _form_page(
 ) -> tuple[str, str]:
     """The form's page, or a plain page with the reason and the raw text when it cannot be rendered."""
     flagged: dict[str, list[Finding]] = defaultdict(list)
-    unplaced = []
+    unplaced: list[Finding] = []
     for finding in findings:
         key = page_cell(finding.cell, evaluation)
         (flagged[key] if key else unplaced).append(finding)
@@ -348,12 +354,12 @@ def _unit_pages(
             lambda: template.render(
                 common,
                 root="../",
-                run_id=audited,
-                title=name,
-                evaluations=rows,
-                findings=findings,
-                change_counts=change_counts,
-                fixed=fixed,
+                run_id=audited,  # noqa: B023 - writer.page calls it at once
+                title=name,  # noqa: B023 - writer.page calls it at once
+                evaluations=rows,  # noqa: B023 - writer.page calls it at once
+                findings=findings,  # noqa: B023 - writer.page calls it at once
+                change_counts=change_counts,  # noqa: B023 - writer.page calls it at once
+                fixed=fixed,  # noqa: B023 - writer.page calls it at once
             ),
         )
 
@@ -385,12 +391,12 @@ def _findings_pages(findings: list[Finding], writer: PageWriter, environment: En
                 lambda: template.render(
                     common,
                     root="../",
-                    title=f"审核发现：{check}" + (f"（第{number}页，共{len(parts)}页）" if len(parts) > 1 else ""),
-                    check=check,
-                    category=part[0].category,
-                    findings=part,
-                    pages=[Path(n).name for n in names],
-                    number=number,
+                    title=f"审核发现：{check}" + (f"（第{number}页，共{len(parts)}页）" if len(parts) > 1 else ""),  # noqa: B023 - writer.page calls it at once
+                    check=check,  # noqa: B023 - writer.page calls it at once
+                    category=part[0].category,  # noqa: B023 - writer.page calls it at once
+                    findings=part,  # noqa: B023 - writer.page calls it at once
+                    pages=[Path(n).name for n in names],  # noqa: B023 - writer.page calls it at once
+                    number=number,  # noqa: B023 - writer.page calls it at once
                 ),
             )
         severities = Counter(f.severity for f in found)
@@ -425,11 +431,11 @@ def _unit_lists(units: list[dict], writer: PageWriter, environment: Environment,
             lambda: template.render(
                 common,
                 root="../",
-                title=f"全部单位（第{first}–{first + len(part) - 1}名，共{len(units)}个）",
-                units=part,
-                first=first,
+                title=f"全部单位（第{first}–{first + len(part) - 1}名，共{len(units)}个）",  # noqa: B023 - writer.page calls it at once
+                units=part,  # noqa: B023 - writer.page calls it at once
+                first=first,  # noqa: B023 - writer.page calls it at once
                 pages=[Path(n).name for n in names],
-                number=number,
+                number=number,  # noqa: B023 - writer.page calls it at once
             ),
         )
         lists.append({"name": name, "first": first, "last": first + len(part) - 1})

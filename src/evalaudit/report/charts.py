@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import TypeVar
 
 WIDTH, HEIGHT, PAD = 560, 300, 44
+T = TypeVar("T")
 
 
 def bar_chart(counts: list[tuple[str, int]], title: str) -> str:
@@ -85,7 +87,7 @@ def rate_strip(rates: list[tuple[float, str]], title: str) -> str:
     )
 
 
-def sample(points: list, limit: int, keep: Callable[[object], bool]) -> list:
+def sample(points: list[T], limit: int, keep: Callable[[T], bool]) -> list[T]:
     """At most `limit` points, so a chart over 100,000 forms stays small: every point `keep` marks (a problem)
     first, evenly thinned if even those are too many, then an even sample of the rest. Deterministic."""
     if len(points) <= limit:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 from sqlalchemy import (
@@ -41,6 +41,7 @@ class RunLedger:
     """Runs and the files they saw: what a night must read, and each batch it read, in one transaction."""
 
     engine: Engine
+    ensure_intact: Callable[[], None]  # Store's: the SQLite file is still the one opened
 
     # runs ---------------------------------------------------------------------------------------------------
 
@@ -257,12 +258,14 @@ class RunLedger:
                 .select_from(files)
                 .where(files.c.audited_run == run_id, files.c.first_seen_run == run_id)
             ).scalar_one()
-            changes = dict(
+            changes: dict[str, int] = dict(
                 connection.execute(
                     select(findings.c.change, func.count())
                     .where(findings.c.run_id == run_id)
                     .group_by(findings.c.change)
-                ).all()
+                )
+                .tuples()  # (the same result at runtime: its rows typed as tuples)
+                .all()
             )
         return {
             "files_audited": audited,

@@ -75,9 +75,11 @@ class Outbox:
         ids = []
         with self.engine.begin() as connection:
             for fields, finding_ids, file_names in queued:
-                alert_id = connection.execute(
+                key = connection.execute(
                     insert(alerts).values(run_id=run_id, status=PENDING, attempts=0, created_at=now(), **fields)
-                ).inserted_primary_key[0]
+                ).inserted_primary_key
+                assert key is not None  # an INSERT's result has it
+                alert_id = key[0]
                 ids.append(alert_id)
                 for chunk in chunks(finding_ids, 500):
                     connection.execute(update(findings).where(findings.c.id.in_(chunk)).values(alert_id=alert_id))
@@ -97,7 +99,7 @@ class Outbox:
             ).first()
             if exists:
                 return None
-            return connection.execute(
+            inserted = connection.execute(
                 insert(alerts).values(
                     run_id=run_id,
                     kind=OPERATOR,
@@ -109,7 +111,9 @@ class Outbox:
                     attempts=0,
                     created_at=now(),
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert inserted is not None  # an INSERT's result has it
+            return inserted[0]
 
     def pending_alerts(self, kinds: Sequence[str] | None = None) -> list[PendingAlert]:
         """The outbox, oldest first: neither sent nor given up on, including those a stopped run was handing to

@@ -166,11 +166,12 @@ def insert_many(connection: Connection, table: Table, rows: Iterable[tuple]) -> 
     placeholder = {"qmark": "?", "numeric": ":{}", "named": ":c{}", "format": "%s", "pyformat": "%s"}
     style = placeholder[connection.dialect.paramstyle]
     marks = ", ".join(style.format(i + 1) for i in range(len(table.columns)))
+    parameters: list[tuple] | list[dict[str, object]] = rows
     if connection.dialect.paramstyle == "named":
-        rows = [{f"c{i + 1}": value for i, value in enumerate(row)} for row in rows]
+        parameters = [{f"c{i + 1}": value for i, value in enumerate(row)} for row in rows]
     quote = connection.dialect.identifier_preparer
     names = ", ".join(quote.quote(column.name) for column in table.columns)
-    connection.exec_driver_sql(f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", rows)
+    connection.exec_driver_sql(f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", parameters)
 
 
 def select_in(

@@ -104,7 +104,9 @@ def _relevance(texts: pd.DataFrame) -> None:
     """Share of an explanation's topic words (counted each time they occur) that fit the form's own work."""
     texts["relevance"], texts["foreign_kind"], texts["foreign_words"] = np.nan, None, None
     judged = texts[(texts["field"] == "explanation") & texts["substantive"]]
-    relevance, kinds, words = [], [], []
+    relevance: list[float] = []
+    kinds: list[str | None] = []
+    words: list[str | None] = []
     for text, context in zip(judged["text"], judged["context"], strict=True):
         found = topic_words(text)
         own_kinds = {kind_of(word) for word in topic_words(context)}
@@ -112,7 +114,9 @@ def _relevance(texts: pd.DataFrame) -> None:
         total = sum(text.count(word) for word in found)
         outside = sum(text.count(word) for word in foreign)
         if outside == 0:
-            relevance.append(np.nan if total == 0 else 1.0), kinds.append(None), words.append(None)
+            relevance.append(np.nan if total == 0 else 1.0)
+            kinds.append(None)
+            words.append(None)
             continue
         relevance.append(1 - outside / total)
         kinds.append("、".join(dict.fromkeys(kind_of(w) for w in foreign)))

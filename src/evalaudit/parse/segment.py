@@ -141,8 +141,8 @@ def _split_at_titles(lines: list[Line]) -> list[Segment]:
     carried: list[Line] = []
     if _has_table_rows(head):
         # the page starts in the middle of a form: what is above the first title is a form of its own
-        # (None when the first start is a bare '附件' line and the rows above say no type: a known gap, kept as is)
-        segments.append(Segment(guess_type(head) or starts[0][1], "", head))  # type: ignore[arg-type]
+        # (typed as a bare '附件' start's body is below when neither says what it is)
+        segments.append(Segment(guess_type(head) or starts[0][1] or "project", "", head))
     elif _is_report_text(head):
         segments.append(Segment("report", "", head))  # a report's prose, then the table it attaches
     else:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from evalaudit.runlog import log_path, prune_logs, run_log
+
+# outside a flow run Prefect's own handler on these loggers warns that it has no run to send the lines to
+pytestmark = pytest.mark.filterwarnings("ignore:Logger .* attempted to send logs to the API")
 
 
 def test_the_run_s_log_lines_go_to_its_file_and_stop_when_the_run_ends(tmp_path, monkeypatch):

@@ -161,7 +161,10 @@ FINDING_COLUMNS = (
     "stated",
     "expected",
     "message",
+    "caused_by",
+    "audience",
 )
+AUDIENCES = ("unit", "reviewer")  # who a finding is for: a reviewer-only note never goes to the unit
 
 
 @dataclass
@@ -184,6 +187,13 @@ class Finding:
     cell: str = ""  # machine location for the report: "funds/0/executed", "indicators/12/score", "total"
     run_id: str = ""
     change: str = ""  # against the unit's previous submission: new | still_open | fixed ("" when not compared)
+    caused_by: str = ""  # the finding this one follows from on the same form ("check_id@location"); "" = a cause
+    audience: str = "unit"  # unit | reviewer (parser and layout notes): only "unit" findings go to the unit
+
+    @property
+    def for_unit(self) -> bool:
+        """A cause the unit must fix: counted, listed and alerted on (its consequences are listed in it)."""
+        return self.audience == "unit" and not self.caused_by
 
     def to_row(self) -> dict:
         """The output-contract columns, in order: what findings.csv and findings.jsonl hold."""

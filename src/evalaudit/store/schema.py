@@ -109,6 +109,8 @@ findings = Table(
     Column("cell", Text, nullable=False),
     Column("change", String(16), nullable=False),  # new | still_open | fixed (a fixed row is kept for the record)
     Column("alert_id", Integer, index=True),  # the email that told the unit (or the digest, for unknown units)
+    Column("caused_by", Text, nullable=False, server_default=""),  # step 4: the cause's check_id@location
+    Column("audience", String(16), nullable=False, server_default="unit"),  # step 4: unit | reviewer
 )
 
 texts = Table(
@@ -205,7 +207,21 @@ def _lease_and_flow_runs(connection: Connection) -> None:
         connection.exec_driver_sql("CREATE INDEX ix_runs_flow_run_id ON runs (flow_run_id)")
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_create_tables, _sign_stored_texts, _lease_and_flow_runs)
+def _causes_and_audiences(connection: Connection) -> None:
+    """Step 4: each finding's cause (when it follows from another on the same form) and its audience."""
+    present = {column["name"] for column in inspect(connection).get_columns("findings")}
+    if "caused_by" not in present:
+        connection.exec_driver_sql("ALTER TABLE findings ADD COLUMN caused_by TEXT NOT NULL DEFAULT ''")
+    if "audience" not in present:
+        connection.exec_driver_sql("ALTER TABLE findings ADD COLUMN audience VARCHAR(16) NOT NULL DEFAULT 'unit'")
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _create_tables,
+    _sign_stored_texts,
+    _lease_and_flow_runs,
+    _causes_and_audiences,
+)
 
 
 class StoreError(Exception):

@@ -12,9 +12,8 @@ from typing import TypeVar
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from evalaudit.checks import Checker, FormChecks, check_forms, facts_by_form
-from evalaudit.checks.findings import sort_findings
-from evalaudit.checks.ocr import OcrReadings, mark_ocr
+from evalaudit.checks import Checker, FormChecks, check_forms, conclude, facts_by_form
+from evalaudit.checks.ocr import OcrReadings
 from evalaudit.inbox import (
     AUDITED,
     CHECK_FAILED,
@@ -245,7 +244,7 @@ def check_isolated(
     findings += [f for _, found in judged for f in found]
     forms = forms[~forms["evaluation_id"].isin(dropped)] if forms is not None else None
     return Checked(
-        findings=sort_findings(mark_ocr(findings, readings)),
+        findings=conclude(findings, readings),
         forms=forms,
         texts=_concat_texts([judged_texts for judged_texts, _ in judged]),
         failed=failed,

@@ -78,7 +78,8 @@ class TestWeights:
     def test_weights_that_do_not_sum_to_100_are_an_error(self):
         form = with_indicator(consistent_form(), 0, weight=27, score=27)
         found = {f.check_id: f for f in findings(replace(form, stated_total=95.5))}
-        assert found["arithmetic.weight_total"].stated == "97"
+        assert found["arithmetic.weight_total"].stated == ""  # the sum is no number the form prints
+        assert "97分" in found["arithmetic.weight_total"].message
         assert found["arithmetic.weight_total"].expected == "100"
         assert found["arithmetic.weight_total"].severity == "error"
 
@@ -169,7 +170,8 @@ class TestScores:
         form = with_indicator(consistent_form(), 1, target="≤10天", actual="12天", score=20, explanation="无偏差")
         form = replace(form, stated_total=99.5)
         found = {f.check_id: f for f in findings(form)}
-        assert found["arithmetic.score_rule"].expected == "16.6667"
+        # (the message keeps 16.67; `expected` is written to the form's one decimal)
+        assert found["arithmetic.score_rule"].expected == "16.7"
         assert "consistency.full_marks_missed_target" in found
 
     def test_units_in_ten_thousands_compare_with_plain_numbers(self):
@@ -183,7 +185,7 @@ class TestFunds:
         [finding] = only(
             "arithmetic.execution_rate", with_fund(consistent_form(), 0, stated_rate=97, stated_rate_raw="97%")
         )
-        assert (finding.location, finding.stated, finding.expected) == ("资金表/年度资金总额/执行率", "97%", "95")
+        assert (finding.location, finding.stated, finding.expected) == ("资金表/年度资金总额/执行率", "97%", "95%")
         assert finding.message == "年度资金总额执行率填报为97%，按全年执行数190÷全年预算数200应为95.00%"
 
     @pytest.mark.parametrize(("raw", "value"), [("79%", 79), ("78.7%", 78.7), ("78.74%", 78.74)])
@@ -231,7 +233,7 @@ class TestFunds:
     def test_indicator_restating_the_execution_rate_must_agree_with_the_funds_table(self):
         form = with_indicator(consistent_form(), 3, name="预算完成率", target="100%", actual="1%", weight=10, score=10)
         found = {f.check_id: f for f in findings(form)}
-        assert found["arithmetic.indicator_execution_rate"].expected == "95"
+        assert found["arithmetic.indicator_execution_rate"].expected == "95%"
         assert found["arithmetic.indicator_execution_rate"].severity == "error"
         right = with_indicator(consistent_form(), 3, name="预算完成率", target="≥90%", actual="95%")
         assert "arithmetic.indicator_execution_rate" not in check_ids(right)

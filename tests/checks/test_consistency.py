@@ -86,7 +86,7 @@ class TestExecution:
 
     def test_execution_below_90_without_a_reason_is_a_warning(self):
         [finding] = only("consistency.low_execution_unexplained", self.low_execution("工作量减少"))
-        assert finding.stated == "75"
+        assert finding.stated == "75%"  # as the form prints it (the rate found is in the message)
 
     def test_high_score_with_low_execution_is_a_warning(self):
         form = with_fund(

@@ -16,21 +16,23 @@ ERRORS = {
     ("000", 1, "execution_rate.cost_indicator_over_100", "指标/2.运转类公用项目支出/实际完成值", "131%", ""),
     # 001 department: 10 + 20 + 43 + 10 + 10 = 93 points, weights 95; stated 合计 88.
     ("001", 1, "arithmetic.total", "总分", "88", "93"),
-    ("001", 1, "arithmetic.weight_total", "分值合计", "95", "100"),
+    ("001", 1, "arithmetic.weight_total", "分值合计", "", "100"),
     # 001 projects: each total leaves out the 10 points of budget execution (89 → 99, 88 → 98);
     # 党支部 repeats the 时效 row (6 + 6), so its rows add up to 104 points out of 106.
     ("001", 2, "arithmetic.total", "总分", "89", "99"),
     ("001", 3, "arithmetic.total", "总分", "88", "98"),
     ("001", 4, "arithmetic.total", "总分", "88", "104"),
-    ("001", 4, "arithmetic.weight_total", "分值合计", "106", "100"),
+    ("001", 4, "arithmetic.weight_total", "分值合计", "", "100"),  # 106 is no number the form prints
     # 003: no execution score stated; 97.52 % × 10 = 9.752, + 85 = 94.752, not 97.752; weights 87 + 10;
     # 产出指标 is announced as 50 but its rows carry 47.
     ("003", 1, "arithmetic.total", "总分", "97.752", "94.752"),
-    ("003", 1, "arithmetic.weight_total", "分值合计", "97", "100"),
+    ("003", 1, "arithmetic.weight_total", "分值合计", "", "100"),
     ("003", 1, "arithmetic.section_weight", "指标/产出指标/分值", "50", "47"),
     # 004 report: 预算执行 19 分 but its clauses give 5 + 4 + 1; 预算完成率 1 % while 169.92 of 169.92 was spent.
     ("004", 1, "arithmetic.subtotal_score", "指标/预算执行/得分", "19", "10"),
-    ("004", 1, "arithmetic.indicator_execution_rate", "指标/预算完成率/实际完成值", "1%", "100"),
+    ("004", 1, "arithmetic.indicator_execution_rate", "指标/预算完成率/实际完成值", "1%", "100%"),
+    # the 时效 row typed twice is the cause of 104 and 106 above, so it is an error too
+    ("001", 4, "text_copy.row_duplicated", "指标/第14行（未填指标名称）", "及时", ""),
 }
 
 WARNINGS = {

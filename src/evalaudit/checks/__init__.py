@@ -8,6 +8,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from evalaudit.checks.causes import group_causes
 from evalaudit.checks.findings import findings_from_failures, findings_from_warnings, sort_findings
 from evalaudit.checks.ocr import OcrReadings, mark_ocr, ocr_readings
 from evalaudit.checks.suites import SUITES_DIR, SuiteRunner, load_suites
@@ -121,5 +122,9 @@ def run_checks(
     if with_text:
         texts, found = checker.text_findings(build_texts(evaluations), frames.evaluations, history)
         frames, findings = replace(frames, texts=texts), findings + found
-    findings = mark_ocr(findings, ocr_readings(frames.evaluations, frames.funds))
-    return CheckResult(findings=sort_findings(findings), frames=frames)
+    return CheckResult(findings=conclude(findings, ocr_readings(frames.evaluations, frames.funds)), frames=frames)
+
+
+def conclude(findings: list[Finding], readings: OcrReadings) -> list[Finding]:
+    """The run's findings as reported: OCR'd numbers marked, consequences grouped under their causes, sorted."""
+    return sort_findings(group_causes(mark_ocr(findings, readings)))

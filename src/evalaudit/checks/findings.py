@@ -6,15 +6,19 @@ of the failing row, and `stated` / `expected` naming the columns that hold those
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
 
+from evalaudit.checks.causes import pending
 from evalaudit.checks.suites import Failure
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
+from evalaudit.parse.vocab import PARSE_NOTES_FOR_UNITS
 
 SEVERITY_ORDER = {name: position for position, name in enumerate(SEVERITY_LABELS)}
 CATEGORY_ORDER = {name: position for position, name in enumerate(CATEGORY_LABELS)}
@@ -59,12 +63,19 @@ def form_fields(evaluations: pd.DataFrame) -> dict[str, dict]:
 
 def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.DataFrame]) -> list[Finding]:
     forms = form_fields(frames["evaluations"])
+    shown = (
+        frames["evaluations"].set_index("evaluation_id")["shown_decimals"].to_dict()
+        if "shown_decimals" in frames["evaluations"]
+        else {}
+    )
     findings: list[Finding] = []
     for failure in failures:
         meta = failure.meta
         templates = {key: meta.get(key, "") for key in ("location", "message", "cell")}
         value_columns = {key: meta.get(key) for key in ("stated", "expected")}
         needed = {"evaluation_id"} | {c for c in value_columns.values() if c}
+        if meta.get("consequence_if"):
+            needed.add(meta["consequence_if"])
         for template in templates.values():
             needed |= template_fields(template)
         frame = frames[failure.frame]
@@ -73,6 +84,8 @@ def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.Dat
             raise KeyError(f"{failure.frame}: {meta['check_id']} refers to unknown columns {sorted(missing)}")
         rows = frame.iloc[failure.rows][sorted(needed)].to_dict("records")
         for row in rows:
+            stated = format_number(row[value_columns["stated"]]) if value_columns["stated"] else ""
+            expected = format_number(row[value_columns["expected"]]) if value_columns["expected"] else ""
             findings.append(
                 Finding(
                     evaluation_id=row["evaluation_id"],
@@ -81,10 +94,12 @@ def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.Dat
                     category=meta["category"],
                     severity=meta["severity"],
                     location=render(templates["location"], row),
-                    stated=format_number(row[value_columns["stated"]]) if value_columns["stated"] else "",
-                    expected=format_number(row[value_columns["expected"]]) if value_columns["expected"] else "",
+                    stated=stated,
+                    expected=as_shown(expected, stated, shown.get(row["evaluation_id"], 0)),
                     message=render(templates["message"], row),
                     cell=render(templates["cell"], row),
+                    caused_by=pending(meta, row),
+                    audience=meta.get("audience", "unit"),
                 )
             )
     return findings
@@ -109,9 +124,38 @@ def findings_from_warnings(evaluations: Sequence[Evaluation], forms: pd.DataFram
                     stated=format_number(warning.raw),
                     message=format_number(warning.message),
                     cell="raw",
+                    audience="unit" if warning.code in PARSE_NOTES_FOR_UNITS else "reviewer",
                 )
             )
     return findings
+
+
+_NUMBER = re.compile(r"^-?\d+(?:\.(\d+))?(%?)$")
+
+
+def as_shown(expected: str, stated: str, form_decimals: int = 0) -> str:
+    """An expected number written to the precision the form shows: as many decimals as its most precise number
+    (`form_decimals`), at least as many as the stated value has (81.8605 on a form with 52.8 → 81.9%; 14.0769 →
+    14.1), one more only where rounding would move it by more than 0.05 (9.5 on a form of whole numbers stays
+    9.5: rounded to 10 it would be another wrong value); the exact figure stays in the message. Left as it is
+    when either is not a plain number."""
+    shown, computed = _NUMBER.match(stated.strip()), _NUMBER.match(expected.strip())
+    if not shown or not computed or computed[2]:
+        return expected
+    decimals = max(len(shown[1] or ""), form_decimals)
+    try:
+        return _rounded(Decimal(expected.strip()), decimals, shown[0].rstrip("%")) + shown[2]
+    except InvalidOperation:  # too many digits to round: as it is
+        return expected
+
+
+def _rounded(value: Decimal, decimals: int, stated: str) -> str:
+    text = format_number(float(value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)))
+    # never "15, 应为 15", and never rounded into another wrong value (8 of 9.5 points: 应为 9.5, not 10)
+    while decimals < 4 and (Decimal(text) == Decimal(stated) or abs(Decimal(text) - value) > Decimal("0.05")):
+        decimals += 1
+        text = format_number(float(value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)))
+    return text
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalaudit.checks.causes import SCOPES
+from evalaudit.model import AUDIENCES
+
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
 REQUIRED_META = ("check_id", "category", "severity", "location", "message")
@@ -50,6 +53,7 @@ def load_suites(directory: Path = SUITES_DIR) -> dict[str, dict]:
             missing = [key for key in REQUIRED_META if key not in expectation.get("meta", {})]
             if missing:
                 raise SuiteError(f"{path.name}: {expectation.get('type')} lacks meta {', '.join(missing)}")
+            _check_rules(path.name, expectation["meta"])
             ours = expectation["meta"]["severity"]
             if ours not in GX_SEVERITY:
                 raise SuiteError(f"{path.name}: {expectation['meta']['check_id']} has severity {ours!r}")
@@ -62,6 +66,17 @@ def load_suites(directory: Path = SUITES_DIR) -> dict[str, dict]:
     if not suites:
         raise SuiteError(f"no expectation suites in {directory}")
     return suites
+
+
+def _check_rules(name: str, meta: dict) -> None:
+    """Audience and cause rules (`checks.causes`) must say something the code understands."""
+    if meta.get("audience", "unit") not in AUDIENCES:
+        raise SuiteError(f"{name}: {meta['check_id']} has audience {meta['audience']!r}")
+    causes = meta.get("consequence_of", [])
+    if not isinstance(causes, list) or not all(isinstance(cause, str) for cause in causes):
+        raise SuiteError(f"{name}: {meta['check_id']} consequence_of must be a list of check ids")
+    if meta.get("consequence_scope", "form") not in SCOPES:
+        raise SuiteError(f"{name}: {meta['check_id']} has consequence_scope {meta['consequence_scope']!r}")
 
 
 class SuiteRunner:

@@ -53,12 +53,37 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
         forms[column] = forms["evaluation_id"].map(total_rows[source]).astype("float64")
     rate = total_rows["computed_rate"].fillna(total_rows["stated_rate"])
     forms["exec_rate"] = forms["evaluation_id"].map(rate).astype("float64")
+    # the rate as the form prints it (85%), for findings' `stated`; empty when the form states none
+    forms["stated_exec_rate"] = forms["evaluation_id"].map(total_rows["stated_rate_raw"]).fillna("").astype(TEXT)
 
+    forms["shown_decimals"] = _shown_decimals(forms, funds, indicators)
     _blank_columns(forms, indicators)
     _totals(forms, indicators)
     _grades(forms)
     _execution(forms, indicators)
     return forms
+
+
+def _shown_decimals(forms: pd.DataFrame, funds: pd.DataFrame, indicators: pd.DataFrame) -> pd.Series:
+    """The most decimals any of the form's stated numbers is written with (amounts, weights, scores, the total;
+    at most 4): findings write expected values no more precisely than the form does."""
+    parts = [
+        frame[["evaluation_id", column]].rename(columns={column: "value"})
+        for frame, columns in (
+            (funds, ("budget", "executed", "weight", "stated_score")),
+            (indicators, ("weight", "score")),
+            (forms, ("stated_total",)),
+        )
+        for column in columns
+        if column in frame
+    ]
+    values = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
+    if values.empty:
+        return pd.Series(0, index=forms.index, dtype="int64")
+    written = values["value"].astype("float64").map(lambda value: f"{value:.4f}".rstrip("0").rstrip("."))
+    decimals = written.str.partition(".")[2].str.len()
+    most = decimals.groupby(values["evaluation_id"]).max()
+    return forms["evaluation_id"].map(most).fillna(0).astype("int64")
 
 
 def _blank_columns(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
@@ -130,12 +155,18 @@ def _grades(forms: pd.DataFrame) -> None:
     conclusion = forms["conclusion"].fillna("").astype(str)
     forms["grade"] = map_distinct(conclusion, grade, TEXT)  # NaN: no grade stated
     expected: list[str | None] = []
-    for stated, raw, has_grade in zip(forms["stated_total"], forms["raw_text"], forms["grade"].notna()):
-        if not has_grade or stated != stated:
+    fits_computed: list[bool] = []  # the conclusion is right for the total the form's own scores add up to
+    rows = zip(forms["stated_total"], forms["computed_total"], forms["raw_text"], forms["grade"])
+    for stated, computed, raw, stated_grade in rows:
+        if stated_grade != stated_grade or stated_grade is None or stated != stated:
             expected.append(None)
+            fits_computed.append(False)
             continue
-        expected.append(band_grade(stated, stated_bands(raw) or DEFAULT_BANDS))
+        bands = stated_bands(raw) or DEFAULT_BANDS
+        expected.append(band_grade(stated, bands))
+        fits_computed.append(computed == computed and band_grade(computed, bands) == stated_grade)
     forms["expected_grade"] = pd.Series(expected, index=forms.index, dtype="object").astype(TEXT)  # NaN: none
+    forms["grade_fits_computed_total"] = pd.Series(fits_computed, index=forms.index, dtype="bool")
 
 
 def _execution(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:

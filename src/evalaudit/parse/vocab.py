@@ -660,3 +660,11 @@ BARE_RESIDUES = "分"
 BARE_CONNECTIVES = ("及", "和", "与", "并", "或", "且", "、", "暨", "以及")
 # characters that continue a number as its unit: a row's 分值 is never followed by one ('2021年11月…')
 QUANTITY_CHARS = frozenset("年月日%‰万亿元个人次天项件户亩吨家所台套条名期")
+
+
+# The parser's notes a unit must act on: they stop the audit of something only the unit can supply (a form cut
+# off, numbers missing from the text, no form at all, the project named as its department). Every other note is
+# about how the form was laid out or read, and is for the reviewers (checks: Finding.audience).
+PARSE_NOTES_FOR_UNITS = frozenset(
+    {"text_cut_off", "indicator_values_absent", "no_form_found", "report_total_missing", "project_name_is_department"}
+)

@@ -1,0 +1,119 @@
+"""One finding per cause: findings that follow from another finding on the same form are listed in it.
+
+A suite declares, in an expectation's `meta`, what its failures may follow from:
+
+    "consequence_of": ["text_copy.row_duplicated"],   # the cause's check ids (same form)
+    "consequence_scope": "cell",                      # optional: the cause must be on the same cell ("row": row)
+    "consequence_if": "grade_fits_computed_total"     # optional: a column of the failing row that must be true
+
+`findings_from_failures` marks a failure whose rule applies as pending (`PENDING` + the cause ids); `group_causes`
+then looks for the cause among the form's findings. Found: the consequence's `caused_by` names the cause
+(`check_id@location`), the cause's message lists it, and the cause takes the graver severity. Not found (the cause
+did not fail): the finding stands on its own. Counts and alerts count causes (`Finding.for_unit`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from evalaudit.model import Finding
+
+PENDING = "?"  # caused_by of a finding whose cause is still to be looked for
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+SCOPES = ("form", "row", "cell")
+
+
+def pending(meta: dict, row: dict) -> str:
+    """The pending `caused_by` of a failing row under its expectation's rule ('' when it has none or the row's
+    condition does not hold)."""
+    causes = meta.get("consequence_of") or []
+    if not causes:
+        return ""
+    condition = meta.get("consequence_if")
+    if condition and not _holds(row.get(condition)):
+        return ""
+    return PENDING + meta.get("consequence_scope", "form") + ":" + "|".join(causes)
+
+
+def _holds(value: object) -> bool:
+    """True for a true boolean of any kind (numpy's too); False for anything else, a missing value included."""
+    try:
+        return bool(value is not None and value == True)  # noqa: E712 - numpy booleans are not `True`
+    except TypeError:  # pd.NA
+        return False
+
+
+def group_causes(findings: list[Finding]) -> list[Finding]:
+    """Resolve every pending cause among the findings of its form; the order of `findings` is kept.
+
+    Causes chain (a part row's overspend → the total row's → the total's stated rate): a consequence is listed
+    under the root of its chain. Resolution goes in rounds, so a candidate cause that is itself pending is
+    settled first; what a cycle leaves pending stands on its own."""
+    by_form: dict[str, list[int]] = defaultdict(list)
+    for position, finding in enumerate(findings):
+        by_form[finding.evaluation_id].append(position)
+    parent: dict[int, int | None] = {}  # resolved: the direct cause (None: a cause itself)
+    waiting = {position for position, finding in enumerate(findings) if finding.caused_by.startswith(PENDING)}
+    for position in range(len(findings)):
+        if position not in waiting:
+            parent[position] = None
+    while waiting:
+        settled = False
+        for position in sorted(waiting):
+            finding = findings[position]
+            scope, _, ids = finding.caused_by[len(PENDING) :].partition(":")
+            wanted = ids.split("|")
+            candidates = [
+                other
+                for other in by_form[finding.evaluation_id]
+                if other != position
+                and findings[other].check_id in wanted
+                and _same_scope(findings[other], finding, scope)
+            ]
+            ready = [other for other in candidates if other in parent]
+            if ready:
+                parent[position] = ready[0]
+            elif not candidates or all(other not in waiting for other in candidates):
+                parent[position] = None
+            else:
+                continue
+            waiting.discard(position)
+            settled = True
+        if not settled:  # a cycle: each stands on its own
+            parent.update({position: None for position in waiting})
+            waiting.clear()
+    result = list(findings)
+    followers: dict[int, list[Finding]] = defaultdict(list)
+    for position, finding in enumerate(findings):
+        root, seen = position, {position}
+        while parent[root] is not None and parent[root] not in seen:
+            root = parent[root]  # type: ignore[assignment]
+            seen.add(root)
+        if root == position:
+            result[position] = replace(finding, caused_by="") if finding.caused_by else finding
+            continue
+        cause = findings[root]
+        result[position] = replace(finding, caused_by=f"{cause.check_id}@{cause.location}")
+        followers[root].append(finding)
+    for root, listed in followers.items():
+        result[root] = _with_consequences(result[root], listed)
+    return result
+
+
+def _same_scope(cause: Finding, consequence: Finding, scope: str) -> bool:
+    if scope == "cell":
+        return bool(cause.cell) and cause.cell == consequence.cell
+    if scope == "row":
+        return bool(cause.cell) and cause.cell.rpartition("/")[0] == consequence.cell.rpartition("/")[0]
+    return True
+
+
+def _with_consequences(cause: Finding, followers: list[Finding]) -> Finding:
+    listed = "；".join(f"{f.location}：{f.message.rstrip('。')}" for f in followers)
+    severity = max([cause.severity, *(f.severity for f in followers)], key=SEVERITY_RANK.__getitem__)
+    return replace(
+        cause,
+        severity=severity,
+        message=f"{cause.message.rstrip('。')}。由此导致（改正此处即一并改正）：{listed}",
+    )

@@ -1,0 +1,139 @@
+"""Findings a unit can act on (issue 16, items 1–3), on the real seeds and the sample inbox: every `stated` is
+printed on the form, no `expected` is more precise than the form, one finding per cause, parser notes for the
+reviewers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from evalaudit.checks.causes import group_causes
+from evalaudit.model import Finding
+from evalaudit.pipeline import audit
+from tests.conftest import INBOX
+
+
+@pytest.fixture(scope="module")
+def audited(seeds_dir):
+    return audit([*sorted(seeds_dir.glob("*.txt")), *sorted(INBOX.iterdir())])
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def form_texts(result) -> dict[str, str]:
+    return {e.evaluation_id: squeezed(e.raw_text or "") for e in result.batch.evaluations}
+
+
+def test_every_stated_value_is_printed_on_its_form(audited):
+    texts = form_texts(audited)
+    unprinted = [
+        (f.source_file, f.check_id, f.stated)
+        for f in audited.findings
+        if f.stated
+        and f.evaluation_id in texts
+        and squeezed(f.stated).rstrip("…") not in texts[f.evaluation_id]
+        and not f.check_id.startswith("completeness.parse.")  # a parser note quotes the raw line it could not place
+    ]
+    assert unprinted == []
+
+
+def decimals(text: str) -> int:
+    match = re.fullmatch(r"-?\d+(?:\.(\d+))?%?", text)
+    return len(match[1] or "") if match else 0
+
+
+def test_no_expected_value_is_more_precise_than_its_form(audited):
+    shown = {}
+    for evaluation in audited.batch.evaluations:  # the most decimals of any number the form prints (or implies)
+        numbers = re.findall(r"\d\.(\d{1,4})(?!\d)", evaluation.raw_text or "")
+        shown[evaluation.evaluation_id] = max((len(n) for n in numbers), default=0)
+    too_precise = [
+        (f.source_file, f.check_id, f.expected)
+        for f in audited.findings
+        # one decimal where the form prints whole numbers only: a half point is a real score
+        if decimals(f.expected) > max(shown.get(f.evaluation_id, 0), decimals(f.stated), 1)
+    ]
+    assert too_precise == []
+    assert {f.expected for f in audited.findings if f.check_id == "arithmetic.execution_rate"} >= {"81.9%", "75%"}
+
+
+def by_file(result, prefix: str) -> list[Finding]:
+    return [f for f in result.findings if f.source_file.startswith(prefix)]
+
+
+def test_one_overspend_is_one_finding_with_its_consequences_listed(audited):
+    seed = by_file(audited, "000")
+    [cause] = [f for f in seed if f.for_unit and f.category == "execution_rate"]
+    assert (cause.check_id, cause.location) == ("execution_rate.spending_over_budget", "资金表/基本支出/全年执行数")
+    followers = [f for f in seed if f.caused_by]
+    assert len(followers) == 3 and {f.caused_by for f in followers} == {f"{cause.check_id}@{cause.location}"}
+    assert all(f.location in cause.message for f in followers)
+    # the culture centre: a part's overspend, the total's, and both stated rates over 100 %: one cause
+    culture = [f for f in by_file(audited, "09_") if f.category == "execution_rate"]
+    assert [f.location for f in culture if f.for_unit] == ["资金表/其中：当年财政拨款/全年执行数"]
+    assert len(culture) == 4
+
+
+def test_a_duplicated_row_is_the_cause_of_the_weight_sum_and_the_total(audited):
+    form = [f for f in by_file(audited, "001") if f.form_index == 4]
+    [cause] = [f for f in form if f.check_id == "text_copy.row_duplicated"]
+    assert cause.severity == "error" and cause.for_unit
+    caused = {f.check_id for f in form if f.caused_by.startswith("text_copy.row_duplicated@")}
+    assert caused == {"arithmetic.total", "arithmetic.weight_total"}
+
+
+def test_a_wrong_total_is_the_cause_of_the_grade_it_leads_to(audited):
+    township = by_file(audited, "07_")
+    [band] = [f for f in township if f.check_id == "consistency.grade_band"]
+    assert band.caused_by == "arithmetic.total@总分"
+    assert "自评结论" in next(f for f in township if f.check_id == "arithmetic.total").message
+
+
+def test_two_checks_on_one_cell_are_one_finding(audited):
+    for prefix, cause in (("03_", "consistency.full_marks_missed_target"), ("11_", "arithmetic.score_over_weight")):
+        [rule] = [f for f in by_file(audited, prefix) if f.check_id == "arithmetic.score_rule"]
+        assert rule.caused_by.startswith(cause + "@") and not rule.for_unit
+    causes = [f for f in audited.findings if f.for_unit and f.cell and f.cell != "raw"]
+    keys = [(f.evaluation_id, f.category, f.cell) for f in causes]  # no two causes of one kind on one cell
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+
+
+def test_layout_notes_are_for_the_reviewers_and_a_cut_off_form_for_the_unit(audited):
+    notes = [f for f in audited.findings if f.check_id.startswith("completeness.parse.")]
+    assert notes and all(f.audience == "reviewer" for f in notes if "misaligned" in f.check_id)
+    assert all(not f.for_unit for f in notes if f.check_id.endswith(("misaligned", "run_together", "file_ocr")))
+
+
+def finding(check_id: str, location: str, caused_by: str = "", severity: str = "warning", cell: str = "") -> Finding:
+    return Finding("e1", "a.txt", 1, "某单位", 2024, "project", check_id, check_id.split(".")[0], severity,
+                   location, message=f"{location}有误", cell=cell, caused_by=caused_by)  # fmt: skip
+
+
+def test_a_cause_that_did_not_fail_leaves_its_consequence_standing():
+    alone = group_causes([finding("consistency.grade_band", "自评结论", "?form:arithmetic.total")])
+    assert alone[0].caused_by == "" and alone[0].for_unit
+
+
+def test_a_consequence_raises_its_cause_to_its_severity_and_is_listed_in_it():
+    cause, consequence = group_causes(
+        [
+            finding("text_copy.row_duplicated", "指标/第3行"),
+            finding("arithmetic.total", "总分", "?form:text_copy.row_duplicated", severity="error"),
+        ]
+    )
+    assert (cause.severity, consequence.caused_by) == ("error", "text_copy.row_duplicated@指标/第3行")
+    assert "总分：总分有误" in cause.message
+
+
+def test_a_cell_scoped_rule_needs_the_same_cell():
+    cause, other = group_causes(
+        [
+            finding("consistency.full_marks_missed_target", "指标/甲/得分", cell="indicators/0/score"),
+            finding("arithmetic.score_rule", "指标/乙/得分", "?cell:consistency.full_marks_missed_target",
+                    cell="indicators/1/score"),
+        ]
+    )  # fmt: skip
+    assert other.caused_by == "" and cause.message == "指标/甲/得分有误"

@@ -20,7 +20,8 @@ def audited(seeds_dir):
 
 
 def squeezed(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Letters, digits and signs only: an excerpt of several cells is quoted with its own separators."""
+    return re.sub(r"[\s:：;；,，、|]+", "", re.sub(r"<[^>]+>", "", text))  # (a page's cells keep their tags)
 
 
 def form_texts(result) -> dict[str, str]:

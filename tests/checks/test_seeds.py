@@ -43,6 +43,11 @@ WARNINGS = {
     ("003", 1, "consistency.deduction_unexplained"),  # two 效益 rows 10 → 9 without a reason
     ("003", 1, "completeness.execution_score_missing"),
     ("003", 1, "completeness.indicator_actual_missing"),  # 本单位2023总工作经费 has no actual value
+    ("000", 1, "consistency.full_marks_cost_overrun"),  # the 106 %, 104 %, 131 % cost rows kept all their points
+    ("001", 1, "consistency.goal_columns_swapped"),  # results under 预期目标, the goals under 实际完成情况
+    ("001", 2, "consistency.actual_repeats_target"),  # ≦平均成本 / ≦平均成本, ≧95% / ≧95%, scored
+    ("001", 3, "consistency.actual_repeats_target"),
+    ("001", 4, "consistency.actual_repeats_target"),
 }
 
 
@@ -95,6 +100,7 @@ TEXT_FINDINGS = {
     ("001", 3, "text_template.instruction", "其他需要说明的问题"),
     ("001", 4, "text_template.instruction", "其他需要说明的问题"),
     ("001", 4, "text_copy.row_duplicated", "指标/第14行（未填指标名称）"),  # the 时效 row typed twice
+    ("003", 1, "text_template.boilerplate_result", "年度总体目标/实际完成情况"),  # one stock phrase for 11 goals
 }
 
 

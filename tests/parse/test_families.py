@@ -393,3 +393,20 @@ def test_goal_columns_interleaved_that_say_the_same_are_a_copied_result() -> Non
     )
     form = _form("\n".join(head + [differ]))
     assert form.goals[0].actual == "" and "goal_columns_unclear" in [w.code for w in form.warnings]
+
+
+def test_a_result_in_the_columns_own_words_is_a_result_not_a_label() -> None:
+    """'按时保质完成预期目标' under 实际完成情况 names 预期目标 but is what the unit says was done; the
+    columns' labels (年初设定目标, 年度总体目标完成情况) are still labels."""
+    goal = "完成全县林地巡护与防火宣传，组织业务培训两次，按期兑现管护补助资金。"
+    text = "\n".join(
+        [
+            "部门预算项目支出绩效自评表(2023年度) |",
+            "项目名称 | 林地管护 |",
+            "预期目标 | 实际完成情况 |",
+            f"{goal} | 按时保质完成预期目标 |",
+        ]
+    )
+    assert [(g.expected, g.actual) for g in _form(text).goals] == [(goal, "按时保质完成预期目标")]
+    labelled = text.replace("预期目标 | 实际完成情况 |", "年初设定目标 | 年度总体目标完成情况 |")
+    assert [g.actual for g in _form(labelled).goals] == ["按时保质完成预期目标"]

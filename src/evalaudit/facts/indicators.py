@@ -1,5 +1,5 @@
 """Facts on indicator rows: subtotals, deductions and their explanations, the form's own scoring rule,
-missed targets, and cost indicators stated as execution rates."""
+missed targets, targets echoed as actuals, and cost indicators stated as execution rates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 
 from evalaudit.display import format_number, indicator_labels
 from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
-from evalaudit.facts.words import GRADE_RANK, bare, explanation_kind, grade, says_missed
+from evalaudit.facts.words import GRADE_RANK, bare, explanation_kind, grade, says_missed, states_bound
 from evalaudit.frames import FLAG, NUMBER, TEXT, map_distinct, text_series
 from evalaudit.text.template import template_phrase
 
@@ -72,6 +72,7 @@ def indicator_facts(
     _deductions(ind)
     _quantities(ind)
     _rule_and_misses(ind)
+    _echoed_targets(ind)
     _cost_rates(ind)
     _stated_execution_rates(ind, funds)
     _duplicated_rows(ind)
@@ -180,13 +181,25 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
     ind["full_marks_missed_target"] = ind["full_marks"] & ind["missed_target"]
 
 
+def _echoed_targets(ind: pd.DataFrame) -> None:
+    """A scored row whose actual repeats a target that states a bound (≥95% / ≥95%, ≤平均成本 / ≤平均成本):
+    the actual is still a target, not a result. Values (100% / 100%) may well be met exactly and are left alone."""
+    target = map_distinct(ind["target_raw"], bare, TEXT)
+    same = (target != "") & (target == map_distinct(ind["actual_raw"], bare, TEXT))
+    bound = same & map_distinct(ind["target_raw"].where(same, ""), states_bound, FLAG)
+    ind["actual_repeats_target"] = bound & (ind["score"] > 0)
+
+
 def _cost_rates(ind: pd.DataFrame) -> None:
-    """A cost indicator whose actual is a percentage of an amount target is an execution rate (106 %)."""
+    """A cost indicator whose actual is a percentage of an amount target is an execution rate (106 %).
+
+    `score_at_weight`: the row (a 小计 too) got all its points, so an overspent cost row lost none."""
     labels = ind["level1"].fillna("") + ind["level2"].fillna("")
     groups = map_distinct(labels, bare, TEXT)
     is_cost = groups.str.contains("成本") | ind["name"].fillna("").str.contains("支出", regex=False)
     applies = is_cost & (ind["actual_base_unit"] == "%") & (ind["target_base_unit"] != "%")
     ind["cost_rate"] = ind["actual_value"].where(applies)
+    ind["score_at_weight"] = (ind["score"] >= ind["weight"] - EPSILON).astype(FLAG)
 
 
 def _words(raw: pd.Series) -> pd.Series:

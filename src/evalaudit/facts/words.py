@@ -126,3 +126,116 @@ def dimension(level1: str) -> str:
         if key in words:
             return key
     return words.removesuffix("指标")
+
+
+# A target that states a bound (≥95%, 不低于95%, ≤平均成本): written again as the actual, it is still a target.
+BOUND_OPS = ("≥", "≤", ">", "<")
+BOUND_WORDS = (
+    "不低于",
+    "不少于",
+    "不小于",
+    "不超过",
+    "不高于",
+    "不大于",
+    "不多于",
+    "低于",
+    "高于",
+    "少于",
+    "超过",
+    "以上",
+    "以下",
+    "以内",
+    "之内",
+    "控制在",
+    "至少",
+    "最多",
+    "平均成本",
+)
+
+
+def states_bound(target: str) -> bool:
+    """The target is a bound, not a value: a comparison sign or words such as 不低于, 以内, 平均成本."""
+    words = fold(target)
+    return any(sign in words for sign in BOUND_OPS) or any(word in words for word in BOUND_WORDS)
+
+
+# A result (实际完成情况) that says only "done": these words, and nothing else, make up a stock phrase.
+GENERIC_RESULT_WORDS = (
+    "按时",
+    "按期",
+    "如期",
+    "及时",
+    "保质",
+    "保量",
+    "按质",
+    "按量",
+    "按计划",
+    "按要求",
+    "全面",
+    "全部",
+    "顺利",
+    "圆满",
+    "基本",
+    "较好",
+    "良好",
+    "已经",
+    "已",
+    "均",
+    "都",
+    "各项",
+    "完成",
+    "实现",
+    "达到",
+    "达成",
+    "预期",
+    "预定",
+    "既定",
+    "年度",
+    "全年",
+    "总体",
+    "绩效",
+    "工作",
+    "任务",
+    "目标",
+    "计划",
+    "要求",
+    "效果",
+    "成效",
+    "取得",
+    "项目",
+    "情况",
+    "的",
+    "了",
+    "地",
+    "和",
+    "及",
+    "并",
+)
+_GENERIC_RESULT = re.compile("|".join(sorted(GENERIC_RESULT_WORDS, key=len, reverse=True)))
+
+
+def is_generic_result(text: str) -> bool:
+    """Only completion words and no number: 按时保质完成预期目标, 年度目标基本完成, 已全部完成."""
+    words = bare(text)
+    return bool(words) and not re.search(r"\d", words) and not _GENERIC_RESULT.sub("", words)
+
+
+# What a 预期目标 says when it reports results, and what a 实际完成情况 says when it plans (two columns swapped).
+DONE_MARKS = re.compile(
+    r"已完成|已建成|已实现|已达到|已全部|已经|完成了|实现了|达到了|取得了|解决了|提高了|提升了|"
+    r"目标\s*[0-9一二三四五六七八九十]+\s*完成情况|完成情况[:：]|累计|共计|全年共"
+)
+PLAN_MARKS = re.compile(
+    r"计划|拟|力争|争取|预计|将于|将在|将进一步|将继续|确保|"
+    r"目标\s*[0-9一二三四五六七八九十]+\s*[:：]"
+)
+
+
+def done_marks(text: str) -> int:
+    """How many times a text says something has been achieved (已完成, 完成了, 目标1完成情况:, 累计 …)."""
+    return len(DONE_MARKS.findall(fold(text)))
+
+
+def plan_marks(text: str) -> int:
+    """How many times a text says something is planned (计划, 拟, 力争, 确保, a numbered 目标1: …)."""
+    return len(PLAN_MARKS.findall(fold(text)))

@@ -13,6 +13,9 @@ _LABEL = re.compile(
     r"^(年度)?(总体)?(绩效)?(目标|预期目标|实际完成情况|目标实际完成情况|实际完成目标|完成情况|目标完成情况)"
 )
 
+# what may stand beside a column's name in its label cell: 年度总体绩效目标完成情况, 2023年度目标, 目标/完成情况
+_LABEL_FILLER = re.compile(r"[\d\s/|:：()（）]|年度|年|总体|绩效|项目|目标|情况|完成|及|和|的")
+
 
 def is_goal_header(line: Line) -> bool:
     """'预期目标 | 实际完成情况', '年初设定目标 | 年度总体目标完成情况综述', '项目年度目标 | 年度目标完成情况' …"""
@@ -25,7 +28,14 @@ def _is_label(cell: str) -> bool:
     if not text or is_group(cell):
         return True
     short = len(text) <= 16 and not re.search(r"[,，。;；]", text)
-    return short and (bool(_LABEL.match(text)) or bool(GOAL_PLANNED.search(text) or GOAL_DONE.search(text)))
+    if not short:
+        return False
+    if _LABEL.match(text):
+        return True
+    # a label names the column (年初设定目标, 年度总体目标完成情况); '按时保质完成预期目标' is a result that
+    # says the goal was met, in the column's own words
+    named = GOAL_PLANNED.search(text) or GOAL_DONE.search(text)
+    return bool(named) and not _LABEL_FILLER.sub("", GOAL_DONE.sub("", GOAL_PLANNED.sub("", text)))
 
 
 def _pair(line: Line) -> tuple[str, str] | None:

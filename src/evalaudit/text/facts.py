@@ -11,7 +11,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from evalaudit.frames import TEXT, map_distinct
+from evalaudit.facts.words import done_marks, is_generic_result, plan_marks
+from evalaudit.frames import FLAG, NUMBER, TEXT, map_distinct
 from evalaudit.text import minhash
 from evalaudit.text.normalize import MIN_CHARS, TRIVIAL, containment, jaccard
 from evalaudit.text.template import template_phrase
@@ -31,6 +32,7 @@ def text_facts(texts: pd.DataFrame, history: pd.DataFrame | Narrowing | None = N
     texts["length"] = texts["norm"].str.len()
     texts["substantive"] = (texts["length"] >= MIN_CHARS) & ~texts["norm"].isin(TRIVIAL)
     _goal_copies(texts)
+    _goal_columns(texts)
     _reused_explanations(texts)
     if history is None or isinstance(history, pd.DataFrame):
         _templates(texts, history)
@@ -72,6 +74,38 @@ def _goal_copies(texts: pd.DataFrame) -> None:
     texts["goal_similarity"] = np.nan
     texts.loc[actual, "goal_similarity"] = similarity
     texts.loc[~texts["substantive"], "goal_similarity"] = np.nan
+
+
+def _goal_columns(texts: pd.DataFrame) -> None:
+    """What each goal's two columns say of each other: a stock phrase of a result against a long goal, and
+    a goal that reports results beside a result that plans (the columns swapped).
+
+    On 实际完成情况 rows: `generic_result` (only completion words, no number) and `goal_length` (its goal's
+    characters, as compared). On 预期目标 rows: `done_marks` / `plan_marks` of the goal itself and
+    `result_done_marks` / `result_plan_marks` of its result, with `result_excerpt`."""
+    is_goal = texts["field"].isin(["goal_expected", "goal_actual"])
+    goal_text = texts["text"].where(is_goal, "")
+    texts["done_marks"] = map_distinct(goal_text, done_marks, NUMBER).where(is_goal)  # NaN: not a goal's text
+    texts["plan_marks"] = map_distinct(goal_text, plan_marks, NUMBER).where(is_goal)
+    expected = texts["field"] == "goal_expected"
+    actual = texts["field"] == "goal_actual"
+    texts["generic_result"] = actual & map_distinct(texts["text"].where(actual, ""), is_generic_result, FLAG)
+
+    def partner(side: pd.Series, column: str, rows: pd.Series) -> np.ndarray:
+        """`column` of the other side's text of the same goal (the same evaluation and row)."""
+        values = texts[side].drop_duplicates(["evaluation_id", "row"]).set_index(["evaluation_id", "row"])[column]
+        keys = pd.MultiIndex.from_frame(texts.loc[rows, ["evaluation_id", "row"]])
+        return values.reindex(keys).to_numpy()
+
+    texts["goal_length"] = np.nan
+    texts.loc[actual, "goal_length"] = partner(expected, "length", actual)
+    for column in ("done_marks", "plan_marks"):
+        texts[f"result_{column}"] = np.nan
+        texts.loc[expected, f"result_{column}"] = partner(actual, column, expected)
+    texts["result_excerpt"] = ""
+    texts.loc[expected, "result_excerpt"] = pd.Series(partner(actual, "excerpt", expected)).fillna("").to_numpy()
+    texts["goal_length"] = texts["goal_length"].astype(NUMBER)
+    texts["result_excerpt"] = texts["result_excerpt"].astype(TEXT)
 
 
 def _reused_explanations(texts: pd.DataFrame) -> None:

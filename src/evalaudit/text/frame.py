@@ -56,7 +56,9 @@ def build_texts(evaluations: Sequence[Evaluation]) -> pd.DataFrame:
     )
     texts = texts.merge(forms, on="evaluation_id", how="left")
     texts["norm"] = map_distinct(texts["text"], normalize, TEXT)
-    texts = texts[~texts["norm"].isin(TRIVIAL - {""})].reset_index(drop=True)  # 无偏差 says nothing to compare
+    # 无偏差 says nothing to compare; a result that only says 已完成 stays, to be judged against its goal
+    trivial = texts["norm"].isin(TRIVIAL - {""}) & (texts["field"] != "goal_actual")
+    texts = texts[~trivial].reset_index(drop=True)
     texts["unit_key"] = map_distinct(texts["unit"], unit_key, TEXT)  # the same unit as alerts and resubmissions
     texts["field_label"] = texts["field"].map(FIELD_LABELS)
     is_explanation = texts["field"] == "explanation"

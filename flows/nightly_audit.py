@@ -52,7 +52,6 @@ from prefect.states import Cancelled, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from evalaudit.alert.deliver import SmtpSettings
 from evalaudit.alert.operator import failure_notice, missed_line, notify
 from evalaudit.inbox import AUDITED, CHECK_FAILED, SubmittedFile
 from evalaudit.nightly import (
@@ -197,9 +196,11 @@ def report(store: Store, run_id: str, reports: str, keep: int) -> Published:
 
 @task(name="alert", **IO)
 def alert_units(
-    store: Store, run_id: str, published: Published, registry: str, notes: list[str] | None = None
+    store: Store, run_id: str, published: Published, registry: str, notes: list[str] | None = None, reports: str = ""
 ) -> AlertResult:
-    result = alert(store, run_id, published, Path(registry), SmtpSettings.from_env(), notes or ())
+    # the settings are read here, never passed in: a task's inputs are no place for the SMTP password
+    settings = load_settings()
+    result = alert(store, run_id, published, Path(registry), settings, notes or (), Path(reports) if reports else None)
     logger = get_run_logger()
     logger.info("提醒邮件：本次生成 %d 封，已发送 %d 封", result.queued, result.delivery.sent)
     if result.delivery.queued:
@@ -333,7 +334,7 @@ def _audit(
         published = report(store, run_id, reports, keep_reports)
         watch.start("alert")
         notes = [missed_line(gap.nights)] if gap.nights else []
-        alerts = alert_units(store, run_id, quote(published), registry, notes)  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
+        alerts = alert_units(store, run_id, quote(published), registry, notes, reports)  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
     except BaseException as error:
         line = failure_line(watch.current, error)
         get_run_logger().error(line)

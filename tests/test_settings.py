@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
@@ -65,17 +65,25 @@ def test_a_named_settings_file_that_is_missing_is_an_error_but_no_dotenv_is_fine
         ("EVALAUDIT_DUE_BY", "7点", "时:分"),
         ("EVALAUDIT_LEASE_WAIT", "-5", "秒数"),
         ("EVALAUDIT_SMTP_SECURITY", "tls", "starttls"),
+        ("EVALAUDIT_RESUBMIT_DAYS", "十天", "天数"),
+        ("EVALAUDIT_RESUBMIT_BY", "12月31日", "2026-12-31"),
+        ("EVALAUDIT_MAIL_FROM", "", "发件人地址"),
     ],
 )
 def test_a_malformed_value_names_the_setting(name, value, says):
-    environ = {name: value, "EVALAUDIT_SMTP_HOST": "mail.example"}
+    environ = {"EVALAUDIT_SMTP_HOST": "mail.example", "EVALAUDIT_MAIL_FROM": "a@b.example", name: value}
     with pytest.raises(SettingsError, match=says):
         load_settings(environ)
 
 
 def test_secrets_are_in_no_repr_and_the_store_is_shown_with_its_password_masked():
     settings = load_settings(
-        {"EVALAUDIT_STORE_URL": PG, "EVALAUDIT_SMTP_HOST": "m", "EVALAUDIT_SMTP_PASSWORD": "smtp-Pw9"}
+        {
+            "EVALAUDIT_STORE_URL": PG,
+            "EVALAUDIT_SMTP_HOST": "m",
+            "EVALAUDIT_SMTP_PASSWORD": "smtp-Pw9",
+            "EVALAUDIT_MAIL_FROM": "a@b.example",
+        }
     )
     shown = repr(settings)
     assert "Pa55-w0rd" not in shown and "smtp-Pw9" not in shown and "audit:" not in shown
@@ -86,3 +94,24 @@ def test_secrets_are_in_no_repr_and_the_store_is_shown_with_its_password_masked(
         "smtp-Pw9",
         "Pa55-w0rd",
     }
+
+
+def test_what_a_units_email_says_of_deadline_channel_and_contact_comes_from_the_settings():
+    settings = load_settings(
+        {
+            "EVALAUDIT_RESUBMIT_DAYS": "10",
+            "EVALAUDIT_BUREAU_CONTACT": "绩效科 王芳 0935-1234567",
+            "EVALAUDIT_RESUBMIT_CHANNEL": "https://upload.example/jx",
+            "EVALAUDIT_REPORTS_SHARE": r"\\czj-fs\审核报告",
+        }
+    )
+    terms = settings.terms
+    assert (terms.contact, terms.channel, settings.reports_share) == (
+        "绩效科 王芳 0935-1234567",
+        "https://upload.example/jx",
+        r"\\czj-fs\审核报告",
+    )
+    assert terms.deadline(date(2026, 12, 1)) == date(2026, 12, 11)
+    fixed = load_settings({"EVALAUDIT_RESUBMIT_DAYS": "10", "EVALAUDIT_RESUBMIT_BY": "2026-12-20"}).terms
+    assert fixed.deadline(date(2026, 12, 1)) == date(2026, 12, 20)  # the date wins
+    assert load_settings({}).terms.deadline(date(2026, 12, 1)) is None

@@ -248,3 +248,18 @@ def test_files_and_forms_are_listed_by_code_point_whatever_the_database_collatio
     audit_into(store, "r1", inbox)
     state = store.current_state("r1")
     assert [evaluation.source_file for evaluation in state.evaluations] == sorted(names)
+
+
+def test_step_5_adds_the_attachments_and_counts_fixes_stored_before_it_as_told(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = open_store(url, migrations=MIGRATIONS[:4])
+    with old.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE alerts DROP COLUMN attachments")  # as a step-4 store was made
+        connection.exec_driver_sql(
+            "INSERT INTO findings (run_id, evaluation_id, source_file, unit, form_type, check_id, category, severity,"
+            " location, stated, expected, message, cell, change) VALUES ('r1', 'e1', 'a.txt', '清溪镇', 'project',"
+            " 'arithmetic.total', 'arithmetic', 'error', '总分', '87', '95', '总分有误', 'total', 'fixed')"
+        )
+    store = open_store(url)
+    assert "attachments" in {column["name"] for column in inspect(store.engine).get_columns("alerts")}
+    assert store.unalerted(fixed=True) == ([], [])  # a fix from before the upgrade is not emailed now

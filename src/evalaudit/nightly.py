@@ -12,14 +12,16 @@ import shutil
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 from sqlalchemy.exc import OperationalError
 
-from evalaudit.alert.compose import compose_alerts
-from evalaudit.alert.deliver import Delivery, SmtpSettings, deliver
+from evalaudit.alert.compose import QueuedAlert, digest_alert, group_by_unit, unit_alerts
+from evalaudit.alert.deliver import Delivery, deliver
 from evalaudit.alert.registry import Registry, RegistryError, load_registry
 from evalaudit.inbox import CHECK_FAILED
 from evalaudit.model import Finding
@@ -29,7 +31,8 @@ from evalaudit.report import Built, build, unit_name
 from evalaudit.report.listing import Listing
 from evalaudit.report.pages import MANIFEST, flush, fsync_folder, link_if_same
 from evalaudit.resubmission import NEW, form_key
-from evalaudit.store import GLOBAL_ERRORS, Store, StoreError
+from evalaudit.settings import Settings
+from evalaudit.store import GLOBAL_ERRORS, OPERATOR, SENT, Store, StoreError
 from evalaudit.summary import finding_lines, problem_lines
 
 KEEP_REPORTS = 30  # nightly report folders kept under reports/runs/
@@ -243,6 +246,9 @@ def prune_reports(runs: Path, keep: int) -> list[Path]:
     return removed
 
 
+OTHER_KINDS = ("digest", OPERATOR)  # what is sent after the units' emails (which go first, for the digest to tell)
+
+
 @dataclass
 class AlertResult:
     queued: int  # alerts composed by this run
@@ -255,29 +261,97 @@ def alert(
     run_id: str,
     published: Published,
     registry: Path,
-    settings: SmtpSettings | None,
+    settings: Settings,
     notes: Sequence[str] = (),
+    reports: Path | None = None,
 ) -> AlertResult:
-    """Queue one email per unit with findings nobody has told it about, and the bureau's digest; then send
-    everything queued (tonight's and what an SMTP outage held back)."""
-    new, problems = store.unalerted()
+    """Queue one email per unit with something new or fixed that nobody has told it about and send those; then
+    queue the bureau's digest — which can then say which units' emails the server took or refused — and send
+    everything else queued (the digest, and what an SMTP outage held back)."""
+    unalerted, problems = store.unalerted(fixed=True)
     try:
         units = load_registry(registry)
     except RegistryError as error:  # a bad line must not cost the night's alerts: the digest says what to fix
         units = Registry([], problem=str(error))
-    composed = compose_alerts(
+    today = datetime.now(_zone(settings.timezone)).date()
+    terms = settings.terms
+    listing = published.snapshot
+    groups = group_by_unit(unalerted, units, listing)
+    composed = unit_alerts(run_id, groups, listing, terms, today)
+    ids = store.queue_alerts(run_id, [(a.fields(), a.finding_ids, a.file_names) for a in composed])
+    smtp = settings.smtp
+    first = deliver(store, smtp, kinds=("unit",))
+    if not composed and not unalerted and not problems and not notes:
+        return AlertResult(
+            queued=0, delivery=_merged(first, deliver(store, smtp, kinds=OTHER_KINDS)), registry_problem=units.problem
+        )
+    statuses = store.alert_status(ids)
+    told = {alert.unit: _told(alert, *statuses.get(i, ("", ""))) for alert, i in zip(composed, ids, strict=True)}
+    remarks = list(notes)
+    if terms.resubmit_by is not None and terms.resubmit_by < today:
+        remarks.append(
+            f"设置 EVALAUDIT_RESUBMIT_BY（{terms.resubmit_by.isoformat()}）已过，单位邮件中未写重新提交的截止日期，请更新该设置"
+        )
+    if smtp is None:
+        remarks.append("未配置邮件服务器 EVALAUDIT_SMTP_HOST，单位提醒与本摘要均已排队，配置后下次运行时发送")
+    csv = published.report.parent / "findings.csv"
+    digest = digest_alert(
         run_id,
-        new,
-        problems,
+        groups,
         units,
-        published.report.parent,
-        open_findings=published.snapshot.findings,
-        fixed=published.snapshot.fixed,
-        bureau_email=settings.bureau_email if settings else "",
-        notes=notes,
+        problems,
+        smtp.bureau_email if smtp else "",
+        remarks,
+        told=told,
+        undelivered=store.undelivered(("unit",)),
+        link=digest_link(published.report, reports or published.report.parent.parent.parent, settings),
+        findings_csv=csv.read_bytes() if csv.is_file() else None,
     )
-    store.queue_alerts(run_id, [(a.fields(), a.finding_ids, a.file_names) for a in composed])
-    return AlertResult(queued=len(composed), delivery=deliver(store, settings), registry_problem=units.problem)
+    store.queue_alerts(run_id, [(digest.fields(), digest.finding_ids, digest.file_names)])
+    return AlertResult(
+        queued=len(composed) + 1,
+        delivery=_merged(first, deliver(store, smtp, kinds=OTHER_KINDS)),
+        registry_problem=units.problem,
+    )
+
+
+def digest_link(report: Path, reports: Path, settings: Settings) -> str:
+    """Where the bureau opens the report from: the served folder (EVALAUDIT_REPORTS_URL), else the network share
+    the bureau reads the reports folder from (EVALAUDIT_REPORTS_SHARE), else this machine's file:// URI."""
+    if settings.reports_url or not settings.reports_share:
+        return report_link(report, reports, settings.reports_url)
+    try:
+        parts = report.resolve().relative_to(reports.resolve()).parts
+    except ValueError:
+        parts = (report.parent.name, report.name)
+    share = settings.reports_share
+    separator = "\\" if "\\" in share else "/"
+    return share.rstrip("/\\") + separator + separator.join(parts)
+
+
+def _told(alert: QueuedAlert, status: str, error: str) -> str:
+    if status == SENT:
+        return f"已发送提醒至 {alert.recipient}"
+    if error:
+        return f"提醒未送达 {alert.recipient}（{error}），已排队，下次运行时重发"
+    return f"提醒已排队（发送至 {alert.recipient}），下次运行时发送"
+
+
+def _merged(first: Delivery, second: Delivery) -> Delivery:
+    return Delivery(
+        sent=first.sent + second.sent,
+        queued=first.queued + second.queued,
+        failed=first.failed + second.failed,
+        resent=first.resent + second.resent,
+        error="；".join(dict.fromkeys(e for e in (first.error, second.error) if e)),
+    )
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[str]:
@@ -308,6 +382,7 @@ def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[
 
 def units_with_errors(snapshot: Listing) -> list[dict]:
     """Rows of the flow's table artifact: each unit with open errors, most first."""
-    errors = Counter(unit_name(f) for f in snapshot.findings if f.severity == "error")
-    new = Counter(unit_name(f) for f in snapshot.findings if f.severity == "error" and f.change == NEW)
+    causes = [f for f in snapshot.findings if f.for_unit and f.severity == "error"]  # one per cause
+    errors = Counter(unit_name(f) for f in causes)
+    new = Counter(unit_name(f) for f in causes if f.change == NEW)
     return [{"单位": unit, "错误": count, "其中新发现": new[unit]} for unit, count in errors.most_common()]

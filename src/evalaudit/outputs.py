@@ -4,6 +4,7 @@ that the next run or a reviewer's spreadsheet would trust."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -64,13 +65,23 @@ def write_findings_csv(findings: Iterable[Finding], target: Path, sync: bool = T
     """UTF-8 with BOM so Excel opens the Chinese text correctly; exactly the contract columns. Every cell
     goes through `spreadsheet_cell` (findings.jsonl keeps the text as submitted)."""
 
-    def write(handle) -> None:
-        writer = csv.DictWriter(handle, fieldnames=FINDING_COLUMNS)
-        writer.writeheader()
-        for finding in findings:
-            writer.writerow({key: spreadsheet_cell(value) for key, value in finding.to_row().items()})
+    write_atomically(
+        target, lambda handle: _write_findings(handle, findings), encoding="utf-8-sig", newline="", sync=sync
+    )
 
-    write_atomically(target, write, encoding="utf-8-sig", newline="", sync=sync)
+
+def findings_csv_bytes(findings: Iterable[Finding]) -> bytes:
+    """The bytes `write_findings_csv` writes (BOM, the contract columns, cells made safe): an email's attachment."""
+    buffer = io.StringIO(newline="")
+    _write_findings(buffer, findings)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _write_findings(handle, findings: Iterable[Finding]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=FINDING_COLUMNS)
+    writer.writeheader()
+    for finding in findings:
+        writer.writerow({key: spreadsheet_cell(value) for key, value in finding.to_row().items()})
 
 
 def write_run_outputs(

@@ -10,7 +10,12 @@ in the same file and are read where they are used.
     EVALAUDIT_OPERATOR_EMAIL  who is told when a night fails, never ran, or recovered
     EVALAUDIT_DUE_BY          by when (HH:MM, EVALAUDIT_TIMEZONE) a night's run should have completed
     EVALAUDIT_REPORTS_URL     where reviewers open the reports folder (http://…/), for links in the Prefect UI
+    EVALAUDIT_REPORTS_SHARE   the reports folder as the bureau opens it from a network share (\\\\server\\审核报告)
     EVALAUDIT_LEASE_WAIT      seconds a run waits for another run to finish before it gives up (default 0)
+    EVALAUDIT_RESUBMIT_DAYS   days after the run by which a unit resubmits (its email names the date)
+    EVALAUDIT_RESUBMIT_BY     or that date itself (YYYY-MM-DD); it wins over EVALAUDIT_RESUBMIT_DAYS
+    EVALAUDIT_BUREAU_CONTACT  whom a unit asks about its email (name and phone)
+    EVALAUDIT_RESUBMIT_CHANNEL  where a unit resubmits (an upload address, a mailbox, an office)
     EVALAUDIT_CRON, EVALAUDIT_TIMEZONE, EVALAUDIT_DASK_ADDRESS, EVALAUDIT_SMTP_*  (see the README)
 """
 
@@ -20,7 +25,7 @@ import os
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -77,6 +82,24 @@ def apply_env_file(environ: MutableMapping[str, str] | None = None) -> Path | No
 
 
 @dataclass(frozen=True)
+class UnitTerms:
+    """What every unit's email says besides its findings: by when to resubmit, where, and whom to ask."""
+
+    resubmit_days: int | None = None  # EVALAUDIT_RESUBMIT_DAYS: days after the run
+    resubmit_by: date | None = None  # EVALAUDIT_RESUBMIT_BY: a fixed date (wins over the days)
+    contact: str = ""  # EVALAUDIT_BUREAU_CONTACT: name and phone
+    channel: str = ""  # EVALAUDIT_RESUBMIT_CHANNEL: where to resubmit
+
+    def deadline(self, today: date) -> date | None:
+        """The date a unit emailed `today` must resubmit by; None when no deadline is set."""
+        if self.resubmit_by is not None:
+            return self.resubmit_by
+        if self.resubmit_days is not None:
+            return today + timedelta(days=self.resubmit_days)
+        return None
+
+
+@dataclass(frozen=True)
 class Settings:
     store_url: str | None = field(default=None, repr=False)
     operator_email: str = ""
@@ -85,8 +108,10 @@ class Settings:
     cron: str = DEFAULT_CRON
     dask_address: str = ""
     reports_url: str = ""
+    reports_share: str = ""
     lease_wait: float = 0.0
     smtp: SmtpSettings | None = None
+    terms: UnitTerms = field(default_factory=UnitTerms)
 
     @property
     def store_label(self) -> str:
@@ -113,8 +138,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cron=value("EVALAUDIT_CRON", DEFAULT_CRON),
         dask_address=value("EVALAUDIT_DASK_ADDRESS"),
         reports_url=value("EVALAUDIT_REPORTS_URL"),
+        reports_share=value("EVALAUDIT_REPORTS_SHARE"),
         lease_wait=_seconds(value("EVALAUDIT_LEASE_WAIT", "0")),
         smtp=smtp,
+        terms=UnitTerms(
+            resubmit_days=_days(value("EVALAUDIT_RESUBMIT_DAYS")),
+            resubmit_by=_date(value("EVALAUDIT_RESUBMIT_BY")),
+            contact=value("EVALAUDIT_BUREAU_CONTACT"),
+            channel=value("EVALAUDIT_RESUBMIT_CHANNEL"),
+        ),
     )
 
 
@@ -155,3 +187,20 @@ def _seconds(text: str) -> float:
     if seconds < 0:
         raise SettingsError(f"EVALAUDIT_LEASE_WAIT 应为秒数（0 表示不等待），而不是“{text}”")
     return seconds
+
+
+def _days(text: str) -> int | None:
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{1,3}", text) or int(text) < 1:
+        raise SettingsError(f"EVALAUDIT_RESUBMIT_DAYS 应为天数（如 10：审核后 10 天内重新提交），而不是“{text}”")
+    return int(text)
+
+
+def _date(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise SettingsError(f"EVALAUDIT_RESUBMIT_BY 应为日期（如 2026-12-31），而不是“{text}”") from None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import smtplib
+
 import pytest
 from sqlalchemy import select
 
-from evalaudit.alert.deliver import SmtpSettings, build_message, deliver
+from evalaudit.alert.deliver import SmtpSettings, build_message, deliver, smtp_reason
 from evalaudit.store import FAILED, PENDING, SENT, PendingAlert, alerts, open_store
 
 
@@ -95,7 +98,9 @@ def test_a_digest_without_a_bureau_address_waits_for_one(store, mailbox):
 
 def test_an_unknown_security_setting_is_refused():
     with pytest.raises(ValueError, match="EVALAUDIT_SMTP_SECURITY"):
-        SmtpSettings.from_env({"EVALAUDIT_SMTP_HOST": "x", "EVALAUDIT_SMTP_SECURITY": "tls1"})
+        SmtpSettings.from_env(
+            {"EVALAUDIT_SMTP_HOST": "x", "EVALAUDIT_SMTP_SECURITY": "tls1", "EVALAUDIT_MAIL_FROM": "a@b.cn"}
+        )
 
 
 def test_no_header_carries_a_line_break_from_a_unit_name_or_an_address():
@@ -172,6 +177,50 @@ def test_a_run_stopped_between_the_server_accepting_and_the_store_recording_rese
 
 
 def test_the_smtp_password_is_never_in_the_settings_repr():
-    settings = SmtpSettings.from_env({"EVALAUDIT_SMTP_HOST": "mail.example", "EVALAUDIT_SMTP_PASSWORD": "s3cr-et!"})
+    env = {
+        "EVALAUDIT_SMTP_HOST": "mail.example",
+        "EVALAUDIT_SMTP_PASSWORD": "s3cr-et!",
+        "EVALAUDIT_MAIL_FROM": "a@b.cn",
+    }
+    settings = SmtpSettings.from_env(env)
     assert settings.password == "s3cr-et!"
     assert "s3cr-et!" not in repr(settings) and "s3cr-et!" not in str(settings)
+
+
+def test_a_configured_server_without_a_sender_address_is_a_settings_error():
+    with pytest.raises(ValueError, match="EVALAUDIT_MAIL_FROM"):
+        SmtpSettings.from_env({"EVALAUDIT_SMTP_HOST": "mail.example"})
+    assert SmtpSettings.from_env({"EVALAUDIT_MAIL_FROM": ""}) is None  # no server: nothing to send from
+
+
+def test_an_alert_with_a_page_and_a_table_attaches_both_each_in_its_type(store, mailbox):
+    csv = "\ufeffunit,location\r\n清溪镇,总分\r\n".encode()
+    stored = [
+        {"name": "审核结果.html", "type": "text/html", "data": base64.b64encode("<p>总分</p>".encode()).decode()},
+        {"name": "审核结果.csv", "type": "text/csv", "data": base64.b64encode(csv).decode()},
+    ]
+    queue(store, "a@a.cn", **{"0": {"attachment_name": None, "attachment": None, "attachments": stored}})
+    assert deliver(store, SmtpSettings.from_env(mailbox.env())).sent == 1
+    [message] = mailbox.messages
+    page, table = message.iter_attachments()
+    assert (page.get_content_type(), page.get_content_charset(), page.get_filename()) == (
+        "text/html",
+        "utf-8",
+        "审核结果.html",
+    )
+    assert page.get_content().strip() == "<p>总分</p>"
+    assert (table.get_content_type(), table.get_filename()) == ("text/csv", "审核结果.csv")
+    assert table.get_payload(decode=True) == csv  # the BOM kept, for Excel
+
+
+def test_a_refusal_is_told_in_words_not_as_the_servers_bytes(store, mailbox):
+    mailbox.refuse.add("gone@a.cn")
+    queue(store, "gone@a.cn")
+    result = deliver(store, SmtpSettings.from_env(mailbox.env()))
+    [(status, reason)] = statuses(store)
+    assert status == PENDING and "收件邮箱不存在或不可用" in reason and "550 mailbox unavailable" in reason
+    assert "b'" not in reason and 'b"' not in reason and "收件邮箱不存在" in result.error
+    assert (
+        smtp_reason(smtplib.SMTPDataError(552, b"5.2.2 Mailbox full"))
+        == "收件邮箱已满或邮件过大（552 5.2.2 Mailbox full）"
+    )

@@ -44,7 +44,7 @@ def test_first_run_audits_every_file_reports_it_and_tells_each_unit(nightly, mai
     store = open_store(nightly.url)
     run = store.run(result["run_id"])
     assert (run["status"], run["files_seen"], run["files_audited"]) == ("completed", FORMS, FORMS)
-    assert run["findings_new"] == store.count(findings) > 0
+    assert run["findings_new"] == store.count(findings, findings.c.caused_by == "", findings.c.audience == "unit") > 0
     index = nightly.reports / "latest" / "index.html"
     assert index.resolve() == (nightly.reports / "runs" / result["run_id"] / "index.html").resolve()
     html = index.read_text(encoding="utf-8")
@@ -57,14 +57,16 @@ def test_first_run_audits_every_file_reports_it_and_tells_each_unit(nightly, mai
     [township] = mailbox.to(TOWNSHIP)
     text = mailbox.text(township)
     assert "位置：总分" in text and "填报值：87；应为：95.2" in text
-    [page] = list(township.iter_attachments())
+    [page] = [part for part in township.iter_attachments() if part.get_content_type() == "text/html"]
     assert "基层党组织阵地提升项目" in page.get_content()
     [digest] = mailbox.to(BUREAU)
     assert "清溪县社会保险事业中心" in mailbox.text(digest).split("三、")[1]  # not in the registry
     assert run["alerts_sent"] == len(mailbox.messages) and run["alerts_queued"] == 0
     # the run's Prefect artifacts: summary, units with errors, link to the report
     summary = latest_artifact("nightly-audit-summary")
-    assert result["run_id"] in summary["data"] and f"现有审核发现 {store.count(findings)} 条" in summary["data"]
+    causes = store.count(findings, findings.c.caused_by == "", findings.c.audience == "unit")  # one per cause
+    assert 0 < causes < store.count(findings)
+    assert result["run_id"] in summary["data"] and f"现有审核发现 {causes} 条" in summary["data"]
     rows = json.loads(latest_artifact("units-with-errors")["data"])
     assert {"单位": "清溪镇人民政府", "错误": 4, "其中新发现": 4} in rows
     link = latest_artifact("audit-report")
@@ -115,7 +117,7 @@ def test_a_resubmitted_form_is_compared_with_its_previous_submission(nightly, ma
     assert len(mailbox.messages) == emails + 2  # the township's email and the digest, nobody else
     body = mailbox.text(email)
     assert f"已修正 {len(state.fixed)} 处" in body and "指标/党员集中轮训期数/得分" in body
-    assert "位置：总分" not in body  # still open, already reported
+    assert "[错误] 位置：总分" in body and "【新】[错误] 位置：总分" not in body  # still open, listed, not new
     unit_page = (nightly.reports / "latest" / "units").glob("*.html")
     assert any("已修正的问题" in page.read_text(encoding="utf-8") for page in unit_page)
 

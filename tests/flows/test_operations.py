@@ -82,8 +82,8 @@ def test_nights_that_never_ran_are_told_to_the_operator_and_the_bureau_and_check
 
     result = nightly()
     assert any("审核未运行" in line for line in result["summary"])
-    [digest] = [m for m in mailbox.to(BUREAU) if "未运行" in m.get_content()]
-    assert "【注意】" in digest.get_content()
+    [digest] = [m for m in mailbox.to(BUREAU) if "未运行" in mailbox.text(m)]  # (with findings.csv attached)
+    assert "【注意】" in mailbox.text(digest)
     assert [m["Subject"] for m in told()][-1].startswith("【绩效自评审核】审核已恢复")
     assert module.overdue() == 0
 

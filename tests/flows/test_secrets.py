@@ -81,6 +81,11 @@ def test_no_secret_reaches_prefect_the_logs_the_reports_or_the_emails(nightly, p
         seen += prefect_records(failed.state_details.flow_run_id)
         [notice] = box.to("yunwei@czj.example.gov.cn")
         mail = "\n".join(m.as_string() for m in box.messages) + notice.get_content()
+        mail += "\n".join(  # the attachments as their reader sees them, not base64
+            part.get_payload(decode=True).decode("utf-8", "replace")
+            for m in box.messages
+            for part in m.iter_attachments()
+        )
         kept = files_text(nightly.reports) + files_text(tmp_path / "logs")
     finally:
         box.stop()
@@ -103,5 +108,6 @@ def test_the_flow_takes_no_store_or_password_parameter():
 def test_the_secret_settings_are_never_in_a_repr(name):
     from evalaudit.settings import load_settings
 
-    settings = load_settings({name: f"postgresql+psycopg://u:{STORE_PASSWORD}@h/d", "EVALAUDIT_SMTP_HOST": "m"})
+    secret = f"postgresql+psycopg://u:{STORE_PASSWORD}@h/d"
+    settings = load_settings({name: secret, "EVALAUDIT_SMTP_HOST": "m", "EVALAUDIT_MAIL_FROM": "a@b.example"})
     assert STORE_PASSWORD not in repr(settings)

@@ -7,12 +7,13 @@ Settings come from the environment, so the same deployment runs against a test s
   EVALAUDIT_SMTP_PORT      25 (587 with starttls, 465 with ssl)
   EVALAUDIT_SMTP_SECURITY  none | starttls | ssl
   EVALAUDIT_SMTP_USER, EVALAUDIT_SMTP_PASSWORD   login, when the server wants one
-  EVALAUDIT_MAIL_FROM      sender address
+  EVALAUDIT_MAIL_FROM      sender address (required with a host: a unit must be able to answer it)
   EVALAUDIT_BUREAU_EMAIL   where the digest goes
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import smtplib
@@ -34,7 +35,7 @@ class SmtpSettings:
     security: str = "none"
     user: str = ""
     password: str = field(default="", repr=False)  # never in a log line or a traceback's locals
-    sender: str = "evalaudit@localhost"
+    sender: str = ""  # EVALAUDIT_MAIL_FROM: required with a host (no made-up address a unit cannot answer)
     bureau_email: str = ""
     timeout: float = 30.0
 
@@ -48,13 +49,19 @@ class SmtpSettings:
         security = env.get("EVALAUDIT_SMTP_SECURITY", "none").strip().lower() or "none"
         if security not in DEFAULT_PORTS:
             raise ValueError(f"EVALAUDIT_SMTP_SECURITY 应为 none、starttls 或 ssl，而不是“{security}”")
+        sender = env.get("EVALAUDIT_MAIL_FROM", "").strip()
+        if not sender:
+            raise ValueError(
+                f"已设置邮件服务器 EVALAUDIT_SMTP_HOST（{host}），但未设置发件人地址 EVALAUDIT_MAIL_FROM："
+                "请设置为财政局的真实邮箱（单位会回复到这个地址），如 jixiao@czj.example.gov.cn"
+            )
         return cls(
             host=host,
             port=int(env.get("EVALAUDIT_SMTP_PORT") or DEFAULT_PORTS[security]),
             security=security,
             user=env.get("EVALAUDIT_SMTP_USER", ""),
             password=env.get("EVALAUDIT_SMTP_PASSWORD", ""),
-            sender=env.get("EVALAUDIT_MAIL_FROM", "") or "evalaudit@localhost",
+            sender=sender,
             bureau_email=env.get("EVALAUDIT_BUREAU_EMAIL", ""),
             timeout=float(env.get("EVALAUDIT_SMTP_TIMEOUT") or 30),
         )
@@ -97,14 +104,63 @@ def build_message(alert: PendingAlert, sender: str, recipient: str) -> EmailMess
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id(alert.id, sender)
     message.set_content(alert.body)
-    if alert.attachment is not None:
-        # as text with its charset, so mail clients show the Chinese page as written
-        message.add_attachment(
-            alert.attachment.decode("utf-8"),
-            subtype="html",
-            filename=header_value(alert.attachment_name or "") or "report.html",
-        )
+    if alert.attachment is not None:  # an outbox row of an older version: one HTML page
+        attach(message, alert.attachment_name or "report.html", "text/html", alert.attachment)
+    for item in alert.attachments or ():
+        attach(message, item["name"], item["type"], base64.b64decode(item["data"]))
     return message
+
+
+def attach(message: EmailMessage, name: str, mime: str, data: bytes) -> None:
+    """One attachment: an HTML page as text/html in UTF-8 (mail clients show the Chinese page as written); a
+    CSV as text/csv, its bytes as written (UTF-8 with a BOM, so Excel opens the Chinese text), base64."""
+    filename = header_value(name) or "attachment"
+    if mime == "text/html":
+        message.add_attachment(data.decode("utf-8"), subtype="html", filename=filename)
+    else:
+        maintype, _, subtype = mime.partition("/")
+        params = {"charset": "utf-8"} if maintype == "text" else {}
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename, params=params)
+
+
+# What an SMTP server's refusal means, in the words a reviewer reads (RFC 5321 reply codes).
+SMTP_REPLIES = {
+    421: "邮件服务器暂时不可用",
+    450: "收件邮箱暂时不可用（稍后重试）",
+    451: "邮件服务器处理出错（稍后重试）",
+    452: "邮件服务器存储空间不足（稍后重试）",
+    500: "邮件服务器不认识该命令",
+    501: "地址或参数格式有误",
+    503: "命令顺序有误",
+    530: "邮件服务器要求先登录（请检查 EVALAUDIT_SMTP_USER、EVALAUDIT_SMTP_PASSWORD）",
+    535: "邮件服务器登录失败（用户名或密码错误）",
+    550: "收件邮箱不存在或不可用（请核对单位名录中的邮箱）",
+    551: "收件人不在该邮件服务器上（请核对单位名录中的邮箱）",
+    552: "收件邮箱已满或邮件过大",
+    553: "收件地址格式不被接受（请核对单位名录中的邮箱）",
+    554: "邮件被拒收（可能被当作垃圾邮件，或服务器策略不允许）",
+}
+
+
+def smtp_reason(error: BaseException) -> str:
+    """An SMTP refusal in words: what the reply code means, then what the server said (decoded, not b'…')."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = [f"{address}：{_reply(code, text)}" for address, (code, text) in error.recipients.items()]
+        return "；".join(refused) or "收件人被拒收"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return f"发件人 {error.sender} 被拒绝：{_reply(error.smtp_code, error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _reply(error.smtp_code, error.smtp_error)
+    return str(error) or type(error).__name__
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    meaning = SMTP_REPLIES.get(code) or (
+        "邮件服务器暂时拒绝（稍后重试）" if 400 <= code < 500 else "邮件服务器拒绝" if code >= 500 else "邮件服务器回复"
+    )
+    said = " ".join(said.split())
+    return f"{meaning}（{code} {said}）" if said else f"{meaning}（{code}）"
 
 
 def deliver(store: Store, settings: SmtpSettings | None, kinds: Sequence[str] | None = None) -> Delivery:
@@ -135,7 +191,7 @@ def deliver(store: Store, settings: SmtpSettings | None, kinds: Sequence[str] | 
                     result.queued += 1
                     result.error = reason
     except OSError as error:  # socket errors and every smtplib error that escaped one message
-        reason = f"无法连接邮件服务器 {settings.host}:{settings.port}（{error}），未发送的提醒已排队，下次运行时发送"
+        reason = f"无法连接邮件服务器 {settings.host}:{settings.port}（{smtp_reason(error)}），未发送的提醒已排队，下次运行时发送"
         for alert in pending[done:]:
             store.mark_failed(alert.id, reason)
         result.queued += len(pending) - done
@@ -162,8 +218,9 @@ def _send_one(smtp: smtplib.SMTP, store: Store, alert: PendingAlert, settings: S
     except CONNECTION_LOST:
         raise
     except smtplib.SMTPException as error:
-        store.mark_failed(alert.id, f"邮件服务器拒收：{error}")
-        return PENDING, f"部分邮件被拒收：{error}"
+        reason = smtp_reason(error)
+        store.mark_failed(alert.id, f"邮件服务器拒收：{reason}")
+        return PENDING, f"部分邮件被拒收：{reason}"
     except OSError:
         raise
     except Exception as error:  # noqa: BLE001 — a message that cannot be built or encoded never will be

@@ -17,8 +17,9 @@ FUND_CELLS = ("initial_budget", "budget", "executed", "weight")
 class FormCells:
     """The cells of one form's page; `flagged` maps a page cell (`report.page_cell`) to its findings."""
 
-    def __init__(self, flagged: dict[str, list[Finding]]) -> None:
+    def __init__(self, flagged: dict[str, list[Finding]], anchors: str = "") -> None:
         self.flagged = flagged
+        self.anchors = anchors  # an id prefix: each flagged cell then gets an id (`cell_anchor`), for in-page links
 
     def cell(self, key: str, value: object, cls: str = "") -> Markup:
         findings = self.flagged.get(key)
@@ -30,7 +31,8 @@ class FormCells:
             + "</div>"
             for f in findings
         )
-        return Markup(f'<td data-cell="{escape(key)}" class="{cls} flagged">{escape(value)}{notes}</td>')
+        anchor = f' id="{escape(cell_anchor(self.anchors, key))}"' if self.anchors else ""
+        return Markup(f'<td data-cell="{escape(key)}"{anchor} class="{cls} flagged">{escape(value)}{notes}</td>')
 
     def fund(self, i: int, r: FundRow) -> Markup:
         cells = [self.cell(f"funds/{i}/{name}", fmt(getattr(r, name)), "num") for name in FUND_CELLS]
@@ -53,3 +55,8 @@ class FormCells:
             self.cell(f"indicators/{i}/explanation", r.explanation),
         )
         return Markup(f"<tr><td>{escape(r.level1)}</td><td>{escape(r.level2)}</td>{''.join(cells)}</tr>")
+
+
+def cell_anchor(prefix: str, key: str) -> str:
+    """The id of a flagged cell on a page that links to its cells (a unit's email attachment)."""
+    return f"{prefix}-{key.replace('/', '-')}"

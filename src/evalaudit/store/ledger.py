@@ -251,7 +251,8 @@ class RunLedger:
             connection.execute(insert(findings), rows)
 
     def run_counts(self, run_id: str) -> dict[str, int]:
-        """What a run added: files read, and its findings by change."""
+        """What a run added: files read, and its findings by change (one per cause the unit must fix, as the
+        summary counts them)."""
         with self.engine.connect() as connection:
             audited = connection.execute(
                 select(func.count())
@@ -261,7 +262,7 @@ class RunLedger:
             changes: dict[str, int] = dict(
                 connection.execute(
                     select(findings.c.change, func.count())
-                    .where(findings.c.run_id == run_id)
+                    .where(findings.c.run_id == run_id, findings.c.caused_by == "", findings.c.audience == "unit")
                     .group_by(findings.c.change)
                 )
                 .tuples()  # (the same result at runtime: its rows typed as tuples)

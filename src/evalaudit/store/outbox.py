@@ -17,7 +17,7 @@ from evalaudit.inbox import (
     FileProblem,
 )
 from evalaudit.model import Finding
-from evalaudit.resubmission import NEW
+from evalaudit.resubmission import FIXED, NEW
 from evalaudit.store.rows import chunks, finding_from_row
 from evalaudit.store.schema import FAILED, OPERATOR, PENDING, SENDING, SENT, alerts, files, findings, now
 from evalaudit.store.types import bytewise
@@ -35,6 +35,7 @@ class PendingAlert:
     attachment: bytes | None
     attempts: int
     status: str = PENDING  # SENDING: a run stopped while handing it over; it may have reached the unit
+    attachments: list[dict] | None = None  # [{"name", "type", "data": base64}] (step 5); None on older rows
 
 
 class Outbox:
@@ -44,14 +45,16 @@ class Outbox:
 
     # alerts ---------------------------------------------------------------------------------------------
 
-    def unalerted(self) -> tuple[list[tuple[int, Finding]], list[FileProblem]]:
-        """New errors and warnings no email has reported yet, and problem files no digest has listed."""
+    def unalerted(self, fixed: bool = False) -> tuple[list[tuple[int, Finding]], list[FileProblem]]:
+        """New errors and warnings no email has reported yet (and, with `fixed`, the fixes no email has named),
+        and problem files no digest has listed."""
+        changes = (NEW, FIXED) if fixed else (NEW,)
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(findings)
                 .where(
                     findings.c.alert_id.is_(None),
-                    findings.c.change == NEW,
+                    findings.c.change.in_(changes),
                     findings.c.severity.in_(("error", "warning")),
                 )
                 .order_by(findings.c.id)
@@ -125,6 +128,30 @@ class Outbox:
                 query = query.where(alerts.c.kind.in_(list(kinds)))
             rows = connection.execute(query).mappings()
             return [PendingAlert(**{key: row[key] for key in PendingAlert.__dataclass_fields__}) for row in rows]
+
+    def undelivered(self, kinds: Sequence[str] = ("unit",)) -> list[dict]:
+        """Alerts still waiting after an attempt, with the server's reason (readable Chinese): for the digest."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(alerts.c.id, alerts.c.unit, alerts.c.recipient, alerts.c.attempts, alerts.c.last_error)
+                .where(
+                    alerts.c.status.in_((PENDING, SENDING)),
+                    alerts.c.kind.in_(list(kinds)),
+                    alerts.c.attempts > 0,
+                )
+                .order_by(alerts.c.id)
+            ).mappings()
+            return [dict(row) for row in rows]
+
+    def alert_status(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Each alert's status and last error."""
+        found: dict[int, tuple[str, str]] = {}
+        with self.engine.connect() as connection:
+            for chunk in chunks(list(ids), 500):
+                query = select(alerts.c.id, alerts.c.status, alerts.c.last_error).where(alerts.c.id.in_(chunk))
+                for row in connection.execute(query):
+                    found[row.id] = (row.status, row.last_error or "")
+        return found
 
     def mark_sent(self, alert_id: int, recipient: str) -> None:
         with self.engine.begin() as connection:

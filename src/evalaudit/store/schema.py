@@ -161,8 +161,9 @@ alerts = Table(
     Column("recipient", Text, nullable=False),  # empty for a digest until the bureau's address is set
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
-    Column("attachment_name", Text),
+    Column("attachment_name", Text),  # an older version's one attachment (an HTML page); still sent
     Column("attachment", LargeBinary),
+    Column("attachments", JsonDocument()),  # step 5: [{"name", "type", "data": base64}, …]: every attachment
     Column("status", String(16), nullable=False),  # pending | sending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
@@ -216,11 +217,29 @@ def _causes_and_audiences(connection: Connection) -> None:
         connection.exec_driver_sql("ALTER TABLE findings ADD COLUMN audience VARCHAR(16) NOT NULL DEFAULT 'unit'")
 
 
+REPORTED_BEFORE = 0  # findings.alert_id of fixed rows stored before step 5: counted as told, never emailed now
+
+
+def _attachments_and_told_fixes(connection: Connection) -> None:
+    """Step 5: alerts with several attachments (a JSON list; the old single-attachment columns still send), and
+    fixes told by name: a unit's email names each fix it has not been told of. Fixes stored before this step
+    were told as a count at most; they are marked reported so an upgraded store does not email them all now."""
+    if "attachments" not in {column["name"] for column in inspect(connection).get_columns("alerts")}:
+        kind = "JSONB" if connection.dialect.name == "postgresql" else "TEXT"
+        connection.exec_driver_sql(f"ALTER TABLE alerts ADD COLUMN attachments {kind}")
+    connection.execute(
+        update(findings)
+        .where(findings.c.change == "fixed", findings.c.alert_id.is_(None))
+        .values(alert_id=REPORTED_BEFORE)
+    )
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _create_tables,
     _sign_stored_texts,
     _lease_and_flow_runs,
     _causes_and_audiences,
+    _attachments_and_told_fixes,
 )
 
 

@@ -524,11 +524,14 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float | None = No
 
 
 class _Runner(Runner):
-    """Prefect's runner, stopped by SIGTERM as by Ctrl+C: Prefect's own SIGTERM handler calls an async `stop()`
-    from sync code (the coroutine is never awaited) and exits through `SystemExit`, past `serve`'s handling."""
+    """Prefect's runner, stopped cleanly by SIGTERM: Prefect's own SIGTERM handler calls an async `stop()` from
+    sync code (the coroutine is never awaited) and exits through `SystemExit`, past `serve`'s handling; raising
+    in the handler instead would cut whatever callback the loop was running. So the handler only schedules the
+    runner's own `astop()` on its loop, and `start()` returns once the runner has wound down."""
 
     def handle_sigterm(self, *args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
+        loop = asyncio.get_event_loop()  # the runner's: signal handlers run in the main thread, where it runs
+        loop.call_soon_threadsafe(lambda: loop.create_task(self.astop()))
 
 
 def _serve(deployment: RunnerDeployment) -> None:
@@ -539,7 +542,8 @@ def _serve(deployment: RunnerDeployment) -> None:
     try:
         asyncio.run(runner.start())
     except KeyboardInterrupt:
-        print("已停止（部署保持启用，再次运行 make serve 即按计划继续）", flush=True)
+        pass
+    print("已停止（部署保持启用，再次运行 make serve 即按计划继续）", flush=True)
 
 
 @contextmanager

@@ -56,6 +56,29 @@ def test_an_expectation_without_its_meaning_is_refused(tmp_path):
         load_suites(tmp_path)
 
 
+def test_every_check_says_whom_it_is_for():
+    audiences = {
+        e["meta"]["check_id"]: e["meta"]["audience"] for s in load_suites().values() for e in s["expectations"]
+    }
+    assert set(audiences.values()) == {"unit", "reviewer"}
+    assert audiences["text_copy.same_unit_other_form"] == "reviewer"  # 仅供参考: the forms may share their goals
+
+
+def test_a_check_for_nobody_in_particular_is_refused(tmp_path):
+    meta = {
+        "check_id": "x.y",
+        "category": "x",
+        "severity": "warning",
+        "audience": "bureau",
+        "location": "l",
+        "message": "m",
+    }
+    expectation = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": meta}
+    (tmp_path / "funds.json").write_text(json.dumps({"name": "funds", "expectations": [expectation]}), encoding="utf-8")
+    with pytest.raises(SuiteError, match="audience 'bureau'"):
+        load_suites(tmp_path)
+
+
 def test_gx_s_own_severity_follows_the_project_s_so_a_warning_is_no_critical_failure():
     from evalaudit.checks.suites import SuiteRunner
 
@@ -65,7 +88,14 @@ def test_gx_s_own_severity_follows_the_project_s_so_a_warning_is_no_critical_fai
 
 
 def test_a_suite_whose_gx_severity_contradicts_its_meta_is_refused(tmp_path):
-    meta = {"check_id": "x.y", "category": "x", "severity": "warning", "location": "l", "message": "m"}
+    meta = {
+        "check_id": "x.y",
+        "category": "x",
+        "severity": "warning",
+        "audience": "unit",
+        "location": "l",
+        "message": "m",
+    }
     expectation = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": meta}
     (tmp_path / "funds.json").write_text(
         json.dumps({"name": "funds", "expectations": [{**expectation, "severity": "critical"}]}), encoding="utf-8"

@@ -21,7 +21,7 @@ from evalaudit.model import AUDIENCES
 
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
-REQUIRED_META = ("check_id", "category", "severity", "location", "message")
+REQUIRED_META = ("check_id", "category", "severity", "audience", "location", "message")
 # GX's own `severity` of an expectation, in step with the project's (`meta.severity`, what a finding says)
 GX_SEVERITY = {"error": "critical", "warning": "warning", "info": "info"}
 RESULT_FORMAT = {
@@ -70,7 +70,7 @@ def load_suites(directory: Path = SUITES_DIR) -> dict[str, dict]:
 
 def _check_rules(name: str, meta: dict) -> None:
     """Audience and cause rules (`checks.causes`) must say something the code understands."""
-    if meta.get("audience", "unit") not in AUDIENCES:
+    if meta["audience"] not in AUDIENCES:
         raise SuiteError(f"{name}: {meta['check_id']} has audience {meta['audience']!r}")
     causes = meta.get("consequence_of", [])
     if not isinstance(causes, list) or not all(isinstance(cause, str) for cause in causes):

@@ -157,7 +157,8 @@ def build(
     writer.page(UNIT_NAMES, page_key("names", names), lambda: f"window.UNIT_NAMES={names};\n")
 
     evaluations = listing.evaluations
-    severity_counts = Counter(f.severity for f in listing.findings)
+    causes = [f for f in listing.findings if f.for_unit]  # the overview counts what units must fix, once per cause
+    severity_counts = Counter(f.severity for f in causes)
     html = environment.get_template("index.html.j2").render(
         common,
         root="",
@@ -169,7 +170,7 @@ def build(
         fixed_count=len(listing.fixed),
         problems=[*listing.problems, *page_problems],
         severity_counts=severity_counts,
-        by_category=Counter((f.category, f.severity) for f in listing.findings),
+        by_category=Counter((f.category, f.severity) for f in causes),
         units=units[:UNITS_ON_INDEX],
         unit_count=len(units),
         unit_lists=unit_lists,
@@ -452,7 +453,7 @@ def _fallback_page(evaluation: Evaluation, reason: str) -> str:
 
 def _unit_rows(evaluations: list[FormEntry], findings: list[Finding]) -> list[dict]:
     names = {unit_name(e) for e in evaluations} | {unit_name(f) for f in findings}
-    severity = Counter((unit_name(f), f.severity) for f in findings)
+    severity = Counter((unit_name(f), f.severity) for f in findings if f.for_unit)  # one per cause
     forms = Counter(unit_name(e) for e in evaluations)
     rows = [
         {

@@ -92,8 +92,12 @@ def header_value(text: str) -> str:
 def message_id(alert_id: int, sender: str) -> str:
     """The same for every attempt at one alert, so a copy sent again after a crash is one message to the
     recipient's mail client (and to servers that drop duplicates); the domain is the sender's."""
-    domain = parseaddr(sender)[1].rpartition("@")[2].strip() or "evalaudit.invalid"
-    return f"<alert-{alert_id}@{domain}>"
+    return f"<alert-{alert_id}@{sender_domain(sender)}>"
+
+
+def sender_domain(sender: str) -> str:
+    """The domain of the sender's address, for Message-IDs (a reserved one when the address has none)."""
+    return parseaddr(sender)[1].rpartition("@")[2].strip() or "evalaudit.invalid"
 
 
 def build_message(alert: PendingAlert, sender: str, recipient: str) -> EmailMessage:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.utils import formatdate
 from zoneinfo import ZoneInfo
 
-from evalaudit.alert.deliver import SmtpSettings, connect, deliver, header_value
+from evalaudit.alert.deliver import SmtpSettings, connect, deliver, header_value, sender_domain
 from evalaudit.store import OPERATOR, Store
 
 MAX_LISTED = 14  # nights or runs named in one notice; the rest are counted
@@ -137,8 +137,7 @@ def _send_directly(notice: Notice, recipient: str, smtp: SmtpSettings | None) ->
     message["From"] = header_value(smtp.sender)
     message["To"] = header_value(recipient)
     message["Date"] = formatdate(localtime=True)
-    domain = parseaddr(smtp.sender)[1].rpartition("@")[2] or "evalaudit.invalid"
-    message["Message-ID"] = f"<{notice.key.replace(':', '-')}@{domain}>"
+    message["Message-ID"] = f"<{notice.key.replace(':', '-')}@{sender_domain(smtp.sender)}>"
     message.set_content(notice.body)
     try:
         with connect(smtp) as server:

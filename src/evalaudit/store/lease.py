@@ -129,8 +129,7 @@ def _try(engine: Engine, run_id: str) -> tuple[Lease | None, Holder | None]:
             return None, _holder(engine) or Holder("?", "?", 0, now(), now())
         session.commit()  # the lock is the session's, not the transaction's
     with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as connection, connection.begin():
-        row = connection.execute(select(run_lease).where(run_lease.c.name == NAME)).mappings().one_or_none()
-        holder = Holder(**{key: row[key] for key in Holder.__dataclass_fields__}) if row else None
+        holder = _holder_in(connection)
         if holder is not None and session is None and not holder.gone(datetime.now(UTC)):
             return None, holder
         # PostgreSQL: the advisory lock is ours, so a row left behind is a dead holder's
@@ -146,7 +145,11 @@ def _try(engine: Engine, run_id: str) -> tuple[Lease | None, Holder | None]:
 
 def _holder(engine: Engine) -> Holder | None:
     with engine.connect() as connection:
-        row = connection.execute(select(run_lease).where(run_lease.c.name == NAME)).mappings().one_or_none()
+        return _holder_in(connection)
+
+
+def _holder_in(connection: Connection) -> Holder | None:
+    row = connection.execute(select(run_lease).where(run_lease.c.name == NAME)).mappings().one_or_none()
     return Holder(**{key: row[key] for key in Holder.__dataclass_fields__}) if row else None
 
 

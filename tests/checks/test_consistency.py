@@ -38,6 +38,11 @@ class TestFullMarks:
         found = {f.check_id: f for f in findings(form)}
         assert found["consistency.full_marks_missed_target"].location == "指标/满意度/得分"
         assert found["consistency.full_marks_missed_target"].severity == "warning"
+        # the cell is the score: what it says and what the form's rule gives (89.9 / 90 × 10), not the actual
+        assert (
+            found["consistency.full_marks_missed_target"].stated,
+            found["consistency.full_marks_missed_target"].expected,
+        ) == ("10", "9.99")  # 9.989: to the form's one decimal it would read "10, 应为 10"
 
     def test_full_marks_for_a_target_met_exactly_passes(self):
         assert check_ids(with_indicator(consistent_form(), 3, actual="90%")) == set()
@@ -59,6 +64,23 @@ class TestDeductions:
         [finding] = only("consistency.deduction_unexplained", with_indicator(consistent_form(), 1, explanation=""))
         assert finding.location == "指标/合格率/偏差原因分析"
         assert finding.message == "合格率扣1分（分值20，得分19），但未填写偏差原因"
+        assert (finding.stated, finding.expected) == ("", "")  # the explanation is empty; the points are in words
+
+    def test_points_taken_off_a_met_target_are_the_score_rules_not_a_missing_explanation(self):
+        """4 of 10 points for a target met (≥90% / 93%): the score is wrong, not the explanation missing."""
+        form = with_indicator(consistent_form(stated_total=92.5), 3, score=4, explanation="")
+        found = findings(form)
+        [rule] = [f for f in found if f.check_id == "arithmetic.score_rule"]
+        [unexplained] = [f for f in found if f.check_id == "consistency.deduction_unexplained"]
+        assert (rule.stated, rule.expected, rule.for_unit) == ("4", "10", True)
+        assert unexplained.caused_by == f"arithmetic.score_rule@{rule.location}" and not unexplained.for_unit
+        assert "指标/满意度/偏差原因分析" in rule.message
+
+    def test_points_taken_off_a_missed_target_still_need_their_reason(self):
+        """89 % of ≥90 %: the rule gives 9.9 of 10, so a deduction to 8 is the rule's and its reason is missing."""
+        form = with_indicator(consistent_form(stated_total=96.5), 3, actual="89%", score=8, explanation="")
+        [unexplained] = [f for f in findings(form) if f.check_id == "consistency.deduction_unexplained"]
+        assert unexplained.for_unit and unexplained.caused_by == ""
 
     @pytest.mark.parametrize("explanation", ["无偏差", "無偏差。", "无", "暂无"])
     def test_deduction_explained_as_no_deviation_is_a_warning(self, explanation):

@@ -5,10 +5,11 @@ reviewers."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from evalaudit.checks.causes import group_causes
+from evalaudit.checks.causes import group_causes, under_causes
 from evalaudit.model import Finding
 from evalaudit.pipeline import audit
 from tests.conftest import INBOX
@@ -54,8 +55,7 @@ def test_no_expected_value_is_more_precise_than_its_form(audited):
     too_precise = [
         (f.source_file, f.check_id, f.expected)
         for f in audited.findings
-        # one decimal where the form prints whole numbers only: a half point is a real score
-        if decimals(f.expected) > max(shown.get(f.evaluation_id, 0), decimals(f.stated), 1)
+        if decimals(f.expected) > max(shown.get(f.evaluation_id, 0), decimals(f.stated))
     ]
     assert too_precise == []
     assert {f.expected for f in audited.findings if f.check_id == "arithmetic.execution_rate"} >= {"81.9%", "75%"}
@@ -138,3 +138,24 @@ def test_a_cell_scoped_rule_needs_the_same_cell():
         ]
     )  # fmt: skip
     assert other.caused_by == "" and cause.message == "指标/甲/得分有误"
+
+
+def test_a_table_lists_each_consequence_just_under_its_cause():
+    grouped = group_causes(
+        [
+            finding("arithmetic.total", "总分", "?form:text_copy.row_duplicated", severity="error"),
+            finding("consistency.high_score_low_execution", "总分"),
+            finding("text_copy.row_duplicated", "指标/第3行"),
+            finding("arithmetic.weight_total", "分值合计", "?form:text_copy.row_duplicated"),
+        ]
+    )
+    ordered = under_causes(grouped)
+    assert [f.check_id for f in ordered] == [
+        "consistency.high_score_low_execution",
+        "text_copy.row_duplicated",
+        "arithmetic.total",
+        "arithmetic.weight_total",
+    ]
+    assert sorted(map(id, ordered)) == sorted(map(id, grouped))  # nothing lost, nothing twice
+    lone = [replace(grouped[0], evaluation_id="e2")]  # its cause not among the rows: it keeps its place
+    assert under_causes(lone) == lone

@@ -50,7 +50,7 @@ class TestActualRepeatsTarget:
         form = with_indicator(consistent_form(), 3, target=bound, actual=bound)
         [finding] = only("consistency.actual_repeats_target", form)
         assert finding.location == "指标/满意度/实际完成值"
-        assert (finding.stated, finding.expected) == (bound, bound)
+        assert (finding.stated, finding.expected) == (bound, "")  # what the actual should be, only the unit knows
 
     def test_a_cost_bound_in_words(self):
         form = with_indicator(
@@ -160,6 +160,10 @@ class TestFullMarksCostOverrun:
         }
         [warning] = [f for f in found if f.check_id == "consistency.full_marks_cost_overrun"]
         assert "应扣减得分" in warning.message and "131%" in warning.message
+        assert (warning.stated, warning.expected) == (
+            "30",
+            "",
+        )  # not "30, 应为 30": how much to take off is a judgement
 
     def test_points_taken_off_pass(self):
         form = self.overspent(score=25, explanation="公用支出超出预算，已按超支比例扣分", form={"stated_total": 93.5})

@@ -54,7 +54,9 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     rate = total_rows["computed_rate"].fillna(total_rows["stated_rate"])
     forms["exec_rate"] = forms["evaluation_id"].map(rate).astype("float64")
     # the rate as the form prints it (85%), for findings' `stated`; empty when the form states none
-    forms["stated_exec_rate"] = forms["evaluation_id"].map(total_rows["stated_rate_raw"]).fillna("").astype(TEXT)
+    forms["stated_exec_rate"] = (
+        forms["evaluation_id"].map(total_rows["stated_rate_raw"]).astype(object).fillna("").astype(TEXT)
+    )
 
     forms["shown_decimals"] = _shown_decimals(forms, funds, indicators)
     _blank_columns(forms, indicators)

@@ -165,6 +165,8 @@ def _rule_and_misses(ind: pd.DataFrame) -> None:
     # Rounding the rule's result to the precision shown, or cutting it off there, are both fine.
     half = half_unit(ind["score"]).fillna(0.0)
     ind["rule_tolerance"] = np.where(ind["score"] > ind["rule_score"], half, 2 * half) + EPSILON
+    # The rule gives all the points (the target is met): a deduction then needs correcting, not explaining.
+    ind["rule_full_marks"] = (ind["rule_score"] >= ind["weight"] - EPSILON).astype(FLAG)
 
     quantitative_miss = ind["comparable"] & np.where(
         ind["negative"], actual > target * (1 + 1e-9), actual < target * (1 - 1e-9)

@@ -180,6 +180,7 @@ def test_the_overview_stays_small_and_every_finding_is_on_exactly_one_page(synth
         assert 0 < len(rows) <= 100
         for row in rows:
             [form] = re.findall(r'href="\.\./forms/([^"]+)\.html"', row)
+            row = re.sub(r'<span class="aside">.*?</span>', "", row)  # why a row is greyed, beside its message
             cells = [unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             listed[(form, cells[5], cells[8])] += 1
     expected = Counter((form_slug(f.evaluation_id), f.location, f.message) for f in synthetic.findings)

@@ -13,10 +13,11 @@ import base64
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from evalaudit.alert.registry import Registry, Unit
+from evalaudit.checks.causes import cause_ref, consequences_of
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
 from evalaudit.outputs import findings_csv_bytes
 from evalaudit.pipeline import FileProblem
@@ -93,13 +94,13 @@ class UnitGroup:
 
     @property
     def new(self) -> list[Finding]:
-        """New findings for the unit, not told yet."""
-        return [f for _, f in self.items if f.change == NEW and f.for_unit]
+        """New findings for the unit, not told yet (of the severities a unit is told of)."""
+        return [f for _, f in self.items if f.change == NEW and f.for_unit and f.severity in TOLD]
 
     @property
     def fixed(self) -> list[Finding]:
         """Fixes not told yet (of findings the unit was told of: causes for the unit)."""
-        return [f for _, f in self.items if f.change == FIXED and f.for_unit]
+        return [f for _, f in self.items if f.change == FIXED and f.for_unit and f.severity in TOLD]
 
     @property
     def reviewer(self) -> list[tuple[int, Finding]]:
@@ -113,10 +114,7 @@ class UnitGroup:
     def told(self) -> list[MailItem]:
         """Every open error and warning for the unit, new ones marked, each with what it causes."""
         fresh = Counter(_identity(f) for f in self.new)
-        effects: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-        for finding in self.open:
-            if finding.caused_by and finding.audience == "unit":
-                effects[(finding.evaluation_id, finding.caused_by)].append(finding)
+        effects = consequences_of([finding for finding in self.open if finding.audience == "unit"])
         items = []
         for finding in self.open:
             if not (finding.for_unit and finding.severity in TOLD):
@@ -126,11 +124,6 @@ class UnitGroup:
                 fresh[_identity(finding)] -= 1
             items.append(MailItem(finding, new, effects.get((finding.evaluation_id, cause_ref(finding)), [])))
         return sorted(items, key=lambda item: _form_order(item.finding))
-
-
-def cause_ref(finding: Finding) -> str:
-    """How a consequence names its cause (`Finding.caused_by`)."""
-    return f"{finding.check_id}@{finding.location}"
 
 
 def _identity(finding: Finding) -> tuple:
@@ -214,11 +207,14 @@ def unit_alerts(
         assert group.registered is not None  # emailed
         name = group.registered.name
         items = group.told()
-        fixed = sorted(group.fixed, key=_form_order)
         entries = {entry.evaluation_id: entry for entry in group.forms}
-        for finding in fixed:  # named as the inbox names its form now
-            entry = entries.get(finding.evaluation_id)
-            finding.source_file = entry.source_file if entry else finding.source_file
+        fixed = sorted(
+            (  # named as the inbox names its form now
+                replace(f, source_file=entries[f.evaluation_id].source_file) if f.evaluation_id in entries else f
+                for f in group.fixed
+            ),
+            key=_form_order,
+        )
         attachments = []
         if listing is not None and group.forms:
             forms = list(zip(group.forms, listing.load([entry.evaluation_id for entry in group.forms]), strict=True))
@@ -439,7 +435,7 @@ def digest_body(
     if not changed:
         lines.append("  无")
     for group in changed:
-        new = Counter(f.severity for f in group.findings if f.change == NEW and f.audience == "unit" and f.for_unit)
+        new = Counter(f.severity for f in group.new)
         parts = [f"新发现错误 {new['error']} 处、警告 {new['warning']} 处"]
         if group.fixed:
             parts.append(f"已修正 {len(group.fixed)} 处")

@@ -15,6 +15,7 @@ did not fail): the finding stands on its own. Counts and alerts count causes (`F
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from evalaudit.model import Finding
@@ -93,12 +94,44 @@ def group_causes(findings: list[Finding]) -> list[Finding]:
         if root == position:
             result[position] = replace(finding, caused_by="") if finding.caused_by else finding
             continue
-        cause = findings[root]
-        result[position] = replace(finding, caused_by=f"{cause.check_id}@{cause.location}")
+        result[position] = replace(finding, caused_by=cause_ref(findings[root]))
         followers[root].append(finding)
     for root, listed in followers.items():
         result[root] = _with_consequences(result[root], listed)
     return result
+
+
+def cause_ref(finding: Finding) -> str:
+    """How a consequence names its cause (`Finding.caused_by`)."""
+    return f"{finding.check_id}@{finding.location}"
+
+
+def consequences_of(findings: Sequence[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    """The consequences among `findings`, by (form, `cause_ref` of their cause)."""
+    listed: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.caused_by and not finding.caused_by.startswith(PENDING):
+            listed[(finding.evaluation_id, finding.caused_by)].append(finding)
+    return listed
+
+
+def under_causes(findings: Sequence[Finding]) -> list[Finding]:
+    """`findings` in their order, each consequence moved to just after its cause (where its cause is among them),
+    so that a table reads cause, then what follows from it."""
+    listed = consequences_of(findings)
+    placed: set[int] = set()
+    ordered: list[Finding] = []
+    present = {(f.evaluation_id, cause_ref(f)) for f in findings if not f.caused_by}
+    for finding in findings:
+        if finding.caused_by and (finding.evaluation_id, finding.caused_by) in present:
+            continue  # listed after its cause
+        ordered.append(finding)
+        if not finding.caused_by:
+            for consequence in listed.get((finding.evaluation_id, cause_ref(finding)), ()):
+                if id(consequence) not in placed:
+                    placed.add(id(consequence))
+                    ordered.append(consequence)
+    return ordered
 
 
 def _same_scope(cause: Finding, consequence: Finding, scope: str) -> bool:

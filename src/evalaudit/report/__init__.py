@@ -17,12 +17,13 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
+from evalaudit.checks.causes import under_causes
 from evalaudit.display import format_number
 from evalaudit.inbox import FileProblem
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.outputs import EvaluationLines
 from evalaudit.pipeline import Snapshot
-from evalaudit.report.cells import FormCells
+from evalaudit.report.cells import FormCells, aside
 from evalaudit.report.charts import bar_chart, rate_strip, sample, scatter
 from evalaudit.report.listing import FormEntry, Listing, listing_of
 from evalaudit.report.pages import PageWriter, page_key
@@ -127,6 +128,7 @@ def build(
         "fmt": format_number,
         "changes": CHANGE_LABELS,
         "form_slug": form_slug,
+        "aside": aside,
         "unit_page": lambda item: unit_slug(unit_name(item)),
     }
     writer = PageWriter(out, previous, atomic=atomic)
@@ -177,8 +179,9 @@ def build(
         unit_names=UNIT_NAMES,
         checks=checks,
         finding_count=len(listing.findings),
+        cause_count=len(causes),
         per_page=FINDINGS_PER_PAGE,
-        chart_checks=bar_chart(Counter(f.check_id for f in listing.findings).most_common(15), "各项检查的发现数"),
+        chart_checks=bar_chart(Counter(f.check_id for f in causes).most_common(15), "各项检查的发现数（需单位改正的）"),
         chart_totals=_totals_chart(evaluations),
         chart_rates=_rates_chart(evaluations),
     )
@@ -192,7 +195,15 @@ def chunks(items: list, size: int) -> list[list]:
 
 
 def _shown_on_form(finding: Finding) -> tuple:
-    return (finding.cell, finding.severity, finding.location, finding.message, finding.expected)
+    return (
+        finding.cell,
+        finding.severity,
+        finding.location,
+        finding.message,
+        finding.expected,
+        finding.caused_by,
+        finding.audience,
+    )
 
 
 def _shown_in_table(finding: Finding) -> tuple:
@@ -208,6 +219,8 @@ def _shown_in_table(finding: Finding) -> tuple:
         finding.expected,
         finding.message,
         finding.change,
+        finding.caused_by,
+        finding.audience,
     )
 
 
@@ -328,8 +341,8 @@ def _unit_pages(
         forms_of[unit_name(entry)].append(entry)
     for unit in units:
         name = unit["name"]
-        forms, findings, fixed = forms_of[name], by_unit[name], fixed_by_unit[name]
-        counts = Counter((f.evaluation_id, f.severity) for f in findings)
+        forms, findings, fixed = forms_of[name], under_causes(by_unit[name]), fixed_by_unit[name]
+        counts = Counter((f.evaluation_id, f.severity) for f in findings if f.for_unit)  # one per cause
         rows = [
             {
                 **{key: getattr(e, key) for key in UNIT_PAGE_FIELDS},
@@ -400,12 +413,13 @@ def _findings_pages(findings: list[Finding], writer: PageWriter, environment: En
                     number=number,  # noqa: B023 - writer.page calls it at once
                 ),
             )
-        severities = Counter(f.severity for f in found)
+        severities = Counter(f.severity for f in found if f.for_unit)  # one per cause, as everywhere else
         rows.append(
             {
                 "check_id": check,
                 "category": found[0].category,
                 "severities": severities,
+                "aside": sum(1 for f in found if not f.for_unit),
                 "count": len(found),
                 "pages": names,
             }
@@ -494,5 +508,5 @@ def _change_counts(findings: list[Finding], fixed: list[Finding]) -> dict[str, i
     """New / still open / fixed for a unit's page; None when this audit did not compare submissions."""
     if not fixed and not any(finding.change for finding in findings):
         return None
-    counts = Counter(finding.change for finding in findings)
+    counts = Counter(finding.change for finding in findings if finding.for_unit)  # as the summary counts them
     return {NEW: counts[NEW], STILL_OPEN: counts[STILL_OPEN], FIXED: len(fixed)}

@@ -25,14 +25,11 @@ class FormCells:
         findings = self.flagged.get(key)
         if not findings:
             return Markup(f'<td data-cell="{escape(key)}" class="{cls}">{escape(value)}</td>')
-        notes = "".join(
-            f'<div class="finding-note">【{SEVERITY_LABELS[f.severity]}】{escape(f.message)}'
-            + (f"（应为 {escape(f.expected)}）" if f.expected else "")
-            + "</div>"
-            for f in findings
-        )
+        notes = "".join(_note(f) for f in findings)
         anchor = f' id="{escape(cell_anchor(self.anchors, key))}"' if self.anchors else ""
-        return Markup(f'<td data-cell="{escape(key)}"{anchor} class="{cls} flagged">{escape(value)}{notes}</td>')
+        # a cell with a cause the unit must fix is marked; one with only consequences or reviewer notes greyed
+        marked = "flagged" if any(f.for_unit for f in findings) else "flagged-minor"
+        return Markup(f'<td data-cell="{escape(key)}"{anchor} class="{cls} {marked}">{escape(value)}{notes}</td>')
 
     def fund(self, i: int, r: FundRow) -> Markup:
         cells = [self.cell(f"funds/{i}/{name}", fmt(getattr(r, name)), "num") for name in FUND_CELLS]
@@ -55,6 +52,25 @@ class FormCells:
             self.cell(f"indicators/{i}/explanation", r.explanation),
         )
         return Markup(f"<tr><td>{escape(r.level1)}</td><td>{escape(r.level2)}</td>{''.join(cells)}</tr>")
+
+
+def aside(finding: Finding) -> str:
+    """Why a finding is greyed and not counted: what it follows from, or that it is a note for the reviewers."""
+    if finding.caused_by:
+        where = finding.caused_by.partition("@")[2]
+        cause = "同一位置的另一问题" if where == finding.location else f"“{where}”的问题"
+        return f"随之而来：由{cause}引起，改正该处即一并改正，不另计数"
+    if finding.audience != "unit":
+        return "供审核人员参考的识别与版式说明，不发给单位、不计数"
+    return ""
+
+
+def _note(finding: Finding) -> str:
+    expected = f"（应为 {escape(finding.expected)}）" if finding.expected else ""
+    note = aside(finding)
+    if note:
+        return f'<div class="finding-note minor">【{escape(note)}】{escape(finding.message)}{expected}</div>'
+    return f'<div class="finding-note">【{SEVERITY_LABELS[finding.severity]}】{escape(finding.message)}{expected}</div>'
 
 
 def cell_anchor(prefix: str, key: str) -> str:

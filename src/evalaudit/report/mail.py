@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.report import _HERE, FORM_TYPES, _environment, form_slug, page_cell
-from evalaudit.report.cells import FormCells, cell_anchor
+from evalaudit.report.cells import FormCells, aside, cell_anchor
 from evalaudit.report.listing import FormEntry
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -80,6 +80,7 @@ def unit_mail_page(
         "severities": SEVERITY_LABELS,
         "form_types": FORM_TYPES,
         "fmt": format_number,
+        "aside": aside,
     }
     contents = [("open", "尚未修正的问题")] + ([("fixed", "已修正的问题")] if fixed else [])
     contents += [(form["anchor"], f"第{i}张表") for i, form in enumerate(rendered, start=1)]

@@ -88,6 +88,25 @@ class TestWeights:
         [finding] = only("arithmetic.section_weight", form)
         assert (finding.location, finding.stated, finding.expected) == ("指标/产出指标/分值", "55", "50")
 
+    def test_a_group_short_of_its_stated_weight_is_the_one_cause_of_the_weight_sum_and_the_total(self):
+        """产出指标 says 50 but its rows add up to 47, the weights to 97, and the total is 3 above the scores:
+        one row of 3 points is missing (seed 003), reported once, at the group."""
+        form = with_indicator(consistent_form(), 1, weight=17, score=16)  # 合格率 20 → 17; the total stays 98.5
+        found = findings(form)
+        [cause] = [f for f in found if f.for_unit and f.category == "arithmetic"]
+        assert (cause.check_id, cause.stated, cause.expected) == ("arithmetic.section_weight", "50", "47")
+        followers = {f.check_id: f.caused_by for f in found if f.caused_by}
+        assert followers == {
+            "arithmetic.weight_total": "arithmetic.section_weight@指标/产出指标/分值",
+            "arithmetic.total": "arithmetic.section_weight@指标/产出指标/分值",
+        }
+
+    def test_a_total_off_by_another_amount_than_the_group_stands_on_its_own(self):
+        form = with_indicator(consistent_form(stated_total=97.5), 1, weight=17, score=16)  # 2 above, not 3
+        found = {f.check_id: f for f in findings(form)}
+        assert found["arithmetic.total"].for_unit and found["arithmetic.total"].caused_by == ""
+        assert found["arithmetic.weight_total"].caused_by.startswith("arithmetic.section_weight@")
+
     def test_stated_group_score_that_is_not_the_sum_of_its_rows_is_an_error(self):
         form = replace(
             consistent_form(), sections=[Section("产出指标", 50, score=50), Section("效益指标", 30, score=30)]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from evalaudit.checks import run_checks
+from evalaudit.checks.causes import conditions, rules
 from evalaudit.checks.findings import template_fields
 from evalaudit.checks.suites import SUITES_DIR, SuiteError, load_suites, validate
 from tests.forms import consistent_form
@@ -28,7 +29,32 @@ def test_every_template_names_columns_its_frame_has():
             meta = expectation["meta"]
             fields = set().union(*(template_fields(meta.get(key, "")) for key in ("location", "message", "cell")))
             fields |= {meta[key] for key in ("stated", "expected") if meta.get(key)}
+            fields |= conditions(meta)  # the cause rules' conditions are columns of the failing row
             assert fields <= columns, (name, meta["check_id"], fields - columns)
+
+
+def test_every_cause_a_rule_names_is_a_check():
+    checks = {e["meta"]["check_id"] for suite in load_suites().values() for e in suite["expectations"]}
+    named = {cause for s in load_suites().values() for e in s["expectations"] for cause, _, _ in rules(e["meta"])}
+    assert named and named <= checks, named - checks
+
+
+@pytest.mark.parametrize(
+    ("causes", "refusal"),
+    [
+        ([{"check": "arithmetic.total", "when": "x"}], "consequence_of must list"),
+        ([{"if": "x"}], "consequence_of must list"),
+        ("arithmetic.total", "consequence_of must list"),
+        ([{"check": "arithmetic.total", "scope": "page"}], "consequence_scope 'page'"),
+    ],
+)
+def test_a_cause_rule_the_code_cannot_read_is_refused(tmp_path, causes, refusal):
+    meta = {"check_id": "x.y", "category": "x", "severity": "warning", "audience": "unit", "location": "l",
+            "message": "m", "consequence_of": causes}  # fmt: skip
+    expectation = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": meta}
+    (tmp_path / "funds.json").write_text(json.dumps({"name": "funds", "expectations": [expectation]}), encoding="utf-8")
+    with pytest.raises(SuiteError, match=refusal):
+        load_suites(tmp_path)
 
 
 def test_check_ids_are_unique_and_name_their_category():

@@ -6,6 +6,10 @@ A suite declares, in an expectation's `meta`, what its failures may follow from:
     "consequence_scope": "cell",                      # optional: the cause must be on the same cell ("row": row)
     "consequence_if": "grade_fits_computed_total"     # optional: a column of the failing row that must be true
 
+A cause with a rule of its own is an object in the list, its keys overriding the two above for that cause:
+
+    "consequence_of": ["text_copy.row_duplicated", {"check": "arithmetic.section_weight", "if": "weights_short_by_sections"}]
+
 `findings_from_failures` marks a failure whose rule applies as pending (`PENDING` + the cause ids); `group_causes`
 then looks for the cause among the form's findings. Found: the consequence's `caused_by` names the cause
 (`check_id@location`), the cause's message lists it, and the cause takes the graver severity. Not found (the cause
@@ -25,16 +29,38 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 SCOPES = ("form", "row", "cell")
 
 
+def rules(meta: dict) -> list[tuple[str, str, str]]:
+    """An expectation's causes as (check id, scope, condition column or '')."""
+    scope, condition = meta.get("consequence_scope", "form"), meta.get("consequence_if", "")
+    return [
+        (cause, scope, condition)
+        if isinstance(cause, str)
+        else (cause["check"], cause.get("scope", scope), cause.get("if", condition))
+        for cause in meta.get("consequence_of") or []
+    ]
+
+
+def conditions(meta: dict) -> set[str]:
+    """The columns an expectation's cause rules read."""
+    return {condition for _, _, condition in rules(meta) if condition}
+
+
 def pending(meta: dict, row: dict) -> str:
-    """The pending `caused_by` of a failing row under its expectation's rule ('' when it has none or the row's
-    condition does not hold)."""
-    causes = meta.get("consequence_of") or []
-    if not causes:
-        return ""
-    condition = meta.get("consequence_if")
-    if condition and not _holds(row.get(condition)):
-        return ""
-    return PENDING + meta.get("consequence_scope", "form") + ":" + "|".join(causes)
+    """The pending `caused_by` of a failing row under its expectation's rules: the causes whose condition holds
+    for the row, by scope ("?form:a|b;cell:c"); '' when none applies."""
+    by_scope: dict[str, list[str]] = defaultdict(list)
+    for cause, scope, condition in rules(meta):
+        if not condition or _holds(row.get(condition)):
+            by_scope[scope].append(cause)
+    return PENDING + ";".join(f"{scope}:{'|'.join(ids)}" for scope, ids in by_scope.items()) if by_scope else ""
+
+
+def _wanted(caused_by: str) -> list[tuple[str, set[str]]]:
+    """A pending `caused_by` read back: (scope, check ids) per scope."""
+    return [
+        (scope, set(ids.split("|")))
+        for scope, _, ids in (part.partition(":") for part in caused_by[len(PENDING) :].split(";"))
+    ]
 
 
 def _holds(value: object) -> bool:
@@ -63,14 +89,15 @@ def group_causes(findings: list[Finding]) -> list[Finding]:
         settled = False
         for position in sorted(waiting):
             finding = findings[position]
-            scope, _, ids = finding.caused_by[len(PENDING) :].partition(":")
-            wanted = ids.split("|")
+            wanted = _wanted(finding.caused_by)
             candidates = [
                 other
                 for other in by_form[finding.evaluation_id]
                 if other != position
-                and findings[other].check_id in wanted
-                and _same_scope(findings[other], finding, scope)
+                and any(
+                    findings[other].check_id in ids and _same_scope(findings[other], finding, scope)
+                    for scope, ids in wanted
+                )
             ]
             ready = [other for other in candidates if other in parent]
             if ready:

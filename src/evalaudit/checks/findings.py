@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from evalaudit.checks.causes import pending
+from evalaudit.checks.causes import conditions, pending
 from evalaudit.checks.suites import Failure
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
@@ -74,8 +74,7 @@ def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.Dat
         templates = {key: meta.get(key, "") for key in ("location", "message", "cell")}
         value_columns = {key: meta.get(key) for key in ("stated", "expected")}
         needed = {"evaluation_id"} | {c for c in value_columns.values() if c}
-        if meta.get("consequence_if"):
-            needed.add(meta["consequence_if"])
+        needed |= conditions(meta)
         for template in templates.values():
             needed |= template_fields(template)
         frame = frames[failure.frame]

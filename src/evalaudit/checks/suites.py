@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalaudit.checks.causes import SCOPES
+from evalaudit.checks.causes import SCOPES, rules
 from evalaudit.model import AUDIENCES
 
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
@@ -73,10 +73,17 @@ def _check_rules(name: str, meta: dict) -> None:
     if meta["audience"] not in AUDIENCES:
         raise SuiteError(f"{name}: {meta['check_id']} has audience {meta['audience']!r}")
     causes = meta.get("consequence_of", [])
-    if not isinstance(causes, list) or not all(isinstance(cause, str) for cause in causes):
-        raise SuiteError(f"{name}: {meta['check_id']} consequence_of must be a list of check ids")
-    if meta.get("consequence_scope", "form") not in SCOPES:
-        raise SuiteError(f"{name}: {meta['check_id']} has consequence_scope {meta['consequence_scope']!r}")
+    if not isinstance(causes, list) or not all(
+        isinstance(cause, str)
+        or (isinstance(cause, dict) and isinstance(cause.get("check"), str) and set(cause) <= {"check", "scope", "if"})
+        for cause in causes
+    ):
+        raise SuiteError(
+            f"{name}: {meta['check_id']} consequence_of must list check ids or {{check, scope, if}} objects"
+        )
+    for _, scope, _ in rules(meta):
+        if scope not in SCOPES:
+            raise SuiteError(f"{name}: {meta['check_id']} has consequence_scope {scope!r}")
 
 
 class SuiteRunner:

@@ -148,6 +148,22 @@ class TestScores:
         assert (finding.stated, finding.expected) == ("8", "9.5")
         assert finding.message == "预算执行率得分填报为8，按执行率（最高100%）×分值10应为9.50分"
 
+    def test_an_execution_weight_of_the_whole_forms_full_marks_is_the_error_not_its_score(self):
+        """分值 100 beside 95 % and 得分 9.5 (corpus 22_jiangxi): the weight is the slip; 9.5 ÷ 95 % gives 10."""
+        found = findings(with_fund(consistent_form(), 0, weight=100))
+        [cause] = [f for f in found if f.for_unit and f.category == "arithmetic" and f.cell.startswith("funds/")]
+        assert (cause.check_id, cause.location) == (
+            "arithmetic.execution_weight_full_marks",
+            "资金表/年度资金总额/分值",
+        )
+        assert (cause.stated, cause.expected) == ("100", "10")
+        score = next(f for f in found if f.check_id == "arithmetic.execution_score")
+        assert score.caused_by == f"{cause.check_id}@{cause.location}"
+
+    def test_an_execution_weight_below_full_marks_passes(self):
+        form = with_fund(consistent_form(stated_total=108.5), 0, weight=20, stated_score=19)  # 20 points, 95 %
+        assert "arithmetic.execution_weight_full_marks" not in check_ids(form)
+
     def test_execution_score_rounded_to_whole_points_passes(self):
         # 9.5 shown as 10 at whole-point precision is rounding.
         assert check_ids(with_fund(consistent_form(stated_total=99), 0, stated_score=10)) == set()

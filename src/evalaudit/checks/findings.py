@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from evalaudit.checks.causes import conditions, pending
-from evalaudit.checks.suites import Failure
+from evalaudit.checks.suites import PRECISION_COLUMNS, Failure
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.parse.vocab import PARSE_NOTES_FOR_UNITS
@@ -63,14 +63,14 @@ def form_fields(evaluations: pd.DataFrame) -> dict[str, dict]:
 
 def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.DataFrame]) -> list[Finding]:
     forms = form_fields(frames["evaluations"])
-    shown = (
-        frames["evaluations"].set_index("evaluation_id")["shown_decimals"].to_dict()
-        if "shown_decimals" in frames["evaluations"]
-        else {}
-    )
+    by_form = frames["evaluations"].set_index("evaluation_id")
+    shown = {  # the precision of each kind of number on each form (`meta.precision`, points by default)
+        kind: by_form[column].to_dict() if column in by_form else {} for kind, column in PRECISION_COLUMNS.items()
+    }
     findings: list[Finding] = []
     for failure in failures:
         meta = failure.meta
+        precision = meta.get("precision", "points")
         templates = {key: meta.get(key, "") for key in ("location", "message", "cell")}
         value_columns = {key: meta.get(key) for key in ("stated", "expected")}
         needed = {"evaluation_id"} | {c for c in value_columns.values() if c}
@@ -94,7 +94,7 @@ def findings_from_failures(failures: Iterable[Failure], frames: dict[str, pd.Dat
                     severity=meta["severity"],
                     location=render(templates["location"], row),
                     stated=stated,
-                    expected=as_shown(expected, stated, shown.get(row["evaluation_id"], 0)),
+                    expected=as_shown(expected, stated, shown[precision].get(row["evaluation_id"], 0)),
                     message=render(templates["message"], row),
                     cell=render(templates["cell"], row),
                     caused_by=pending(meta, row),

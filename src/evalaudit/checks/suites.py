@@ -22,6 +22,9 @@ from evalaudit.model import AUDIENCES
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
 REQUIRED_META = ("check_id", "category", "severity", "audience", "location", "message")
+# `meta.precision`: which of the form's numbers an expected value is written like (the evaluations frame's column
+# with their most decimals); points (weights, scores, totals) unless the meta says amounts
+PRECISION_COLUMNS = {"points": "shown_decimals", "amounts": "amount_decimals"}
 # GX's own `severity` of an expectation, in step with the project's (`meta.severity`, what a finding says)
 GX_SEVERITY = {"error": "critical", "warning": "warning", "info": "info"}
 RESULT_FORMAT = {
@@ -81,6 +84,8 @@ def _check_rules(name: str, meta: dict) -> None:
         raise SuiteError(
             f"{name}: {meta['check_id']} consequence_of must list check ids or {{check, scope, if}} objects"
         )
+    if meta.get("precision", "points") not in PRECISION_COLUMNS:
+        raise SuiteError(f"{name}: {meta['check_id']} has precision {meta['precision']!r}")
     for _, scope, _ in rules(meta):
         if scope not in SCOPES:
             raise SuiteError(f"{name}: {meta['check_id']} has consequence_scope {scope!r}")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from evalaudit.display import format_number
-from evalaudit.facts.precision import EPSILON, WEIGHT_TOLERANCE, half_unit
+from evalaudit.facts.precision import EPSILON, FULL_MARKS, WEIGHT_TOLERANCE, half_unit
 from evalaudit.facts.words import DEFAULT_BANDS, band_grade, bare, dimension, grade, stated_bands
 from evalaudit.frames import FLAG, NUMBER, TEXT, map_distinct, text_series
 
@@ -58,7 +58,11 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
         forms["evaluation_id"].map(total_rows["stated_rate_raw"]).astype(object).fillna("").astype(TEXT)
     )
 
-    forms["shown_decimals"] = _shown_decimals(forms, funds, indicators)
+    # points (weights, scores, totals) and amounts (万元) are written to different precisions on one form
+    forms["shown_decimals"] = _shown_decimals(
+        forms, ((funds, ("weight", "stated_score")), (indicators, ("weight", "score")), (forms, ("stated_total",)))
+    )
+    forms["amount_decimals"] = _shown_decimals(forms, ((funds, ("initial_budget", "budget", "executed")),))
     _blank_columns(forms, indicators)
     _totals(forms, indicators)
     _grades(forms)
@@ -66,16 +70,12 @@ def form_facts(evaluations: pd.DataFrame, funds: pd.DataFrame, indicators: pd.Da
     return forms
 
 
-def _shown_decimals(forms: pd.DataFrame, funds: pd.DataFrame, indicators: pd.DataFrame) -> pd.Series:
-    """The most decimals any of the form's stated numbers is written with (amounts, weights, scores, the total;
-    at most 4): findings write expected values no more precisely than the form does."""
+def _shown_decimals(forms: pd.DataFrame, sources: tuple[tuple[pd.DataFrame, tuple[str, ...]], ...]) -> pd.Series:
+    """The most decimals any of the form's numbers in `sources` (frame, columns) is written with (at most 4):
+    findings write expected values no more precisely than the form writes numbers of that kind."""
     parts = [
         frame[["evaluation_id", column]].rename(columns={column: "value"})
-        for frame, columns in (
-            (funds, ("budget", "executed", "weight", "stated_score")),
-            (indicators, ("weight", "score")),
-            (forms, ("stated_total",)),
-        )
+        for frame, columns in sources
         for column in columns
         if column in frame
     ]
@@ -139,7 +139,7 @@ def _totals(forms: pd.DataFrame, indicators: pd.DataFrame) -> None:
     forms["total_note"] = pd.Series(note, index=forms.index, dtype="object").astype(TEXT)
 
     complete = forms["evaluation_id"].map(weights_complete).eq(True)  # NaN: no rows
-    forms["weight_target"] = forms["stated_total_weight"].fillna(100.0)
+    forms["weight_target"] = forms["stated_total_weight"].fillna(FULL_MARKS)
     # the weights add up to 100 only over the whole table: a form cut off before its total proves nothing
     read_to_end = (
         (forms["stated_total"].notna() | forms["stated_total_weight"].notna())

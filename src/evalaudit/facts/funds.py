@@ -6,8 +6,15 @@ import numpy as np
 import pandas as pd
 
 from evalaudit.display import format_number
-from evalaudit.facts.precision import EPSILON, half_unit, money_half_unit, truncation_slack, written_half_unit
-from evalaudit.frames import NUMBER, POSITION, TEXT, empty_frame, map_distinct
+from evalaudit.facts.precision import (
+    EPSILON,
+    FULL_MARKS,
+    half_unit,
+    money_half_unit,
+    truncation_slack,
+    written_half_unit,
+)
+from evalaudit.frames import FLAG, NUMBER, POSITION, TEXT, empty_frame, map_distinct
 
 TOTAL = "年度资金总额"
 # A total row is broken down by use (基本/项目) and, on project forms, by source (财政拨款/结转/其他).
@@ -62,6 +69,12 @@ def fund_facts(funds: pd.DataFrame) -> pd.DataFrame:
     rate_slack = half_unit(funds["stated_rate"]).fillna(0.0)
     expected = rate.clip(upper=100) / 100 * funds["weight"]
     funds["expected_score"] = expected.where(funds["is_total"])
+    # an execution weight of the whole form's full marks (分值 100 beside 得分 10) is a slip in the weight: the
+    # weight the stated score and rate imply is what the form meant
+    funds["weight_is_full_marks"] = (funds["is_total"] & (funds["weight"] >= FULL_MARKS - EPSILON)).astype(FLAG)
+    funds["implied_weight"] = (funds["stated_score"] / rate.clip(upper=100) * 100).where(
+        funds["weight_is_full_marks"] & (rate > 0)
+    )
     funds["score_tolerance"] = (
         half_unit(funds["stated_score"]).fillna(0.0)
         + funds["weight"] * rate_slack / 100

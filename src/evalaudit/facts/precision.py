@@ -7,6 +7,7 @@ import pandas as pd
 
 EPSILON = 1e-6  # floating-point slack added to every tolerance
 WEIGHT_TOLERANCE = 0.01  # weights are whole or half points: any difference is real
+FULL_MARKS = 100.0  # a form's full marks where it states none
 MAX_DECIMALS = 4
 
 

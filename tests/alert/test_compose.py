@@ -11,6 +11,7 @@ from datetime import date
 
 from evalaudit.alert.compose import compose_alerts
 from evalaudit.alert.registry import Registry, Unit, load_registry
+from evalaudit.checks.causes import group_causes
 from evalaudit.model import FINDING_COLUMNS, Finding
 from evalaudit.pipeline import FileOutcome, FileProblem, Snapshot, SubmittedFile
 from evalaudit.report.listing import listing_of
@@ -135,12 +136,16 @@ def test_a_unit_whose_resubmission_fixed_everything_is_told_so():
 
 def test_only_findings_for_the_unit_are_counted_its_consequences_listed_under_their_cause():
     row = finding("清溪镇政府", "arithmetic.row", "指标/甲", "", "", cell="indicators/0/score")
-    total = finding("清溪镇政府", "arithmetic.total", "总分", "87", "95.2", caused_by="arithmetic.row@指标/甲")
+    total = finding("清溪镇政府", "arithmetic.total", "总分", "87", "95.2", caused_by="?form:arithmetic.row")
     layout = finding("清溪镇政府", "completeness.layout", "指标表", "", "", "warning", audience="reviewer")
-    found = [row, total, layout]
+    found = group_causes([row, total, layout])  # the cause's message now lists the total too
+    assert found[1].caused_by == "arithmetic.row@指标/甲" and "总分：总分有误" in found[0].message
     unit, digest = compose_alerts("r1", numbered(found), [], REGISTRY, inbox(found))
     assert "错误 1 处" in unit.subject and "警告" not in unit.subject
     assert "由此引起（随上面的问题一并改正）：位置：总分" in unit.body and "[错误] 位置：总分" not in unit.body
+    page = unit.attachment(".html").data.decode("utf-8")
+    assert unit.body.count("总分有误") == 1  # listed once, under its cause, not also inside the cause's message
+    assert page.split('id="findings"')[1].split("</table>")[0].count("总分有误") == 1
     assert "指标表" not in unit.body and "指标表" not in unit.attachment(".html").data.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(unit.attachment(".csv").data.decode("utf-8-sig"))))
     assert [r["location"] for r in rows] == ["指标/甲", "总分"]

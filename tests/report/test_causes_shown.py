@@ -29,6 +29,9 @@ def test_a_consequence_is_greyed_just_under_its_cause_on_the_unit_page(seed_repo
     assert all('class="consequence"' in row and f"由“{cause.location}”的问题引起" in row for row in below)
     assert sorted(f.location for f in followers) == sorted(re.search(r"<td>(指标/[^<]+)</td>", r)[1] for r in below)
     assert sum('class="consequence"' in row for row in table) == len(followers)  # nothing else greyed
+    assert "由此导致" in cause.message and "由此导致" not in table[first]  # its list is the rows below it
+    check_page = next((out / "findings").glob(f"{cause.check_id}-*.html")).read_text(encoding="utf-8")
+    assert "由此导致" in check_page  # where the consequences are on other pages, the cause still lists them
 
 
 def test_unit_page_counts_causes_only(seed_report):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from evalaudit.alert.registry import Registry, Unit
-from evalaudit.checks.causes import cause_ref, consequences_of
+from evalaudit.checks.causes import cause_ref, consequences_of, own_message
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
 from evalaudit.outputs import findings_csv_bytes
 from evalaudit.pipeline import FileProblem
@@ -331,7 +331,8 @@ def unit_body(
                 mark = "【新】" if item.new else ""
                 lines.append(f"  {index}. {mark}[{SEVERITY_LABELS[finding.severity]}] 位置：{finding.location}")
                 lines += _values("     ", finding)
-                lines.append(f"     说明：{finding.message}")
+                # the consequences are listed just below: the cause's message without its own list of them
+                lines.append(f"     说明：{own_message(finding) if item.consequences else finding.message}")
                 for consequence in item.consequences:
                     lines.append(f"     由此引起（随上面的问题一并改正）：位置：{consequence.location}")
                     lines += _values("       ", consequence)

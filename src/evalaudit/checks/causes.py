@@ -25,6 +25,7 @@ from dataclasses import replace
 from evalaudit.model import Finding
 
 PENDING = "?"  # caused_by of a finding whose cause is still to be looked for
+LISTED = "。由此导致（改正此处即一并改正）："  # between a cause's own message and the consequences it lists
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 SCOPES = ("form", "row", "cell")
 
@@ -142,6 +143,11 @@ def consequences_of(findings: Sequence[Finding]) -> dict[tuple[str, str], list[F
     return listed
 
 
+def own_message(finding: Finding) -> str:
+    """A cause's message without the consequences it lists: for a table that lists them under it anyway."""
+    return finding.message.partition(LISTED)[0]
+
+
 def under_causes(findings: Sequence[Finding]) -> list[Finding]:
     """`findings` in their order, each consequence moved to just after its cause (where its cause is among them),
     so that a table reads cause, then what follows from it."""
@@ -175,5 +181,5 @@ def _with_consequences(cause: Finding, followers: list[Finding]) -> Finding:
     return replace(
         cause,
         severity=severity,
-        message=f"{cause.message.rstrip('。')}。由此导致（改正此处即一并改正）：{listed}",
+        message=f"{cause.message.rstrip('。')}{LISTED}{listed}",
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
-from evalaudit.checks.causes import under_causes
+from evalaudit.checks.causes import own_message, under_causes
 from evalaudit.display import format_number
 from evalaudit.inbox import FileProblem
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
@@ -129,6 +129,8 @@ def build(
         "changes": CHANGE_LABELS,
         "form_slug": form_slug,
         "aside": aside,
+        "own_message": own_message,
+        "grouped": False,  # whether a findings table lists each consequence under its cause (a unit's page)
         "unit_page": lambda item: unit_slug(unit_name(item)),
     }
     writer = PageWriter(out, previous, atomic=atomic)
@@ -372,6 +374,7 @@ def _unit_pages(
                 title=name,  # noqa: B023 - writer.page calls it at once
                 evaluations=rows,  # noqa: B023 - writer.page calls it at once
                 findings=findings,  # noqa: B023 - writer.page calls it at once
+                grouped=True,
                 change_counts=change_counts,  # noqa: B023 - writer.page calls it at once
                 fixed=fixed,  # noqa: B023 - writer.page calls it at once
             ),

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from evalaudit.checks.causes import own_message
 from evalaudit.display import format_number
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.report import _HERE, FORM_TYPES, _environment, form_slug, page_cell
@@ -81,6 +82,7 @@ def unit_mail_page(
         "form_types": FORM_TYPES,
         "fmt": format_number,
         "aside": aside,
+        "own_message": own_message,
     }
     contents = [("open", "尚未修正的问题")] + ([("fixed", "已修正的问题")] if fixed else [])
     contents += [(form["anchor"], f"第{i}张表") for i, form in enumerate(rendered, start=1)]

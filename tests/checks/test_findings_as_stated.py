@@ -106,6 +106,9 @@ def test_layout_notes_are_for_the_reviewers_and_a_cut_off_form_for_the_unit(audi
     notes = [f for f in audited.findings if f.check_id.startswith("completeness.parse.")]
     assert notes and all(f.audience == "reviewer" for f in notes if "misaligned" in f.check_id)
     assert all(not f.for_unit for f in notes if f.check_id.endswith(("misaligned", "run_together", "file_ocr")))
+    # seed 001's form 2: the template's merged 绩效指标 side column is in the rows, not in the header line
+    assert not [f for f in notes if "多出单元格：绩效指标" in f.message]
+    assert [f for f in notes if f.source_file.startswith("001") and f.form_index == 1 and "多出单元格" in f.message]
 
 
 def finding(check_id: str, location: str, caused_by: str = "", severity: str = "warning", cell: str = "") -> Finding:

@@ -31,6 +31,7 @@ from evalaudit.parse.vocab import (
     INDICATOR_COLUMNS,
     LEVEL2_PARENTS,
     STOCK_EXPLANATIONS,
+    TABLE_SIDE_LABELS,
     column_role,
     is_group,
     is_known_label,
@@ -301,8 +302,9 @@ def interpret_delimited_row(line: Line, context: RowContext) -> Indicator | None
         return None
     indicator = _make_indicator(name, values, context.state, line.raw)
     problems = []
-    if alignment.dropped:
-        problems.append("多出单元格：" + "、".join(alignment.dropped))
+    extra = [cell for cell in alignment.dropped if fold(cell) not in TABLE_SIDE_LABELS]
+    if extra:
+        problems.append("多出单元格：" + "、".join(extra))
     missing = [ROLE_NAMES[gap] for gap in alignment.gaps if gap in ROLE_NAMES and not _is_label_role(gap)]
     if not name and "三级指标" not in missing:
         missing.append("三级指标")

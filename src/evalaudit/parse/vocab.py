@@ -200,6 +200,9 @@ LEVEL1_WORDS = (
     "效益",
 )
 GROUP_WORDS = ("绩效指标", "指标")
+# The side label a template merges down the whole indicator table: a row that starts with it while the header
+# does not has one cell more than the header, and nothing is wrong with it.
+TABLE_SIDE_LABELS = frozenset({"绩效指标", "年度绩效指标", "绩效指标完成情况"})
 _POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
 _NUMBERED = re.compile(r"^指标\s*\d+\s*[:：]")
 

@@ -162,3 +162,34 @@ def test_a_table_lists_each_consequence_just_under_its_cause():
     assert sorted(map(id, ordered)) == sorted(map(id, grouped))  # nothing lost, nothing twice
     lone = [replace(grouped[0], evaluation_id="e2")]  # its cause not among the rows: it keeps its place
     assert under_causes(lone) == lone
+
+
+CAUSES = {  # every error a unit is told of on the seeds and the sample inbox, one per cause (checked by hand)
+    ("000", 1, "execution_rate.spending_over_budget", "资金表/基本支出/全年执行数"),  # → the 3 cost rows over 100 %
+    ("001", 1, "arithmetic.total", "总分"),
+    ("001", 1, "arithmetic.weight_total", "分值合计"),  # 95 of 100: no row explains both
+    ("001", 2, "arithmetic.total", "总分"),
+    ("001", 3, "arithmetic.total", "总分"),
+    ("001", 4, "text_copy.row_duplicated", "指标/第14行（未填指标名称）"),  # → the weights' 106 and the total's 104
+    ("003", 1, "arithmetic.section_weight", "指标/产出指标/分值"),  # → weights 97 and the total 3 above its scores
+    ("004", 1, "arithmetic.indicator_execution_rate", "指标/预算完成率/实际完成值"),
+    ("004", 1, "arithmetic.subtotal_score", "指标/预算执行/得分"),
+    ("03_", 1, "execution_rate.spending_over_budget", "资金表/年度资金总额/全年执行数"),  # → its 105 %
+    ("07_", 1, "arithmetic.execution_rate", "资金表/年度资金总额/执行率"),
+    ("07_", 1, "arithmetic.fund_parts", "资金表/年度资金总额/全年预算数"),
+    ("07_", 1, "arithmetic.total", "总分"),  # → the grade 优
+    ("07_", 1, "execution_rate.spending_over_budget", "资金表/上年结转资金/全年执行数"),
+    ("08_", 1, "arithmetic.total", "总分"),
+    ("09_", 1, "execution_rate.spending_over_budget", "资金表/其中：当年财政拨款/全年执行数"),  # → the total's, 2 rates
+    ("10_", 1, "arithmetic.execution_rate", "资金表/年度资金总额/执行率"),
+    ("11_", 1, "arithmetic.score_over_weight", "指标/补贴发放及时率/得分"),  # → the score rule on that cell
+}
+
+
+def test_the_errors_units_are_told_of_are_one_per_cause(audited):
+    told = {
+        (f.source_file[:3], f.form_index, f.check_id, f.location)
+        for f in audited.findings
+        if f.for_unit and f.severity == "error"
+    }
+    assert told == CAUSES

@@ -189,11 +189,15 @@ class Finding:
     change: str = ""  # against the unit's previous submission: new | still_open | fixed ("" when not compared)
     caused_by: str = ""  # the finding this one follows from on the same form ("check_id@location"); "" = a cause
     audience: str = "unit"  # unit | reviewer (parser and layout notes): only "unit" findings go to the unit
+    # a reviewer's latest decision on it (`evalaudit.decisions`; read from the store, never stored on the row)
+    decision: str = ""  # "" | confirmed | dismissed | pending
+    decision_note: str = ""  # who decided what, when and why, as the report shows it
 
     @property
     def for_unit(self) -> bool:
-        """A cause the unit must fix: counted, listed and alerted on (its consequences are listed in it)."""
-        return self.audience == "unit" and not self.caused_by
+        """A cause the unit must fix: counted, listed and alerted on (its consequences are listed in it). A finding
+        a reviewer dismissed (不是问题) is none."""
+        return self.audience == "unit" and not self.caused_by and self.decision != "dismissed"
 
     def to_row(self) -> dict:
         """The output-contract columns, in order: what findings.csv and findings.jsonl hold."""

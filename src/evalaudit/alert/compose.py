@@ -18,6 +18,7 @@ from datetime import date
 
 from evalaudit.alert.registry import Registry, Unit
 from evalaudit.checks.causes import cause_ref, consequences_of, own_message
+from evalaudit.decisions import held
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
 from evalaudit.outputs import findings_csv_bytes
 from evalaudit.pipeline import FileProblem
@@ -94,8 +95,8 @@ class UnitGroup:
 
     @property
     def new(self) -> list[Finding]:
-        """New findings for the unit, not told yet (of the severities a unit is told of)."""
-        return [f for _, f in self.items if f.change == NEW and f.for_unit and f.severity in TOLD]
+        """New findings for the unit, not told yet (of the severities a unit is told of; none a reviewer holds)."""
+        return [f for _, f in self.items if f.change == NEW and f.for_unit and f.severity in TOLD and not held(f)]
 
     @property
     def fixed(self) -> list[Finding]:
@@ -117,7 +118,7 @@ class UnitGroup:
         effects = consequences_of([finding for finding in self.open if finding.audience == "unit"])
         items = []
         for finding in self.open:
-            if not (finding.for_unit and finding.severity in TOLD):
+            if not (finding.for_unit and finding.severity in TOLD) or held(finding):
                 continue
             new = fresh[_identity(finding)] > 0
             if new:
@@ -232,7 +233,8 @@ def unit_alerts(
                 recipient=group.registered.email,
                 subject=unit_subject(name, items, len(fixed), deadline),
                 body=unit_body(name, items, fixed, run_id, terms, deadline, group.forms, attachments),
-                finding_ids=[i for i, finding in group.items if finding.audience == "unit"],
+                # what a reviewer holds stays untold: a later 确认 lets the next run email it
+                finding_ids=[i for i, finding in group.items if finding.audience == "unit" and not held(finding)],
                 file_names=[],
                 attachments=attachments,
             )
@@ -377,7 +379,9 @@ def digest_alert(
     changed = [g for g in groups.values() if g.items]
     finding_ids = [i for g in groups.values() for i, _ in g.reviewer]
     if not registry.problem:
-        finding_ids += [i for g in groups.values() if not g.emailed for i, f in g.items if f.audience == "unit"]
+        finding_ids += [
+            i for g in groups.values() if not g.emailed for i, f in g.items if f.audience == "unit" and not held(f)
+        ]
     attachments = []
     csv_note = ""
     if findings_csv is not None and len(findings_csv) <= DIGEST_CSV_LIMIT:

@@ -205,6 +205,7 @@ def _shown_on_form(finding: Finding) -> tuple:
         finding.expected,
         finding.caused_by,
         finding.audience,
+        finding.decision_note,
     )
 
 
@@ -223,6 +224,7 @@ def _shown_in_table(finding: Finding) -> tuple:
         finding.change,
         finding.caused_by,
         finding.audience,
+        finding.decision_note,
     )
 
 

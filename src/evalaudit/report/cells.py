@@ -55,7 +55,10 @@ class FormCells:
 
 
 def aside(finding: Finding) -> str:
-    """Why a finding is greyed and not counted: what it follows from, or that it is a note for the reviewers."""
+    """Why a finding is greyed and not counted: a reviewer dismissed it, it follows from another, or it is a note
+    for the reviewers."""
+    if finding.decision == "dismissed":
+        return f"审核人员认定{finding.decision_note}，不计数、不发给单位"
     if finding.caused_by:
         where = finding.caused_by.partition("@")[2]
         cause = "同一位置的另一问题" if where == finding.location else f"“{where}”的问题"

@@ -5,7 +5,8 @@ recorded in one transaction, so a run killed halfway leaves the store as if it h
 did not finish, and the next run audits them. The schema is created and migrated by `open_store`.
 
 One module per job: `schema` (tables, migrations), `ledger` (runs, files, batches), `view` (the inbox as
-stored now), `outbox` (alerts); `rows` converts between rows and findings/files.
+stored now), `outbox` (alerts), `decisions` (the reviewers' decisions); `rows` converts between rows and
+findings/files.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from evalaudit.store.decisions import DecisionLog
 from evalaudit.store.lease import Lease, RunInProgress, take_lease
 from evalaudit.store.ledger import RunLedger
 from evalaudit.store.outbox import Outbox, PendingAlert
@@ -78,7 +80,7 @@ __all__ = [  # the store's names, as they were before it was split by job
 
 
 @dataclass
-class Store(RunLedger, InboxView, Outbox):
+class Store(RunLedger, InboxView, Outbox, DecisionLog):
     engine: Engine
     database: Path | None = None  # the SQLite file, when the store is one
     identity: tuple[int, int] | None = None  # that file's device and inode when opened

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -30,7 +30,8 @@ from evalaudit.inbox import (
 from evalaudit.model import Evaluation, Finding
 from evalaudit.pipeline import FileOutcome, one_per_content
 from evalaudit.resubmission import FIXED, NEW, compare, form_key
-from evalaudit.store.rows import file_row, finding_row, put_file, stored_findings
+from evalaudit.store.decisions import decided_findings
+from evalaudit.store.rows import file_row, finding_from_row, finding_row, put_file, stored_findings
 from evalaudit.store.schema import evaluations, files, findings, now, runs, texts
 from evalaudit.store.signs import save_signs
 from evalaudit.store.types import bytewise
@@ -251,23 +252,23 @@ class RunLedger:
             connection.execute(insert(findings), rows)
 
     def run_counts(self, run_id: str) -> dict[str, int]:
-        """What a run added: files read, and its findings by change (one per cause the unit must fix, as the
-        summary counts them)."""
+        """What a run added: files read, and its findings by change (one per cause the unit must fix and no
+        reviewer dismissed, as the summary counts them)."""
         with self.engine.connect() as connection:
             audited = connection.execute(
                 select(func.count())
                 .select_from(files)
                 .where(files.c.audited_run == run_id, files.c.first_seen_run == run_id)
             ).scalar_one()
-            changes: dict[str, int] = dict(
-                connection.execute(
-                    select(findings.c.change, func.count())
-                    .where(findings.c.run_id == run_id, findings.c.caused_by == "", findings.c.audience == "unit")
-                    .group_by(findings.c.change)
-                )
-                .tuples()  # (the same result at runtime: its rows typed as tuples)
-                .all()
-            )
+            added = [
+                finding_from_row(row)
+                for row in connection.execute(
+                    select(findings).where(
+                        findings.c.run_id == run_id, findings.c.caused_by == "", findings.c.audience == "unit"
+                    )
+                ).mappings()
+            ]
+            changes = Counter(f.change for f in decided_findings(connection, added) if f.for_unit)
         return {
             "files_audited": audited,
             "findings_new": changes.get(NEW, 0),

@@ -18,6 +18,7 @@ from evalaudit.inbox import (
 )
 from evalaudit.model import Finding
 from evalaudit.resubmission import FIXED, NEW
+from evalaudit.store.decisions import decided_findings
 from evalaudit.store.rows import chunks, finding_from_row
 from evalaudit.store.schema import FAILED, OPERATOR, PENDING, SENDING, SENT, alerts, files, findings, now
 from evalaudit.store.types import bytewise
@@ -60,6 +61,7 @@ class Outbox:
                 .order_by(findings.c.id)
             ).mappings()
             found = [(row["id"], finding_from_row(row)) for row in rows]
+            found = list(zip([i for i, _ in found], decided_findings(connection, [f for _, f in found]), strict=True))
             problems = [
                 FileProblem(row.name, row.status, row.reason)
                 for row in connection.execute(

@@ -172,6 +172,26 @@ alerts = Table(
 )
 
 
+# Reviewers' decisions (`evalaudit.decisions`), never deleted: the latest on a key is the one in force.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(16), nullable=False),  # finding | form
+    Column("key", Text, nullable=False, index=True),  # decisions.finding_key / form_decision_key
+    Column("verdict", String(16), nullable=False),  # confirmed | dismissed | pending | passed | returned
+    Column("reason", Text, nullable=False, default=""),
+    Column("reviewer", Text, nullable=False),
+    Column("source", Text, nullable=False),  # web | excel:<workbook name>
+    Column("decided_at", Timestamp(), nullable=False),
+    Column("evaluation_id", String(64)),  # what the reviewer looked at, for the record
+    Column("unit", Text),
+    Column("check_id", String(128)),
+    Column("location", Text),
+    Column("stated", Text),
+)
+
+
 # One row while a run holds the store (`store.lease`).
 run_lease = Table(
     "run_lease",
@@ -234,12 +254,18 @@ def _attachments_and_told_fixes(connection: Connection) -> None:
     )
 
 
+def _decisions(connection: Connection) -> None:
+    """Step 6: the reviewers' decisions."""
+    decisions.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _create_tables,
     _sign_stored_texts,
     _lease_and_flow_runs,
     _causes_and_audiences,
     _attachments_and_told_fixes,
+    _decisions,
 )
 
 

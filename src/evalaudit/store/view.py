@@ -18,6 +18,7 @@ from evalaudit.inbox import (
 from evalaudit.model import Evaluation, Finding, evaluation_from_dict
 from evalaudit.pipeline import Snapshot
 from evalaudit.report.listing import FormEntry, Listing
+from evalaudit.store.decisions import decided_findings
 from evalaudit.store.rows import chunks, stored_findings
 from evalaudit.store.schema import evaluations, files, texts
 from evalaudit.store.signs import StoreHistory, in_history_order
@@ -75,6 +76,7 @@ class InboxView:
             for chunk in chunks(ids, 500):
                 current += stored_findings(connection, chunk)
                 fixed += stored_findings(connection, chunk, fixed=True)
+            current, fixed = decided_findings(connection, current), decided_findings(connection, fixed)
         names = defaultdict(list)  # content -> its names in the inbox now (a renamed file shows its new name)
         for entry in present:
             if entry.status == AUDITED:

@@ -53,6 +53,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from evalaudit.alert.operator import failure_notice, missed_line, notify
+from evalaudit.decision_import import import_decisions
 from evalaudit.inbox import AUDITED, CHECK_FAILED, SubmittedFile
 from evalaudit.nightly import (
     KEEP_REPORTS,
@@ -176,6 +177,16 @@ def store_batch(store: Store, run_id: str, checked: CheckedFiles, batch: list[Fi
         if outcome.status == CHECK_FAILED and outcome not in batch:
             logger.error("%s 无法保存，其余文件照常保存：%s", outcome.file.name, outcome.reason)
     return forms
+
+
+@task(name="decisions", **IO)
+def import_reviews(store: Store, folder: str) -> list[str]:
+    """The reviewers' workbooks dropped since the last run, as decisions (before the report, which shows them)."""
+    lines = []
+    for result in import_decisions(store, Path(folder)):
+        (get_run_logger().warning if result.problems else get_run_logger().info)(result.line)
+        lines.append(result.line)
+    return lines
 
 
 @task(name="report", **IO)
@@ -330,10 +341,12 @@ def _audit(
         watch.start("store")
         for batch in batches(checked.outcomes, batch_size):
             store_batch(store, run_id, quote(checked), quote(batch))  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
+        watch.start("decisions")
+        reviewed = import_reviews(store, str(settings.decisions_dir))
         watch.start("report")
         published = report(store, run_id, reports, keep_reports)
         watch.start("alert")
-        notes = [missed_line(gap.nights)] if gap.nights else []
+        notes = ([missed_line(gap.nights)] if gap.nights else []) + reviewed
         alerts = alert_units(store, run_id, quote(published), registry, notes, reports)  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()
     except BaseException as error:
         line = failure_line(watch.current, error)

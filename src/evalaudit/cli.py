@@ -12,12 +12,15 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from evalaudit.decisions import keyed
 from evalaudit.ingest import SUPPORTED_SUFFIXES
 from evalaudit.outputs import write_jsonl, write_run_outputs
 from evalaudit.pipeline import AuditRun, ParsedBatch, audit, parse_files
 from evalaudit.report import publish
 from evalaudit.report.listing import listing_of_run
 from evalaudit.report.pages import flush
+from evalaudit.report.workbook import units_of, write_workbook
+from evalaudit.resubmission import form_key
 from evalaudit.summary import finding_lines, problem_lines
 from evalaudit.timing import Stopwatch
 
@@ -39,7 +42,8 @@ def audit_summary(run: AuditRun, paths: dict[str, Path]) -> str:
     lines = parse_summary(run.batch)[:1] + finding_lines(run.findings)
     lines += problem_lines(run.batch.problems, "（文件已保留，请单位重新提交）")
     lines.append(f"审核报告：{paths['index.html']}")
-    lines.append(f"审核结果（Excel 可直接打开）：{paths['findings.csv']}")
+    lines.append(f"审核结果（Excel，可填写审核意见）：{paths['findings.xlsx']}")
+    lines.append(f"审核结果（CSV）：{paths['findings.csv']}")
     lines.append(f"其他结果：{paths['findings.jsonl']}  {paths['evaluations.jsonl']}")
     return "\n".join(lines)
 
@@ -49,6 +53,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     run = audit(args.paths, text_index=Path(args.index) if args.index else None, watch=watch)
     watch.start("outputs")
     paths = write_run_outputs(Path(args.out), run.findings, run.batch.iter_evaluations())
+    forms = list(run.batch.iter_evaluations())
+    found = keyed(run.findings, {e.evaluation_id: form_key(e) for e in forms})
+    paths["findings.xlsx"] = write_workbook(Path(args.out) / "findings.xlsx", found, units_of(forms))
     watch.start("report")
     paths["index.html"] = publish(listing_of_run(run), Path(args.out))
     flush(Path(args.out))

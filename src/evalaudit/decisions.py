@@ -19,7 +19,7 @@ FINDING_VERDICTS = {CONFIRMED: "确认", DISMISSED: "不是问题", PENDING: "�
 FORM_VERDICTS = {PASSED: "通过", RETURNED: "退回"}
 VERDICT_LABELS = {**FINDING_VERDICTS, **FORM_VERDICTS}
 NEEDS_REASON = {DISMISSED, RETURNED}  # a dismissal says why; a returned form says what to change
-_SEPARATOR = "\x1f"
+_SEPARATOR = "\u241f"  # ␟: printable (a key is written into a workbook cell), and in no form
 
 
 class DecisionError(ValueError):
@@ -89,13 +89,18 @@ def with_decisions(findings: list[Finding], latest: dict[str, Decision], keys: l
     decided = []
     for finding, key in zip(findings, keys, strict=True):
         decision = latest.get(key)
-        decided.append(
-            replace(finding, decision=decision.verdict, decision_note=decision.note) if decision else finding
-        )
+        keyed = replace(finding, decision_key=key)
+        decided.append(replace(keyed, decision=decision.verdict, decision_note=decision.note) if decision else keyed)
     dismissed = {(f.evaluation_id, f"{f.check_id}@{f.location}") for f in decided if f.decision == DISMISSED}
     return [
         replace(f, caused_by="") if f.caused_by and (f.evaluation_id, f.caused_by) in dismissed else f for f in decided
     ]
+
+
+def keyed(findings: list[Finding], form_keys: dict[str, str]) -> list[Finding]:
+    """Findings of a one-off audit (no store, so no decisions) with the keys a decision on them would take."""
+    keys = [finding_key(form_keys.get(f.evaluation_id, f"form:{f.evaluation_id}"), f) for f in findings]
+    return with_decisions(findings, {}, keys)
 
 
 def held(finding: Finding) -> bool:

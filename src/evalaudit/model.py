@@ -192,6 +192,7 @@ class Finding:
     # a reviewer's latest decision on it (`evalaudit.decisions`; read from the store, never stored on the row)
     decision: str = ""  # "" | confirmed | dismissed | pending
     decision_note: str = ""  # who decided what, when and why, as the report shows it
+    decision_key: str = ""  # the key a decision on it is kept under (`decisions.finding_key`), once known
 
     @property
     def for_unit(self) -> bool:

@@ -30,6 +30,7 @@ from evalaudit.pipeline import FileOutcome, check_isolated, problem_findings
 from evalaudit.report import Built, build, unit_name
 from evalaudit.report.listing import Listing
 from evalaudit.report.pages import MANIFEST, flush, fsync_folder, link_if_same
+from evalaudit.report.workbook import units_of, write_workbook
 from evalaudit.resubmission import NEW, form_key
 from evalaudit.settings import Settings
 from evalaudit.store import GLOBAL_ERRORS, OPERATOR, SENT, Store, StoreError
@@ -77,6 +78,7 @@ STEP_LABELS = {
     "parse": "读取文件",
     "check": "检查",
     "store": "保存结果",
+    "decisions": "导入审核意见",
     "report": "发布报告",
     "alert": "发送提醒",
 }
@@ -183,6 +185,7 @@ def publish_run(store: Store, run_id: str, reports: Path, keep: int = KEEP_REPOR
         finding.run_id = run_id
     previous = previous_report(reports)
     written = write_run_outputs(partial, listing.findings + problems, None, sync=False)
+    write_workbook(partial / "findings.xlsx", listing.findings + problems, units_of(listing.evaluations))
     for name in ("findings.csv", "findings.jsonl"):  # a night that changed nothing keeps no second copy
         link_if_same(written[name], previous / name if previous else None)
     built = build(listing, partial, previous, atomic=False, lines=True)

@@ -16,6 +16,7 @@ in the same file and are read where they are used.
     EVALAUDIT_RESUBMIT_BY     or that date itself (YYYY-MM-DD); it wins over EVALAUDIT_RESUBMIT_DAYS
     EVALAUDIT_BUREAU_CONTACT  whom a unit asks about its email (name and phone)
     EVALAUDIT_RESUBMIT_CHANNEL  where a unit resubmits (an upload address, a mailbox, an office)
+    EVALAUDIT_DECISIONS_DIR   where reviewers drop filled-in findings.xlsx workbooks (default data/decisions)
     EVALAUDIT_CRON, EVALAUDIT_TIMEZONE, EVALAUDIT_DASK_ADDRESS, EVALAUDIT_SMTP_*  (see the README)
 """
 
@@ -109,6 +110,7 @@ class Settings:
     dask_address: str = ""
     reports_url: str = ""
     reports_share: str = ""
+    decisions_dir: Path = Path("data/decisions")
     lease_wait: float = 0.0
     smtp: SmtpSettings | None = None
     terms: UnitTerms = field(default_factory=UnitTerms)
@@ -139,6 +141,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         dask_address=value("EVALAUDIT_DASK_ADDRESS"),
         reports_url=value("EVALAUDIT_REPORTS_URL"),
         reports_share=value("EVALAUDIT_REPORTS_SHARE"),
+        decisions_dir=Path(value("EVALAUDIT_DECISIONS_DIR", "data/decisions")),
         lease_wait=_seconds(value("EVALAUDIT_LEASE_WAIT", "0")),
         smtp=smtp,
         terms=UnitTerms(

@@ -37,6 +37,11 @@ class DecisionLog:
             rows = connection.execute(select(decisions).where(decisions.c.key == key).order_by(decisions.c.id))
             return [Decision(**{field: row._mapping[field] for field in _FIELDS}) for row in rows]
 
+    def in_force(self, keys: list[str]) -> dict[str, Decision]:
+        """The decision in force on each of `keys` that has one."""
+        with self.engine.connect() as connection:
+            return latest(connection, keys)
+
     def decided(self, found: list[Finding]) -> list[Finding]:
         """`found` with the decision in force on each (`Finding.decision`, `decision_note`)."""
         with self.engine.connect() as connection:

@@ -50,13 +50,19 @@ def test_findings_xlsx_has_its_sheets_filters_links_and_typed_numbers(run):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:P{len(listing.findings) + 1}"
     at = columns(sheet)
     rate = row_of(sheet, "资金表/年度资金总额/执行率")
-    assert sheet.cell(rate, at["填报"]).value == pytest.approx(0.85) and "%" in sheet.cell(rate, at["填报"]).number_format
+    assert (
+        sheet.cell(rate, at["填报"]).value == pytest.approx(0.85) and "%" in sheet.cell(rate, at["填报"]).number_format
+    )
     total = row_of(sheet, "总分")
-    assert sheet.cell(total, at["填报"]).value == 87 and sheet.cell(total, at["应为"]).value == 95.2  # numbers, not text
+    assert (
+        sheet.cell(total, at["填报"]).value == 87 and sheet.cell(total, at["应为"]).value == 95.2
+    )  # numbers, not text
     link = sheet.cell(total, at["表"]).hyperlink.target
     assert (book.parent / link).is_file()  # the form's page, beside the workbook
     [choices] = sheet.data_validations.dataValidation
-    assert "不是问题" in choices.formula1 and str(choices.sqref).startswith(f"{sheet.cell(1, at['审核意见']).column_letter}2")
+    assert "不是问题" in choices.formula1 and str(choices.sqref).startswith(
+        f"{sheet.cell(1, at['审核意见']).column_letter}2"
+    )
     assert sheet.column_dimensions[sheet.cell(1, at["键"]).column_letter].hidden
     assert sheet.column_dimensions["I"].width >= 60  # 说明 fits its Chinese sentences
     summary = workbook[SUMMARY]

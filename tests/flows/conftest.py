@@ -36,6 +36,7 @@ def nightly(prefect_api, tmp_path, monkeypatch):
         monkeypatch.delenv(name)
     monkeypatch.setenv("EVALAUDIT_ENV_FILE", os.devnull)  # never the checkout's own .env
     monkeypatch.setenv("EVALAUDIT_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("EVALAUDIT_DECISIONS_DIR", str(tmp_path / "decisions"))  # never the checkout's own
     inbox = tmp_path / "inbox"
     shutil.copytree(INBOX, inbox)
     url = f"sqlite:///{tmp_path / 'evalaudit.db'}"
@@ -50,6 +51,6 @@ def nightly(prefect_api, tmp_path, monkeypatch):
         }
         return nightly_audit(**{**settings, **options})
 
-    run.inbox, run.url, run.reports = inbox, url, tmp_path / "reports"
+    run.inbox, run.url, run.reports, run.decisions = inbox, url, tmp_path / "reports", tmp_path / "decisions"
     run.registry = str(ROOT / "data" / "units.csv")
     return run

@@ -11,6 +11,8 @@ REPORTS ?= reports
 DASK ?=
 PORT ?= 4200
 REPORTS_PORT ?= 4201
+REVIEW_PORT ?= 4300
+REVIEW_HOST ?= 127.0.0.1
 CRON ?=
 TIMEZONE ?=
 NIGHTLY := $(BIN)/python -m flows.nightly_audit
@@ -30,7 +32,7 @@ READER_TOOLS := soffice tesseract pdftoppm pdfinfo
 # The scale-out test starts a real PostgreSQL server of its own (initdb into a temporary folder).
 POSTGRES_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) $(shell command -v initdb))
 
-.PHONY: audit serve overdue test lint typecheck lock clean browser-deps reader-deps postgres-deps
+.PHONY: audit serve review overdue test lint typecheck lock clean browser-deps reader-deps postgres-deps
 
 $(STAMP): pyproject.toml $(LOCK)
 	rm -f $(VENV)/.installed-*
@@ -55,6 +57,10 @@ audit: $(STAMP) reader-deps
 serve: $(STAMP) reader-deps
 	$(NIGHTLY) serve --inbox $(INBOX) --reports $(REPORTS) --port $(PORT) --reports-port $(REPORTS_PORT) \
 	  $(if $(DASK),--dask $(DASK)) $(if $(CRON),--cron "$(CRON)") $(if $(TIMEZONE),--timezone $(TIMEZONE))
+
+# The review page: the latest report with buttons that write reviewers' decisions to the store.
+review: $(STAMP)
+	$(BIN)/evalaudit review --reports $(REPORTS) --host $(REVIEW_HOST) --port $(REVIEW_PORT)
 
 # The morning check a timer runs after EVALAUDIT_DUE_BY: the operator is told of a night that did not complete.
 overdue: $(STAMP)

@@ -95,8 +95,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parse_cmd.add_argument("--out", help="输出目录：写入 evaluations.jsonl 并打印摘要")
     parse_cmd.set_defaults(func=_cmd_parse)
 
+    review_cmd = commands.add_parser("review", help="审核页面：在浏览器中确认或排除审核发现、通过或退回自评表")
+    review_cmd.add_argument("--reports", default="reports", help="报告文件夹（显示其中 latest 的报告）")
+    review_cmd.add_argument("--host", default="127.0.0.1", help="绑定地址（非本机地址须设置审核人员账户）")
+    review_cmd.add_argument("--port", type=int, default=4300)
+    review_cmd.set_defaults(func=_cmd_review)
+
+    reviewer_cmd = commands.add_parser("reviewer", help="审核人员账户")
+    reviewer_cmd.add_argument("action", choices=["add"])
+    reviewer_cmd.add_argument("name", help="姓名")
+    reviewer_cmd.set_defaults(func=_cmd_reviewer)
+
     args = parser.parse_args(argv)
     return args.func(args)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from evalaudit.review.app import ReviewSetupError
+    from evalaudit.review.serve import serve
+
+    try:
+        return serve(Path(args.reports), args.host, args.port)
+    except ReviewSetupError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+def _cmd_reviewer(args: argparse.Namespace) -> int:
+    from evalaudit.review.accounts import AccountError
+    from evalaudit.review.serve import add_reviewer
+
+    try:
+        return add_reviewer(args.name)
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader
 
 from evalaudit.checks.causes import own_message, under_causes
+from evalaudit.decisions import form_decision_key
 from evalaudit.display import format_number
 from evalaudit.inbox import FileProblem
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
@@ -130,6 +131,7 @@ def build(
         "form_slug": form_slug,
         "aside": aside,
         "own_message": own_message,
+        "form_decision_key": form_decision_key,
         "grouped": False,  # whether a findings table lists each consequence under its cause (a unit's page)
         "unit_page": lambda item: unit_slug(unit_name(item)),
     }
@@ -206,6 +208,7 @@ def _shown_on_form(finding: Finding) -> tuple:
         finding.caused_by,
         finding.audience,
         finding.decision_note,
+        finding.decision_key,
     )
 
 
@@ -225,6 +228,7 @@ def _shown_in_table(finding: Finding) -> tuple:
         finding.caused_by,
         finding.audience,
         finding.decision_note,
+        finding.decision_key,
     )
 
 

@@ -84,3 +84,24 @@ def test_the_bundled_registry_knows_the_sample_units_but_one():
     assert registry.find("清溪縣稅務局") is not None  # the tax form spells its name in traditional characters
     assert registry.find("清溪县社会保险事业中心") is None  # left out so the digest shows an unknown unit
     assert isinstance(registry, Registry)
+
+
+def test_a_registry_kept_as_a_workbook_is_read_like_the_csv(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["单位名称", "别名", "邮箱"])
+    sheet.append(["清溪镇\n人民政府", "清溪镇政府；清溪镇", "town@example.gov.cn"])
+    sheet.append(["清溪县疾病预防控制中心", "县疾控中心", "cdc@example.gov.cn"])
+    book.save(tmp_path / "units.xlsx")
+    registry = load_registry(tmp_path / "units.csv")  # only the workbook is there: it is used
+    assert registry.problem == "" and registry.find("县疾控中心").email == "cdc@example.gov.cn"
+    assert registry.find("清溪镇政府").name == "清溪镇人民政府"
+    sheet.append(["某中心", "", "not-an-address"])
+    book.save(tmp_path / "units.xlsx")
+    with pytest.raises(RegistryError, match="第4行（某中心）的邮箱"):
+        load_registry(tmp_path / "units.xlsx")
+    (tmp_path / "bad.xlsx").write_bytes(b"no workbook")
+    with pytest.raises(RegistryError, match="无法作为 Excel 工作簿打开"):
+        load_registry(tmp_path / "bad.xlsx")

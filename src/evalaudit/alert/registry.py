@@ -1,6 +1,7 @@
 """The unit registry `data/units.csv`: who a unit is (name and aliases) and where its alerts go.
 
-Bureau staff keep it in Excel, so it is read whatever Excel saved it as (UTF-8 with or without BOM, GB18030),
+Bureau staff keep it in Excel, so it is read whatever Excel saved it as — a workbook (`units.xlsx`, its first
+sheet; used in place of `units.csv` when only it is there) or CSV (UTF-8 with or without BOM, GB18030) —
 with Chinese headers 单位名称,别名,邮箱 (English name,aliases,email also accepted). Aliases are separated
 by ; ； 、 or |. A line break typed inside a cell (Alt+Enter) is not part of a name.
 """
@@ -64,13 +65,11 @@ def clean_name(name: str) -> str:
 def load_registry(path: Path) -> Registry:
     """Read the registry. A missing or empty one is a `problem`, not an empty list of units: the findings
     it cannot place must wait for it rather than count as reported."""
+    if not path.exists() and path.with_suffix(".xlsx").exists():
+        path = path.with_suffix(".xlsx")
     if not path.exists():
         return Registry([], problem=f"单位名录 {path} 不存在，本次未向任何单位发送提醒；补充名录后，下次运行时补发")
-    try:
-        text, _ = decode_bytes(path.read_bytes())
-    except UnreadableFile as error:
-        raise RegistryError(f"单位名录 {path} 无法读取：{error}") from error
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = _workbook_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
     if not rows:
         return Registry([], problem=_empty(path))
     header = [cell.strip() for cell in rows[0]]
@@ -98,6 +97,32 @@ def load_registry(path: Path) -> Registry:
         aliases = tuple(clean_name(alias) for alias in _ALIAS_SEPARATORS.split(cell("aliases")) if alias.strip())
         units.append(Unit(name=name, email=email, aliases=aliases))
     return Registry(units, problem="" if units else _empty(path))
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    try:
+        text, _ = decode_bytes(path.read_bytes())
+    except UnreadableFile as error:
+        raise RegistryError(f"单位名录 {path} 无法读取：{error}") from error
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _workbook_rows(path: Path) -> list[list[str]]:
+    """The first sheet's rows as text (a number typed in a cell, such as a phone number, as it shows)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any unreadable workbook stops the registry with the reason
+        raise RegistryError(f"单位名录 {path} 无法作为 Excel 工作簿打开（{type(error).__name__}）") from error
+    try:
+        return [
+            ["" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+             for value in row]  # fmt: skip
+            for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
 
 
 def _empty(path: Path) -> str:

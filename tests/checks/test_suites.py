@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -49,7 +50,7 @@ def test_every_cause_a_rule_names_is_a_check():
     ],
 )
 def test_a_cause_rule_the_code_cannot_read_is_refused(tmp_path, causes, refusal):
-    meta = {"check_id": "x.y", "category": "x", "severity": "warning", "audience": "unit", "location": "l",
+    meta = {"check_id": "x.y", "name": "某检查", "category": "x", "severity": "warning", "audience": "unit", "location": "l",
             "message": "m", "consequence_of": causes}  # fmt: skip
     expectation = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": meta}
     (tmp_path / "funds.json").write_text(json.dumps({"name": "funds", "expectations": [expectation]}), encoding="utf-8")
@@ -93,6 +94,7 @@ def test_every_check_says_whom_it_is_for():
 def test_a_check_for_nobody_in_particular_is_refused(tmp_path):
     meta = {
         "check_id": "x.y",
+        "name": "某检查",
         "category": "x",
         "severity": "warning",
         "audience": "bureau",
@@ -116,6 +118,7 @@ def test_gx_s_own_severity_follows_the_project_s_so_a_warning_is_no_critical_fai
 def test_a_suite_whose_gx_severity_contradicts_its_meta_is_refused(tmp_path):
     meta = {
         "check_id": "x.y",
+        "name": "某检查",
         "category": "x",
         "severity": "warning",
         "audience": "unit",
@@ -178,3 +181,14 @@ def test_readme_documents_every_check():
                 and "`completeness.*_missing`" in readme
             )
             assert documented, check_id
+
+
+def test_every_check_has_a_chinese_name_people_read_instead_of_its_id():
+    from evalaudit.check_names import check_name
+
+    names = {e["meta"]["check_id"]: e["meta"]["name"] for s in load_suites().values() for e in s["expectations"]}
+    assert all(re.search(r"[\u4e00-\u9fff]", name) for name in names.values()), names
+    assert check_name("arithmetic.total") == "总分与各项得分合计不符"
+    assert check_name("completeness.parse.text_cut_off") == "文本不完整"
+    assert check_name("completeness.parse.something_new") == "识别说明"
+    assert check_name("completeness.file_unreadable") == "文件无法读取"

@@ -117,8 +117,10 @@ def _workbook_rows(path: Path) -> list[list[str]]:
         raise RegistryError(f"单位名录 {path} 无法作为 Excel 工作簿打开（{type(error).__name__}）") from error
     try:
         return [
-            ["" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
-             for value in row]  # fmt: skip
+            [
+                "" if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+                for value in row
+            ]  # fmt: skip
             for row in book.worksheets[0].iter_rows(values_only=True)
         ]
     finally:

@@ -21,7 +21,7 @@ from evalaudit.model import AUDIENCES
 
 SUITES_DIR = Path(os.environ.get("EVALAUDIT_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 ROW_KEY = "frame_row"  # positional key added to every frame, returned for each failing row
-REQUIRED_META = ("check_id", "category", "severity", "audience", "location", "message")
+REQUIRED_META = ("check_id", "name", "category", "severity", "audience", "location", "message")
 # `meta.precision`: which of the form's numbers an expected value is written like (the evaluations frame's column
 # with their most decimals); points (weights, scores, totals) unless the meta says amounts
 PRECISION_COLUMNS = {"points": "shown_decimals", "amounts": "amount_decimals"}

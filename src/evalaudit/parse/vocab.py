@@ -668,6 +668,36 @@ QUANTITY_CHARS = frozenset("年月日%‰万亿元个人次天项件户亩吨家
 # The parser's notes a unit must act on: they stop the audit of something only the unit can supply (a form cut
 # off, numbers missing from the text, no form at all, the project named as its department). Every other note is
 # about how the form was laid out or read, and is for the reviewers (checks: Finding.audience).
+# The parser's notes by name, as the report and the workbook show them (findings `completeness.parse.<code>`);
+# a code not listed here shows as 识别说明.
+PARSE_NOTE_NAMES = {
+    "text_cut_off": "文本不完整",
+    "indicator_values_absent": "指标数值缺失",
+    "no_form_found": "未找到自评表",
+    "report_total_missing": "报告未写总分",
+    "project_name_is_department": "项目名称填成单位名称",
+    "indicator_row_misaligned": "指标行与表头列数不符",
+    "fund_row_misaligned": "资金行与表头列数不符",
+    "fund_run_together": "资金行数字连写",
+    "indicator_run_together": "指标行数字连写",
+    "indicator_text_unplaced": "指标文字未能归位",
+    "indicator_row_unplaced": "指标行无法识别",
+    "fund_row_unplaced": "资金行无法识别",
+    "indicator_row_incomplete": "指标行不完整",
+    "indicators_unread": "指标表未能读出",
+    "indicator_rows_interleaved": "指标行交错",
+    "fund_row_interleaved": "资金行交错",
+    "fund_rows_apart": "资金行分散",
+    "fund_amount_unconfirmed": "资金数额未能核实",
+    "ocr_sign_restored": "识别时补回符号",
+    "file_ocr": "扫描件文字识别",
+    "year_from_fill_date": "年度取自填报日期",
+    "year_from_text": "年度取自正文",
+    "year_from_period": "年度取自实施期",
+    "project_name_apart": "项目名称另行写出",
+    "goal_columns_unclear": "目标栏次不清",
+    "goal_columns_repeated": "目标两栏文字相同",
+}
 PARSE_NOTES_FOR_UNITS = frozenset(
     {"text_cut_off", "indicator_values_absent", "no_form_found", "report_total_missing", "project_name_is_department"}
 )

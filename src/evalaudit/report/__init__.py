@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
+from evalaudit.check_names import check_name
 from evalaudit.checks.causes import own_message, under_causes
 from evalaudit.decisions import form_decision_key
 from evalaudit.display import format_number
@@ -132,6 +133,7 @@ def build(
         "aside": aside,
         "own_message": own_message,
         "form_decision_key": form_decision_key,
+        "check_name": check_name,
         "grouped": False,  # whether a findings table lists each consequence under its cause (a unit's page)
         "unit_page": lambda item: unit_slug(unit_name(item)),
     }
@@ -185,7 +187,18 @@ def build(
         finding_count=len(listing.findings),
         cause_count=len(causes),
         per_page=FINDINGS_PER_PAGE,
-        chart_checks=bar_chart(Counter(f.check_id for f in causes).most_common(15), "各项检查的发现数（需单位改正的）"),
+        chart_checks=bar_chart(
+            [(check_name(c), n, c) for c, n in Counter(f.check_id for f in causes).most_common(15)],
+            "哪些问题最多（需单位改正的发现数，按检查）",
+        ),
+        chart_units=bar_chart(
+            [
+                (u["name"], u["errors"], f"错误 {u['errors']} 处、警告 {u['warnings']} 处")
+                for u in units[:10]
+                if u["errors"]
+            ],
+            "哪些单位错误最多",
+        ),
         chart_totals=_totals_chart(evaluations),
         chart_rates=_rates_chart(evaluations),
     )
@@ -414,7 +427,8 @@ def _findings_pages(findings: list[Finding], writer: PageWriter, environment: En
                 lambda: template.render(
                     common,
                     root="../",
-                    title=f"审核发现：{check}" + (f"（第{number}页，共{len(parts)}页）" if len(parts) > 1 else ""),  # noqa: B023 - writer.page calls it at once
+                    title=f"审核发现：{check_name(check)}"  # noqa: B023 - writer.page calls it at once
+                    + (f"（第{number}页，共{len(parts)}页）" if len(parts) > 1 else ""),  # noqa: B023 - writer.page calls it at once
                     check=check,  # noqa: B023 - writer.page calls it at once
                     category=part[0].category,  # noqa: B023 - writer.page calls it at once
                     findings=part,  # noqa: B023 - writer.page calls it at once
@@ -504,8 +518,7 @@ def _totals_chart(evaluations: list[FormEntry]) -> str:
 
 def _rates_chart(evaluations: list[FormEntry]) -> str:
     rates = [(e.exec_rate, f"{e.unit} 第{e.form_index}张") for e in evaluations if e.exec_rate is not None]
-    shown = sample(rates, CHART_POINTS, lambda rate: rate[0] > 100)
-    return rate_strip(shown, "各表预算执行率（红线为100%）" + _sampled(shown, rates))
+    return rate_strip(rates, f"预算执行率分布（共{len(rates)}张表；低于90%须说明原因，超过100%为超支）")
 
 
 def _sampled(shown: list, points: list) -> str:

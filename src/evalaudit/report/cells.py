@@ -28,7 +28,10 @@ class FormCells:
         notes = "".join(_note(f) for f in findings)
         anchor = f' id="{escape(cell_anchor(self.anchors, key))}"' if self.anchors else ""
         # a cell with a cause the unit must fix is marked; one with only consequences or reviewer notes greyed
-        marked = "flagged" if any(f.for_unit for f in findings) else "flagged-minor"
+        causes = [f for f in findings if f.for_unit]
+        marked = "flagged-minor"
+        if causes:  # an error red, a warning amber
+            marked = "flagged" if any(f.severity == "error" for f in causes) else "flagged flagged-warning"
         return Markup(f'<td data-cell="{escape(key)}"{anchor} class="{cls} {marked}">{escape(value)}{notes}</td>')
 
     def fund(self, i: int, r: FundRow) -> Markup:
@@ -73,7 +76,8 @@ def _note(finding: Finding) -> str:
     note = aside(finding)
     if note:
         return f'<div class="finding-note minor">【{escape(note)}】{escape(finding.message)}{expected}</div>'
-    return f'<div class="finding-note">【{SEVERITY_LABELS[finding.severity]}】{escape(finding.message)}{expected}</div>'
+    kind = "finding-note warning-note" if finding.severity != "error" else "finding-note"
+    return f'<div class="{kind}">【{SEVERITY_LABELS[finding.severity]}】{escape(finding.message)}{expected}</div>'
 
 
 def cell_anchor(prefix: str, key: str) -> str:

@@ -190,8 +190,8 @@ def import_reviews(store: Store, folder: str) -> list[str]:
 
 
 @task(name="report", **IO)
-def report(store: Store, run_id: str, reports: str, keep: int) -> Published:
-    published = publish_run(store, run_id, Path(reports), keep)
+def report(store: Store, run_id: str, reports: str, keep: int, registry: str | None = None) -> Published:
+    published = publish_run(store, run_id, Path(reports), keep, Path(registry) if registry else None)
     logger = get_run_logger()
     logger.info("审核报告：%s", published.report)
     if published.built is not None:
@@ -344,7 +344,7 @@ def _audit(
         watch.start("decisions")
         reviewed = import_reviews(store, str(settings.decisions_dir))
         watch.start("report")
-        published = report(store, run_id, reports, keep_reports)
+        published = report(store, run_id, reports, keep_reports, registry)
         watch.start("alert")
         notes = ([missed_line(gap.nights)] if gap.nights else []) + reviewed
         alerts = alert_units(store, run_id, quote(published), registry, notes, reports)  # type: ignore[call-overload]  # Prefect's Task typing does not take quote()

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from evalaudit.alert.registry import registry_aliases
 from evalaudit.decisions import keyed
 from evalaudit.ingest import SUPPORTED_SUFFIXES
 from evalaudit.outputs import write_jsonl, write_run_outputs
@@ -57,7 +58,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     found = keyed(run.findings, {e.evaluation_id: form_key(e) for e in forms})
     paths["findings.xlsx"] = write_workbook(Path(args.out) / "findings.xlsx", found, units_of(forms))
     watch.start("report")
-    paths["index.html"] = publish(listing_of_run(run), Path(args.out))
+    paths["index.html"] = publish(
+        listing_of_run(run), Path(args.out), aliases=registry_aliases(Path(args.registry) if args.registry else None)
+    )
     flush(Path(args.out))
     watch.write_if_asked()
     print(audit_summary(run, paths))
@@ -88,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_cmd.add_argument("paths", nargs="+", help=inputs)
     audit_cmd.add_argument("--out", required=True, help="输出目录")
     audit_cmd.add_argument("--index", help="文本索引目录：与以往各次审核的文字比对，并把本次文字加入索引")
+    audit_cmd.add_argument("--registry", help="单位名录（units.csv 或 units.xlsx）：总览的查找也按名录中的别名找到单位")
     audit_cmd.set_defaults(func=_cmd_audit)
 
     parse_cmd = commands.add_parser("parse", help="解析自评表（文件或文件夹），输出 JSON")

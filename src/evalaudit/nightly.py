@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from evalaudit.alert.compose import QueuedAlert, digest_alert, group_by_unit, unit_alerts
 from evalaudit.alert.deliver import Delivery, deliver
-from evalaudit.alert.registry import Registry, RegistryError, load_registry
+from evalaudit.alert.registry import Registry, RegistryError, load_registry, registry_aliases
 from evalaudit.inbox import CHECK_FAILED
 from evalaudit.model import Finding
 from evalaudit.outputs import write_run_outputs
@@ -166,7 +166,9 @@ def _save(store: Store, run_id: str, checked: CheckedFiles, batch: Sequence[File
     store.save_batch(run_id, batch, findings, checked.computed_totals, checked.exec_rates, texts)
 
 
-def publish_run(store: Store, run_id: str, reports: Path, keep: int = KEEP_REPORTS) -> Published:
+def publish_run(
+    store: Store, run_id: str, reports: Path, keep: int = KEEP_REPORTS, registry: Path | None = None
+) -> Published:
     """The whole inbox as it stands after this run → reports/runs/<run_id>/, then reports/latest points to it.
 
     Only the pages that changed since the previous report are rendered (and only their forms decoded); the
@@ -188,7 +190,7 @@ def publish_run(store: Store, run_id: str, reports: Path, keep: int = KEEP_REPOR
     write_workbook(partial / "findings.xlsx", listing.findings + problems, units_of(listing.evaluations))
     for name in ("findings.csv", "findings.jsonl"):  # a night that changed nothing keeps no second copy
         link_if_same(written[name], previous / name if previous else None)
-    built = build(listing, partial, previous, atomic=False, lines=True)
+    built = build(listing, partial, previous, atomic=False, lines=True, aliases=registry_aliases(registry))
     flush(partial)
     if out.exists():
         shutil.rmtree(out)

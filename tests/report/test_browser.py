@@ -169,3 +169,26 @@ def test_a_5000_form_audit_pages_its_findings_and_finds_any_unit(browser, tmp_pa
     page.wait_for_load_state("load")
     assert unit in page.locator("h1").inner_text()
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit"),
+    [
+        ("县疾控中心", "清溪县疾病预防控制中心"),  # the registry's alias
+        ("清溪镇政府", "清溪镇人民政府"),
+        ("清溪縣文化館", "清溪县文化馆"),  # traditional characters
+        ("清溪县　文化 馆", "清溪县文化馆"),  # a full-width and a plain space
+    ],
+)
+def test_the_search_folds_what_a_reviewer_types_and_knows_the_registrys_aliases(browser, tmp_path, typed, unit):
+    from evalaudit.alert.registry import registry_aliases
+    from evalaudit.pipeline import audit
+    from tests.conftest import INBOX
+
+    run = audit(sorted(INBOX.iterdir()))
+    publish(run.snapshot(), tmp_path, aliases=registry_aliases(ROOT / "data" / "units.csv"))
+    page = open_page(browser, tmp_path / "index.html")
+    page.fill("#unit-search", typed)
+    results = page.locator("#unit-results li a")
+    results.first.wait_for()
+    assert results.all_inner_texts() == [unit]

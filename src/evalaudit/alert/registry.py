@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,23 @@ def load_registry(path: Path) -> Registry:
         aliases = tuple(clean_name(alias) for alias in _ALIAS_SEPARATORS.split(cell("aliases")) if alias.strip())
         units.append(Unit(name=name, email=email, aliases=aliases))
     return Registry(units, problem="" if units else _empty(path))
+
+
+def registry_aliases(registry: Path | None) -> Callable[[str], Sequence[str]] | None:
+    """The registry's names for a unit (its registered name and aliases), for the overview's search; None when
+    there is no usable registry (the alerts say why)."""
+    if registry is None:
+        return None
+    try:
+        units = load_registry(registry)
+    except RegistryError:
+        return None
+
+    def names(unit: str) -> Sequence[str]:
+        found = units.find(unit)
+        return (found.name, *found.aliases) if found else ()
+
+    return names
 
 
 def _csv_rows(path: Path) -> list[list[str]]:

@@ -10,11 +10,13 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+import zhconv
 from jinja2 import Environment, PackageLoader
 
 from evalaudit.check_names import check_name
@@ -29,7 +31,7 @@ from evalaudit.report.cells import FormCells, aside
 from evalaudit.report.charts import bar_chart, rate_strip, sample, scatter
 from evalaudit.report.listing import FormEntry, Listing, listing_of
 from evalaudit.report.pages import PageWriter, page_key
-from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN
+from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN, name_key
 
 FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
 _HERE = Path(__file__).parent
@@ -111,13 +113,19 @@ def _environment() -> Environment:
 
 
 def build(
-    run: Snapshot | Listing, out: Path, previous: Path | None = None, atomic: bool = True, lines: bool = False
+    run: Snapshot | Listing,
+    out: Path,
+    previous: Path | None = None,
+    atomic: bool = True,
+    lines: bool = False,
+    aliases: Callable[[str], Sequence[str]] | None = None,
 ) -> Built:
     """The report of `run` in `out`: each page whose key is the same as in the `previous` run folder's manifest is
     linked from it, the others rendered (only those forms are decoded, `FORM_WINDOW` at a time).
 
     `atomic`: each page written through a temporary file (a folder people may be reading); off for a partial
-    run folder, renamed into place once complete. `lines`: evaluations.jsonl assembled here, form by form."""
+    run folder, renamed into place once complete. `lines`: evaluations.jsonl assembled here, form by form.
+    `aliases(unit)`: the other names the registry knows a unit by, for the overview's search."""
     listing = run if isinstance(run, Listing) else listing_of(run)
     environment = _environment()
     common = {
@@ -161,8 +169,11 @@ def build(
     _unit_pages(listing, units, writer, environment, common, by_unit, fixed_by_unit)
     checks = _findings_pages(listing.findings, writer, environment, common)
     unit_lists = _unit_lists(units, writer, environment, common)
-    names = json.dumps([[u["name"], u["slug"], u["errors"], u["warnings"]] for u in units], ensure_ascii=False)
-    writer.page(UNIT_NAMES, page_key("names", names), lambda: f"window.UNIT_NAMES={names};\n")
+    names = json.dumps(
+        [[u["name"], u["slug"], u["errors"], u["warnings"], search_keys(u["name"], aliases)] for u in units],
+        ensure_ascii=False,
+    )
+    writer.page(UNIT_NAMES, page_key("names", names), lambda: f"window.UNIT_NAMES={names};\n{fold_table_js()}")
 
     evaluations = listing.evaluations
     causes = [f for f in listing.findings if f.for_unit]  # the overview counts what units must fix, once per cause
@@ -205,6 +216,20 @@ def build(
     writer.write("index.html", None, html)
     writer.finish()
     return Built(out / "index.html", writer.linked, writer.copied, writer.rendered, decoded)
+
+
+def search_keys(name: str, aliases: Callable[[str], Sequence[str]] | None) -> str:
+    """What the overview's search matches a unit by: its name and the registry's other names for it, each folded
+    as units are matched (width, spaces, punctuation, traditional characters: `resubmission.name_key`)."""
+    others = list(aliases(name)) if aliases else []
+    return "\u0001".join(dict.fromkeys(key for key in map(name_key, [name, *others]) if key))
+
+
+@lru_cache(maxsize=1)
+def fold_table_js() -> str:
+    """Traditional → simplified for single characters, for the search to fold what a reviewer types."""
+    pairs = {k: v for k, v in zhconv.zhconv.getdict("zh-hans").items() if len(k) == 1 and len(v) == 1 and k != v}
+    return f"window.UNIT_FOLD={json.dumps(pairs, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
 def chunks(items: list, size: int) -> list[list]:

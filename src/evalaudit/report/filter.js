@@ -11,15 +11,22 @@
     script.onload = then;
     document.head.appendChild(script);
   }
+  // as the report folds names (resubmission.name_key): width, case, spaces and punctuation, traditional characters
+  function fold(text) {
+    var folding = window.UNIT_FOLD || {}, out = "";
+    var plain = text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}_]+/gu, "");
+    for (var ch of plain) out += folding[ch] || ch;
+    return out;
+  }
   function show() {
     var wanted = search.value.trim();
     while (results.firstChild) results.removeChild(results.firstChild);
     if (!wanted) return;
     load(function () {
       if (search.value.trim() !== wanted) return;
-      var units = window.UNIT_NAMES || [], found = 0;
+      var units = window.UNIT_NAMES || [], found = 0, key = fold(wanted);
       for (var i = 0; i < units.length && found < limit; i++) {
-        if (units[i][0].indexOf(wanted) < 0) continue;
+        if (units[i][0].indexOf(wanted) < 0 && (!key || (units[i][4] || "").indexOf(key) < 0)) continue;
         var item = document.createElement("li"), link = document.createElement("a");
         link.href = "units/" + units[i][1] + ".html";
         link.textContent = units[i][0];

@@ -145,6 +145,8 @@ def build(
         "grouped": False,  # whether a findings table lists each consequence under its cause (a unit's page)
         "unit_page": lambda item: unit_slug(unit_name(item)),
     }
+    changes = Changes(listing.run_id, frozenset(e.evaluation_id for e in listing.evaluations if e.first_submission))
+    common["change_label"] = changes.label
     writer = PageWriter(out, previous, atomic=atomic)
     by_form: dict[str, list[Finding]] = defaultdict(list)
     by_unit: dict[str, list[Finding]] = defaultdict(list)
@@ -250,8 +252,28 @@ def _shown_on_form(finding: Finding) -> tuple:
     )
 
 
-def _shown_in_table(finding: Finding) -> tuple:
+@dataclass(frozen=True)
+class Changes:
+    """What a row's 变化 says, in terms of this run: a form's first submission is 首次提交 (there is nothing to
+    compare it with); a finding new against the previous submission is 本次新发现 in the run that found it and
+    此前已发现 in later runs, so the rows agree with the summary's 新发现 count."""
+
+    run_id: str
+    first_forms: frozenset[str]
+
+    def label(self, finding: Finding) -> str:
+        if finding.change == STILL_OPEN:
+            return CHANGE_LABELS[STILL_OPEN]
+        if finding.change != NEW:
+            return ""
+        if finding.evaluation_id in self.first_forms:
+            return "首次提交"
+        return "本次新发现" if finding.run_id == self.run_id else "此前已发现"
+
+
+def _shown_in_table(finding: Finding, label: str = "") -> tuple:
     return (
+        label,
         finding.evaluation_id,
         finding.source_file,
         finding.form_index,
@@ -398,14 +420,16 @@ def _unit_pages(
             for e in forms
         ]
         change_counts = _change_counts(findings, fixed)
+        first = bool(forms) and all(e.first_submission for e in forms) and any(f.change for f in findings)
         audited = max((e.audited_run for e in forms), default="")
         key = page_key(
             "unit",
             name,
             audited,
             tuple(tuple(row.values()) for row in rows),
-            tuple(_shown_in_table(f) for f in findings),
+            tuple(_shown_in_table(f, common["change_label"](f)) for f in findings),
             tuple(change_counts.items()) if change_counts else None,
+            first,
             tuple((f.source_file, f.location, f.stated, f.message) for f in fixed),
         )
         writer.page(
@@ -420,6 +444,7 @@ def _unit_pages(
                 findings=findings,  # noqa: B023 - writer.page calls it at once
                 grouped=True,
                 change_counts=change_counts,  # noqa: B023 - writer.page calls it at once
+                first_submission=first,  # noqa: B023 - writer.page calls it at once
                 fixed=fixed,  # noqa: B023 - writer.page calls it at once
             ),
         )
@@ -445,7 +470,8 @@ def _findings_pages(findings: list[Finding], writer: PageWriter, environment: En
         parts = chunks(found, FINDINGS_PER_PAGE)
         names = [f"findings/{check_slug(check)}-{number:04d}.html" for number in range(1, len(parts) + 1)]
         for number, (name, part) in enumerate(zip(names, parts, strict=True), start=1):
-            key = page_key("findings", check, number, len(parts), tuple(_shown_in_table(f) for f in part))
+            shown = tuple(_shown_in_table(f, common["change_label"](f)) for f in part)
+            key = page_key("findings", check, number, len(parts), shown)
             writer.page(
                 name,
                 key,

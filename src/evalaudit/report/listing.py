@@ -41,6 +41,11 @@ class FormEntry:
     project_name: str | None = None
     stated_total: float | None = None
     known: bool = False
+    previous_evaluation_id: str | None = None  # the unit's previous submission of this form (store listings)
+
+    @property
+    def first_submission(self) -> bool:
+        return self.previous_evaluation_id is None
 
     def learn(self, evaluation: Evaluation) -> None:
         """Take what only the form's content says."""

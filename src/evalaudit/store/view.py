@@ -98,6 +98,7 @@ class InboxView:
                     version=row.run_id,
                     audited_run=row.run_id,
                     also_submitted_as=[name for name in here if name != first],
+                    previous_evaluation_id=row.previous_evaluation_id,
                 )
             )
         source = {form.evaluation_id: form for form in forms}

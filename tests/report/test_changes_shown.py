@@ -1,0 +1,52 @@
+"""变化 says what changed in terms of the run the report is for, as the summary counts it (issue 17, item 4): a
+first submission is 首次提交; after a resubmission, what it brought is 本次新发现 in that run and 此前已发现 in
+the next; what stayed is 仍未修正."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from evalaudit.report import publish, unit_slug
+from evalaudit.store import open_store
+from tests.conftest import INBOX
+from tests.test_store import audit_into
+
+TOWNSHIP = "07_township_party_building_errors.txt"
+
+
+def changes_on(out, unit: str) -> dict[str, set[str]]:
+    page = (out / "units" / f"{unit_slug(unit)}.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr data-unit=.*?</tr>", page, re.S)
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)  # 单位 文件 表 检查 严重程度 位置 … 变化
+        found.setdefault(cells[-1], set()).add(cells[5])
+    return found
+
+
+def test_changes_read_in_terms_of_the_run_the_report_is_for(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(INBOX / TOWNSHIP, inbox / TOWNSHIP)
+    audit_into(store, "r1", inbox)
+    publish(store.current_listing("r1"), tmp_path / "r1")
+    first = (tmp_path / "r1" / "units" / f"{unit_slug('清溪镇人民政府')}.html").read_text(encoding="utf-8")
+    assert "首次提交：本单位的自评表是第一次提交" in first and "新发现" not in first
+    assert set(changes_on(tmp_path / "r1", "清溪镇人民政府")) == {"首次提交"}
+
+    text = (inbox / TOWNSHIP).read_text(encoding="utf-8")
+    (inbox / TOWNSHIP).unlink()
+    resubmitted = text.replace("≥4期\t4期\t10\t10", "≥4期\t4期\t10\t12")  # a new error: 12 points of 10
+    (inbox / ("v2-" + TOWNSHIP)).write_text(resubmitted, encoding="utf-8")
+    audit_into(store, "r2", inbox)
+    publish(store.current_listing("r2"), tmp_path / "r2")
+    second = changes_on(tmp_path / "r2", "清溪镇人民政府")
+    assert "指标/党员集中轮训期数/得分" in second["本次新发现"] and "资金表/年度资金总额/执行率" in second["仍未修正"]
+
+    audit_into(store, "r3", inbox)  # nothing resubmitted: nothing is new in this run
+    publish(store.current_listing("r3"), tmp_path / "r3")
+    third = changes_on(tmp_path / "r3", "清溪镇人民政府")
+    assert "本次新发现" not in third and third["此前已发现"] == second["本次新发现"]
+    assert store.run_counts("r3")["findings_new"] == 0

@@ -50,3 +50,30 @@ def test_changes_read_in_terms_of_the_run_the_report_is_for(tmp_path):
     third = changes_on(tmp_path / "r3", "清溪镇人民政府")
     assert "本次新发现" not in third and third["此前已发现"] == second["本次新发现"]
     assert store.run_counts("r3")["findings_new"] == 0
+
+
+def test_the_overview_opens_on_what_this_run_found_and_nobody_decided(tmp_path):
+    from evalaudit.decisions import Decision
+
+    store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(INBOX / TOWNSHIP, inbox / TOWNSHIP)
+    audit_into(store, "r1", inbox)
+    listing = store.current_listing("r1")
+    causes = [f for f in listing.findings if f.for_unit]
+    total = next(f for f in causes if f.check_id == "arithmetic.total")
+    store.decide([Decision("finding", total.decision_key, "confirmed", "王芳")])
+    publish(store.current_listing("r1"), tmp_path / "r1")
+    index = (tmp_path / "r1" / "index.html").read_text(encoding="utf-8")
+    assert f"待审核：本次新发现、尚未审核的问题（{len(causes) - 1} 条）" in index
+    queue = index.split('id="queue"')[1].split("</table>")[0]
+    severities = re.findall(r'data-severity="(\w+)"', queue)
+    assert severities == sorted(severities, key=["error", "warning"].index)  # errors first
+    assert "总分填报为87" not in queue  # decided: out of the queue
+    row = re.search(r'<tr><td><a href="units/[0-9a-f]+\.html">清溪镇人民政府</a></td>(.*?)</tr>', index)[1]
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[-2:] == ["1", str(len(causes) - 1)]  # decided, not
+
+    audit_into(store, "r2", inbox)  # the next night, nothing new
+    publish(store.current_listing("r2"), tmp_path / "r2")
+    assert "没有待审核的问题" in (tmp_path / "r2" / "index.html").read_text(encoding="utf-8")

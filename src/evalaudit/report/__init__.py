@@ -178,6 +178,7 @@ def build(
     writer.page(UNIT_NAMES, page_key("names", names), lambda: f"window.UNIT_NAMES={names};\n{fold_table_js()}")
 
     evaluations = listing.evaluations
+    queue = morning_queue(listing, units)
     causes = [f for f in listing.findings if f.for_unit]  # the overview counts what units must fix, once per cause
     severity_counts = Counter(f.severity for f in causes)
     html = environment.get_template("index.html.j2").render(
@@ -200,6 +201,8 @@ def build(
         finding_count=len(listing.findings),
         cause_count=len(causes),
         per_page=FINDINGS_PER_PAGE,
+        queue=queue[:QUEUE_ON_INDEX],
+        queue_count=len(queue),
         chart_checks=bar_chart(
             [(check_name(c), n, c) for c, n in Counter(f.check_id for f in causes).most_common(15)],
             "哪些问题最多（需单位改正的发现数，按检查）",
@@ -542,6 +545,7 @@ def _fallback_page(evaluation: Evaluation, reason: str) -> str:
 def _unit_rows(evaluations: list[FormEntry], findings: list[Finding]) -> list[dict]:
     names = {unit_name(e) for e in evaluations} | {unit_name(f) for f in findings}
     severity = Counter((unit_name(f), f.severity) for f in findings if f.for_unit)  # one per cause
+    decided = Counter((unit_name(f), bool(f.decision)) for f in findings if f.for_unit or f.decision == "dismissed")
     forms = Counter(unit_name(e) for e in evaluations)
     rows = [
         {
@@ -550,10 +554,31 @@ def _unit_rows(evaluations: list[FormEntry], findings: list[Finding]) -> list[di
             "errors": severity[(name, "error")],
             "warnings": severity[(name, "warning")],
             "forms": forms[name],
+            "decided": decided[(name, True)],
+            "undecided": decided[(name, False)],
         }
         for name in names
     ]
     return sorted(rows, key=lambda row: (-row["errors"], -row["warnings"], row["name"]))
+
+
+QUEUE_ON_INDEX = 200  # rows of the overview's morning queue
+
+
+def morning_queue(listing: Listing, units: list[dict]) -> list[Finding]:
+    """What a reviewer opens the day on: the causes this run found that nobody has decided yet (a one-off audit,
+    which compares nothing: every undecided cause), errors first, then the units with most errors."""
+    compared = any(f.change for f in listing.findings)
+    errors = {u["name"]: u["errors"] for u in units}
+    waiting = [
+        f
+        for f in listing.findings
+        if f.for_unit and not f.decision and (not compared or (f.change == NEW and f.run_id == listing.run_id))
+    ]
+    rank = {"error": 0, "warning": 1, "info": 2}
+    return sorted(
+        waiting, key=lambda f: (rank.get(f.severity, 3), -errors.get(unit_name(f), 0), f.source_file, f.form_index or 0)
+    )
 
 
 def _totals_chart(evaluations: list[FormEntry]) -> str:

@@ -17,6 +17,7 @@ in the same file and are read where they are used.
     EVALAUDIT_BUREAU_CONTACT  whom a unit asks about its email (name and phone)
     EVALAUDIT_RESUBMIT_CHANNEL  where a unit resubmits (an upload address, a mailbox, an office)
     EVALAUDIT_DECISIONS_DIR   where reviewers drop filled-in findings.xlsx workbooks (default data/decisions)
+    EVALAUDIT_REVIEWERS_FILE, EVALAUDIT_REVIEW_SECRET_FILE  the review app's accounts and signing secret
     EVALAUDIT_CRON, EVALAUDIT_TIMEZONE, EVALAUDIT_DASK_ADDRESS, EVALAUDIT_SMTP_*  (see the README)
 """
 

@@ -11,20 +11,12 @@ from openpyxl import load_workbook
 from evalaudit.decision_import import import_decisions
 from evalaudit.report import publish
 from evalaudit.report.workbook import FINDINGS, SUMMARY, units_of, write_workbook
-from evalaudit.store import open_store
-from tests.conftest import INBOX
-from tests.test_store import audit_into
-
-TOWNSHIP = "07_township_party_building_errors.txt"
+from tests.township import township_store
 
 
 @pytest.fixture
 def run(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    shutil.copy(INBOX / TOWNSHIP, inbox / TOWNSHIP)
-    audit_into(store, "r1", inbox)
+    store, _ = township_store(tmp_path)
     listing = store.current_listing("r1")
     out = tmp_path / "report"
     publish(listing, out)

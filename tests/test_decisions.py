@@ -3,7 +3,6 @@ resubmissions while the value stays, and taken out of what units are told."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 
 import pytest
@@ -12,12 +11,9 @@ from evalaudit.alert.compose import compose_alerts
 from evalaudit.alert.registry import Registry, Unit
 from evalaudit.decisions import Decision, DecisionError, finding_key, validated, verdict_of, with_decisions
 from evalaudit.model import Finding
-from evalaudit.store import open_store
 from evalaudit.store.decisions import form_keys
-from tests.conftest import INBOX
 from tests.test_store import audit_into
-
-TOWNSHIP = "07_township_party_building_errors.txt"
+from tests.township import resubmit, township_store
 
 
 def dismissal(finding: Finding, key: str, reason: str = "表内另有规定，总分以附表为准") -> Decision:
@@ -26,16 +22,18 @@ def dismissal(finding: Finding, key: str, reason: str = "表内另有规定，�
 
 
 @pytest.fixture
-def store(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
+def township(tmp_path):
+    return township_store(tmp_path)
 
 
 @pytest.fixture
-def inbox(tmp_path):
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    shutil.copy(INBOX / TOWNSHIP, folder / TOWNSHIP)
-    return folder
+def store(township):
+    return township[0]
+
+
+@pytest.fixture
+def inbox(township):
+    return township[1]
 
 
 def total_of(store, run_id: str) -> Finding:
@@ -47,16 +45,7 @@ def key_of(store, finding: Finding) -> str:
         return finding_key(form_keys(connection, [finding.evaluation_id])[finding.evaluation_id], finding)
 
 
-def resubmit(inbox, old: str, new: str) -> None:
-    path = inbox / TOWNSHIP
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.unlink()
-    (inbox / ("v2-" + TOWNSHIP)).write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_a_dismissed_finding_stays_dismissed_on_every_run_while_its_value_stays(store, inbox):
-    audit_into(store, "r1", inbox)
     total = total_of(store, "r1")
     assert total.for_unit and total.decision == ""
     store.decide([dismissal(total, key_of(store, total))])
@@ -71,7 +60,6 @@ def test_a_dismissed_finding_stays_dismissed_on_every_run_while_its_value_stays(
 
 
 def test_a_dismissed_finding_comes_back_when_the_value_changes(store, inbox):
-    audit_into(store, "r1", inbox)
     total = total_of(store, "r1")
     store.decide([dismissal(total, key_of(store, total))])
     resubmit(inbox, "100\t87\t", "100\t88\t")
@@ -81,7 +69,6 @@ def test_a_dismissed_finding_comes_back_when_the_value_changes(store, inbox):
 
 
 def test_a_later_decision_supersedes_and_none_is_ever_deleted(store, inbox):
-    audit_into(store, "r1", inbox)
     total = total_of(store, "r1")
     key = key_of(store, total)
     store.decide([dismissal(total, key)])
@@ -93,7 +80,6 @@ def test_a_later_decision_supersedes_and_none_is_ever_deleted(store, inbox):
 
 
 def test_decisions_are_recorded_all_or_none(store, inbox):
-    audit_into(store, "r1", inbox)
     total = total_of(store, "r1")
     key = key_of(store, total)
     with pytest.raises(DecisionError, match="须说明理由"):
@@ -102,7 +88,6 @@ def test_decisions_are_recorded_all_or_none(store, inbox):
 
 
 def test_what_a_reviewer_dismissed_or_holds_is_not_emailed_and_stays_untold(store, inbox):
-    audit_into(store, "r1", inbox)
     listing = store.current_listing("r1")
     total = next(f for f in listing.findings if f.check_id == "arithmetic.total")
     rate = next(f for f in listing.findings if f.check_id == "arithmetic.execution_rate")
@@ -153,7 +138,6 @@ def test_the_report_shows_a_dismissed_finding_greyed_with_its_reason_and_counts_
 
     from evalaudit.report import publish, unit_slug
 
-    audit_into(store, "r1", inbox)
     before = tmp_path / "before"
     publish(store.current_listing("r1"), before)
     total = total_of(store, "r1")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from evalaudit.checks.causes import cause_ref
 from evalaudit.model import Finding
 
 CONFIRMED, DISMISSED, PENDING = "confirmed", "dismissed", "pending"
@@ -91,7 +92,7 @@ def with_decisions(findings: list[Finding], latest: dict[str, Decision], keys: l
         decision = latest.get(key)
         keyed = replace(finding, decision_key=key)
         decided.append(replace(keyed, decision=decision.verdict, decision_note=decision.note) if decision else keyed)
-    dismissed = {(f.evaluation_id, f"{f.check_id}@{f.location}") for f in decided if f.decision == DISMISSED}
+    dismissed = {(f.evaluation_id, cause_ref(f)) for f in decided if f.decision == DISMISSED}
     return [
         replace(f, caused_by="") if f.caused_by and (f.evaluation_id, f.caused_by) in dismissed else f for f in decided
     ]

@@ -5,14 +5,10 @@ the next; what stayed is 仍未修正."""
 from __future__ import annotations
 
 import re
-import shutil
 
 from evalaudit.report import publish, unit_slug
-from evalaudit.store import open_store
-from tests.conftest import INBOX
 from tests.test_store import audit_into
-
-TOWNSHIP = "07_township_party_building_errors.txt"
+from tests.township import resubmit, township_store
 
 
 def changes_on(out, unit: str) -> dict[str, set[str]]:
@@ -26,20 +22,13 @@ def changes_on(out, unit: str) -> dict[str, set[str]]:
 
 
 def test_changes_read_in_terms_of_the_run_the_report_is_for(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    shutil.copy(INBOX / TOWNSHIP, inbox / TOWNSHIP)
-    audit_into(store, "r1", inbox)
+    store, inbox = township_store(tmp_path)
     publish(store.current_listing("r1"), tmp_path / "r1")
     first = (tmp_path / "r1" / "units" / f"{unit_slug('清溪镇人民政府')}.html").read_text(encoding="utf-8")
     assert "首次提交：本单位的自评表是第一次提交" in first and "新发现" not in first
     assert set(changes_on(tmp_path / "r1", "清溪镇人民政府")) == {"首次提交"}
 
-    text = (inbox / TOWNSHIP).read_text(encoding="utf-8")
-    (inbox / TOWNSHIP).unlink()
-    resubmitted = text.replace("≥4期\t4期\t10\t10", "≥4期\t4期\t10\t12")  # a new error: 12 points of 10
-    (inbox / ("v2-" + TOWNSHIP)).write_text(resubmitted, encoding="utf-8")
+    resubmit(inbox, "≥4期\t4期\t10\t10", "≥4期\t4期\t10\t12")  # a new error: 12 points of 10
     audit_into(store, "r2", inbox)
     publish(store.current_listing("r2"), tmp_path / "r2")
     second = changes_on(tmp_path / "r2", "清溪镇人民政府")
@@ -55,11 +44,7 @@ def test_changes_read_in_terms_of_the_run_the_report_is_for(tmp_path):
 def test_the_overview_opens_on_what_this_run_found_and_nobody_decided(tmp_path):
     from evalaudit.decisions import Decision
 
-    store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    shutil.copy(INBOX / TOWNSHIP, inbox / TOWNSHIP)
-    audit_into(store, "r1", inbox)
+    store, inbox = township_store(tmp_path)
     listing = store.current_listing("r1")
     causes = [f for f in listing.findings if f.for_unit]
     total = next(f for f in causes if f.check_id == "arithmetic.total")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
 import threading
 import time
@@ -24,11 +23,10 @@ from evalaudit.review.accounts import add_account, load_accounts
 from evalaudit.review.app import ReviewConfig, ReviewSetupError, create_app
 from evalaudit.review.sessions import load_secret
 from evalaudit.store import open_store
-from tests.conftest import INBOX
 from tests.report.test_browser import CHROMIUM
 from tests.test_store import audit_into
+from tests.township import resubmit, township_store
 
-TOWNSHIP = "07_township_party_building_errors.txt"
 PASSWORD = "lotus-pond-8"
 
 
@@ -40,11 +38,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def served(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'evalaudit.db'}")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    shutil.copy(INBOX / TOWNSHIP, inbox / TOWNSHIP)
-    audit_into(store, "r1", inbox)
+    store, inbox = township_store(tmp_path)
     publish(store.current_listing("r1"), tmp_path / "reports" / "latest")
     accounts = tmp_path / "reviewers.txt"
     add_account(accounts, "王芳", PASSWORD)
@@ -112,9 +106,7 @@ def test_a_reviewer_dismisses_a_finding_and_returns_a_form_in_the_browser(served
     registry = Registry([Unit("清溪镇人民政府", "town@example.gov.cn", ())])
     unit = compose_alerts("r1", unalerted, [], registry, store.current_listing("r1"))[0]
     assert "[错误] 位置：总分" not in unit.body
-    text = (inbox / TOWNSHIP).read_text(encoding="utf-8")
-    (inbox / TOWNSHIP).unlink()
-    (inbox / ("v2-" + TOWNSHIP)).write_text(text.replace("100\t87\t", "100\t88\t"), encoding="utf-8")
+    resubmit(inbox, "100\t87\t", "100\t88\t")
     audit_into(store, "r2", inbox)
     [back] = [f for f in store.current_listing("r2").findings if f.check_id == "arithmetic.total"]
     assert back.stated == "88" and back.decision == "" and back.for_unit

@@ -62,6 +62,17 @@ def test_migrations_run_once_each_in_order(url):
     assert "operator" in {column["name"] for column in inspect(store.engine).get_columns("runs")}
 
 
+def test_an_older_store_learns_each_forms_budget_from_the_forms_it_holds(url, tmp_path):
+    """Step 7 adds the budget column and fills it by decoding the forms stored before it."""
+    store = open_store(url)
+    _audit_one(store, tmp_path / "inbox", tmp_path)
+    with store.engine.begin() as connection:  # the store as step 6 left it: no budget column
+        connection.exec_driver_sql("ALTER TABLE evaluations DROP COLUMN budget")
+        connection.exec_driver_sql("UPDATE store_meta SET value = '6' WHERE key = 'schema_version'")
+    upgraded = open_store(url)
+    assert [e.budget for e in upgraded.current_listing("r1").evaluations] == [64.5]
+
+
 def test_a_database_from_a_newer_version_is_refused(url):
     open_store(url, migrations=(*MIGRATIONS, lambda connection: None))
     with pytest.raises(StoreError, match="高于本程序支持"):

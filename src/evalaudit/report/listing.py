@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from evalaudit.facts.money import form_budget
 from evalaudit.inbox import FileProblem
 from evalaudit.model import Evaluation, Finding
 from evalaudit.pipeline import AuditRun, Snapshot
@@ -42,6 +43,9 @@ class FormEntry:
     stated_total: float | None = None
     known: bool = False
     previous_evaluation_id: str | None = None  # the unit's previous submission of this form (store listings)
+    budget: float | None = None  # 万元, the total row's (facts.money.form_budget): the money the form is about
+    decision: str = ""  # the reviewer's verdict in force on this submission: passed | returned (store listings)
+    decision_note: str = ""  # how the report shows it: 退回（王芳，2026-12-01：…）
 
     @property
     def first_submission(self) -> bool:
@@ -85,6 +89,7 @@ def entry_of(
         version=version,
         audited_run=run_id,
         also_submitted_as=list(evaluation.also_submitted_as),
+        budget=form_budget(evaluation),
     )
     entry.learn(evaluation)
     return entry

@@ -17,6 +17,8 @@ from sqlalchemy import (
     update,
 )
 
+from evalaudit.decisions import DISMISSED
+from evalaudit.facts.money import form_budget
 from evalaudit.inbox import (
     AUDITED,
     CHECK_FAILED,
@@ -227,7 +229,10 @@ class RunLedger:
             .order_by(bytewise(evaluations.c.run_id).desc(), bytewise(evaluations.c.evaluation_id).desc())
             .limit(1)
         ).scalar()
+        # what a reviewer dismissed on the previous submission was no open problem: it is neither fixed when it goes
+        # nor still open when it stays (its value changed, it is new to the unit; unchanged, still dismissed)
         previous = stored_findings(connection, [previous_id]) if previous_id else []
+        previous = [f for f in decided_findings(connection, previous) if f.decision != DISMISSED]
         changes, fixed = compare(previous, current)
         connection.execute(
             insert(evaluations).values(
@@ -243,6 +248,7 @@ class RunLedger:
                 form_type=evaluation.form_type,
                 computed_total=computed_total,
                 exec_rate=exec_rate,
+                budget=form_budget(evaluation),
                 data=evaluation.to_dict(),
             )
         )

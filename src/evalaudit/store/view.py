@@ -11,6 +11,7 @@ from sqlalchemy import (
     select,
 )
 
+from evalaudit.decisions import form_decision_key
 from evalaudit.inbox import (
     AUDITED,
     FileProblem,
@@ -18,7 +19,7 @@ from evalaudit.inbox import (
 from evalaudit.model import Evaluation, Finding, evaluation_from_dict
 from evalaudit.pipeline import Snapshot
 from evalaudit.report.listing import FormEntry, Listing
-from evalaudit.store.decisions import decided_findings
+from evalaudit.store.decisions import decided_findings, latest
 from evalaudit.store.rows import chunks, stored_findings
 from evalaudit.store.schema import evaluations, files, texts
 from evalaudit.store.signs import StoreHistory, in_history_order
@@ -77,6 +78,7 @@ class InboxView:
                 current += stored_findings(connection, chunk)
                 fixed += stored_findings(connection, chunk, fixed=True)
             current, fixed = decided_findings(connection, current), decided_findings(connection, fixed)
+            on_forms = latest(connection, [form_decision_key(i) for i in ids])
         names = defaultdict(list)  # content -> its names in the inbox now (a renamed file shows its new name)
         for entry in present:
             if entry.status == AUDITED:
@@ -99,8 +101,12 @@ class InboxView:
                     audited_run=row.run_id,
                     also_submitted_as=[name for name in here if name != first],
                     previous_evaluation_id=row.previous_evaluation_id,
+                    budget=row.budget,
                 )
             )
+            decided = on_forms.get(form_decision_key(row.evaluation_id))
+            if decided is not None:
+                forms[-1].decision, forms[-1].decision_note = decided.verdict, decided.note
         source = {form.evaluation_id: form for form in forms}
         for finding in current + fixed:
             form = source.get(finding.evaluation_id)

@@ -9,6 +9,13 @@ import pandas as pd
 LABEL_LENGTH = 20
 
 
+def format_money(value: float | None) -> str:
+    """An amount in 万元 as a reviewer reads money: 1234.5 → 1,234.50; None/NaN → ''."""
+    if value is None or value != value:
+        return ""
+    return f"{value:,.2f}"
+
+
 def format_number(value: object) -> str:
     """97.75200000001 → 97.752, 10.0 → 10, None/NaN → ''. Strings pass through."""
     if value is None:

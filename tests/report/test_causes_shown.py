@@ -38,7 +38,7 @@ def test_unit_page_counts_causes_only(seed_report):
     run, out = seed_report
     cause = seed_finding(run, "000", "execution_rate.spending_over_budget")
     page = (out / "units" / f"{unit_slug(unit_name(cause))}.html").read_text(encoding="utf-8")
-    form_row = re.search(r"<tr><td>000_[^<]*</td><td[^>]*><a .*?</tr>", page, re.S)[0]
+    form_row = re.search(r"<tr><td[^>]*>000_[^<]*</td><td[^>]*><a .*?</tr>", page, re.S)[0]
     errors = [
         f for f in run.findings if f.evaluation_id == cause.evaluation_id and f.for_unit and f.severity == "error"
     ]

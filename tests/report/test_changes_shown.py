@@ -57,7 +57,9 @@ def test_the_overview_opens_on_what_this_run_found_and_nobody_decided(tmp_path):
     assert severities == sorted(severities, key=["error", "warning"].index)  # errors first
     assert "总分填报为87" not in queue  # decided: out of the queue
     row = re.search(r'<tr><td><a href="units/[0-9a-f]+\.html">清溪镇人民政府</a></td>(.*?)</tr>', index)[1]
-    assert re.findall(r'<td class="num">(\d+)</td>', row)[-2:] == ["1", str(len(causes) - 1)]  # decided, not
+    header = re.findall(r"<th[^>]*>([^<]+)</th>", index.split('id="units"')[1].split("</thead>")[0])
+    cells = dict(zip(header[1:], re.findall(r"<td[^>]*>(.*?)</td>", row)))  # after the 单位 cell
+    assert (cells["已审核"], cells["未审核"]) == ("1", str(len(causes) - 1))
 
     audit_into(store, "r2", inbox)  # the next night, nothing new
     publish(store.current_listing("r2"), tmp_path / "r2")

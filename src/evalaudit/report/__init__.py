@@ -21,8 +21,8 @@ from jinja2 import Environment, PackageLoader
 
 from evalaudit.check_names import check_name
 from evalaudit.checks.causes import own_message, under_causes
-from evalaudit.decisions import form_decision_key
-from evalaudit.display import format_number
+from evalaudit.decisions import RETURNED, form_decision_key
+from evalaudit.display import format_money, format_number
 from evalaudit.inbox import FileProblem
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Evaluation, Finding
 from evalaudit.outputs import EvaluationLines
@@ -35,7 +35,8 @@ from evalaudit.resubmission import CHANGE_LABELS, FIXED, NEW, STILL_OPEN, name_k
 
 FORM_TYPES = {"department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表", "report": "绩效自评报告", "": ""}
 _HERE = Path(__file__).parent
-UNIT_PAGE_FIELDS = ("evaluation_id", "source_file", "form_index", "form_type", "year", "project_name", "stated_total")
+UNIT_PAGE_FIELDS = ("evaluation_id", "source_file", "form_index", "form_type", "year", "project_name", "stated_total",
+                    "budget", "decision", "decision_note")  # fmt: skip
 _EVALUATION_ID = re.compile(r"[0-9a-f]{16}-[0-9]+")  # model.evaluation_id: content hash prefix, form number
 _CHECK_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 
@@ -136,6 +137,7 @@ def build(
         "severities": SEVERITY_LABELS,
         "form_types": FORM_TYPES,
         "fmt": format_number,
+        "money": format_money,
         "changes": CHANGE_LABELS,
         "form_slug": form_slug,
         "aside": aside,
@@ -215,6 +217,9 @@ def build(
             ],
             "哪些单位错误最多",
         ),
+        chart_money=_money_chart(units),
+        money_at_issue=sum(u["at_issue"] for u in units),
+        queue_budgets=form_budgets(listing),
         chart_totals=_totals_chart(evaluations),
         chart_rates=_rates_chart(evaluations),
     )
@@ -323,6 +328,7 @@ def _form_pages(
                 tuple(entry.also_submitted_as),
                 entry.unit,
                 entry.computed_total,
+                entry.decision_note,
                 tuple(_shown_on_form(f) for f in by_form.get(entry.evaluation_id, ())),
             )
             names[entry.evaluation_id] = (name, key)
@@ -390,6 +396,8 @@ def _form_page(
             unplaced=unplaced,
             unit_slug=unit_slug(unit_name(evaluation)),
             computed_total=entry.computed_total,
+            decision=entry.decision,
+            decision_note=entry.decision_note,
         )
         return html, ""
     except Exception as error:  # noqa: BLE001 - one form's page must not cost the report
@@ -543,10 +551,18 @@ def _fallback_page(evaluation: Evaluation, reason: str) -> str:
 
 
 def _unit_rows(evaluations: list[FormEntry], findings: list[Finding]) -> list[dict]:
+    """One row per unit: its open causes by severity, its forms, how many causes are decided, how many of its
+    forms were returned, and the money at issue (the budgets of its forms with an open error, 万元)."""
     names = {unit_name(e) for e in evaluations} | {unit_name(f) for f in findings}
     severity = Counter((unit_name(f), f.severity) for f in findings if f.for_unit)  # one per cause
     decided = Counter((unit_name(f), bool(f.decision)) for f in findings if f.for_unit or f.decision == "dismissed")
     forms = Counter(unit_name(e) for e in evaluations)
+    returned = Counter(unit_name(e) for e in evaluations if e.decision == RETURNED)
+    erring = {f.evaluation_id for f in findings if f.for_unit and f.severity == "error"}
+    at_issue: dict[str, float] = {}
+    for entry in evaluations:
+        if entry.evaluation_id in erring and entry.budget:
+            at_issue[unit_name(entry)] = at_issue.get(unit_name(entry), 0.0) + entry.budget
     rows = [
         {
             "name": name,
@@ -556,6 +572,8 @@ def _unit_rows(evaluations: list[FormEntry], findings: list[Finding]) -> list[di
             "forms": forms[name],
             "decided": decided[(name, True)],
             "undecided": decided[(name, False)],
+            "returned": returned[name],
+            "at_issue": at_issue.get(name, 0.0),
         }
         for name in names
     ]
@@ -563,21 +581,44 @@ def _unit_rows(evaluations: list[FormEntry], findings: list[Finding]) -> list[di
 
 
 QUEUE_ON_INDEX = 200  # rows of the overview's morning queue
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def morning_queue(listing: Listing, units: list[dict]) -> list[Finding]:
     """What a reviewer opens the day on: the causes this run found that nobody has decided yet (a one-off audit,
-    which compares nothing: every undecided cause), errors first, then the units with most errors."""
+    which compares nothing: every undecided cause), errors first, then by the money the form is about, then the
+    units with most errors."""
     compared = any(f.change for f in listing.findings)
     errors = {u["name"]: u["errors"] for u in units}
+    budgets = form_budgets(listing)
     waiting = [
         f
         for f in listing.findings
         if f.for_unit and not f.decision and (not compared or (f.change == NEW and f.run_id == listing.run_id))
     ]
-    rank = {"error": 0, "warning": 1, "info": 2}
     return sorted(
-        waiting, key=lambda f: (rank.get(f.severity, 3), -errors.get(unit_name(f), 0), f.source_file, f.form_index or 0)
+        waiting,
+        key=lambda f: (
+            SEVERITY_RANK.get(f.severity, 3),
+            -(budgets.get(f.evaluation_id) or 0.0),
+            -errors.get(unit_name(f), 0),
+            f.source_file,
+            f.form_index or 0,
+        ),
+    )
+
+
+def form_budgets(listing: Listing) -> dict[str, float]:
+    """Each form's budget (万元) where it states one."""
+    return {e.evaluation_id: e.budget for e in listing.evaluations if e.budget is not None}
+
+
+def _money_chart(units: list[dict]) -> str:
+    at_issue = sorted((u for u in units if u["at_issue"] > 0), key=lambda u: (-u["at_issue"], u["name"]))[:10]
+    return bar_chart(
+        [(u["name"], u["at_issue"], f"有错误的自评表 预算合计 {format_money(u['at_issue'])} 万元") for u in at_issue],
+        "涉及资金最多的单位（有错误的自评表的预算合计，万元）",
+        shown=format_money,
     )
 
 

@@ -18,25 +18,27 @@ def text_width(text: str) -> float:
     return sum(CHAR if ord(ch) > 0x2E80 else CHAR * 0.55 for ch in text)
 
 
-def bar_chart(counts: list[tuple[str, int, str]], title: str) -> str:
-    """Horizontal bars, one per (label, count, tooltip): the label column is as wide as the longest label, so
-    no label is clipped; the tooltip (a check id) shows on hover."""
+def bar_chart(counts: list[tuple[str, float, str]], title: str, shown: Callable[[float], str] = str) -> str:
+    """Horizontal bars, one per (label, value, tooltip): the label column is as wide as the longest label and
+    the value column as its longest value (`shown` writes one), so nothing is clipped; the tooltip (a check id)
+    shows on hover."""
     if not counts:
         return ""
     row = 22
     left = max(text_width(label) for label, _, _ in counts) + 16
-    width = left + 300 + 60
+    right = max(text_width(shown(value)) for _, value, _ in counts) + 16
+    width = max(left + 300 + right, text_width(title) + 16)
     height = PAD + row * len(counts)
-    top = max(count for _, count, _ in counts) or 1
+    top = max(value for _, value, _ in counts) or 1
     bars = []
-    for index, (label, count, tip) in enumerate(counts):
+    for index, (label, value, tip) in enumerate(counts):
         y = 28 + index * row
-        length = 300 * count / top
+        length = 300 * value / top
         bars.append(
             f"<g><title>{escape(tip)}</title>"
             f'<text x="{left - 6:.0f}" y="{y + 14}" text-anchor="end" class="label">{escape(label)}</text>'
             f'<rect x="{left:.0f}" y="{y + 2}" width="{length:.1f}" height="15" class="bar"/>'
-            f'<text x="{left + length + 6:.1f}" y="{y + 14}" class="value">{count}</text></g>'
+            f'<text x="{left + length + 6:.1f}" y="{y + 14}" class="value">{escape(shown(value))}</text></g>'
         )
     return (
         f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width:.0f} {height}" width="{width:.0f}" '

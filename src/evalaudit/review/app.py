@@ -153,9 +153,8 @@ def create_app(config: ReviewConfig) -> Starlette:
         try:
             body = json.loads(await request.body())
             subject = str(body.get("subject", "finding"))
-            key = str(body["key"])
-            if subject == "form":
-                key = form_decision_key(str(body.get("evaluation_id", "")))
+            # a form's decision is about that submission: its key is the evaluation id's, whatever was sent
+            key = form_decision_key(str(body["evaluation_id"])) if subject == "form" else str(body["key"])
             decision = Decision(subject, key, str(body["verdict"]), session.reviewer, str(body.get("reason", "")),
                                 source="web", evaluation_id=str(body.get("evaluation_id", "")),
                                 unit=str(body.get("unit", "")), check_id=str(body.get("check_id", "")),

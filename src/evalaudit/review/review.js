@@ -44,7 +44,8 @@
       });
       holder.appendChild(button);
     }
-    const note = document.createElement("div");
+    // the static report may already show the decision in force: keep that line, after the buttons
+    const note = holder.querySelector(".review-note") || document.createElement("div");
     note.className = "review-note";
     holder.appendChild(note);
   }
@@ -68,7 +69,7 @@
 
   const form = document.querySelector("[data-form-key]");
   if (form) {
-    form.insertAdjacentHTML("beforeend", "<strong>本表审核结论：</strong>");
+    if (!form.querySelector("strong")) form.insertAdjacentHTML("beforeend", "<strong>本表审核结论：</strong>");
     buttons(form, [["passed", "通过"], ["returned", "退回", "退回的说明（必填，告诉单位改什么）："]],
       (verdict, reason) => post("/api/decisions", {
         subject: "form", key: form.dataset.formKey, verdict, reason,

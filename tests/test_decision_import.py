@@ -8,6 +8,7 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+from evalaudit.check_names import check_name
 from evalaudit.decision_import import import_decisions
 from evalaudit.report import publish
 from evalaudit.report.workbook import FINDINGS, SUMMARY, units_of, write_workbook
@@ -39,7 +40,7 @@ def test_findings_xlsx_has_its_sheets_filters_links_and_typed_numbers(run):
     workbook = load_workbook(book)
     assert workbook.sheetnames == [SUMMARY, FINDINGS]
     sheet = workbook[FINDINGS]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:P{len(listing.findings) + 1}"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:Q{len(listing.findings) + 1}"
     at = columns(sheet)
     rate = row_of(sheet, "资金表/年度资金总额/执行率")
     assert (
@@ -56,7 +57,8 @@ def test_findings_xlsx_has_its_sheets_filters_links_and_typed_numbers(run):
         f"{sheet.cell(1, at['审核意见']).column_letter}2"
     )
     assert sheet.column_dimensions[sheet.cell(1, at["键"]).column_letter].hidden
-    assert sheet.column_dimensions["I"].width >= 60  # 说明 fits its Chinese sentences
+    assert sheet.column_dimensions[sheet.cell(1, at["说明"]).column_letter].width >= 60  # fits Chinese sentences
+    assert sheet.cell(total, at["检查"]).value == check_name("arithmetic.total")  # the check in words
     summary = workbook[SUMMARY]
     assert [c.value for c in summary[2]][:4] == ["清溪镇人民政府", 1, 4, 5]
 

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from evalaudit.check_names import check_name
 from evalaudit.checks.causes import under_causes
 from evalaudit.decisions import DISMISSED, FINDING_VERDICTS
 from evalaudit.model import CATEGORY_LABELS, SEVERITY_LABELS, Finding
@@ -31,7 +32,7 @@ SUMMARY, FINDINGS = "汇总", "全部发现"
 VERDICT, REASON, REVIEWER, KEY = "审核意见", "意见说明", "审核人", "键"  # the columns read back
 # (header, width in characters: a CJK character is two)
 FINDING_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("单位", 26), ("文件", 30), ("表", 8), ("类别", 14), ("严重程度", 10), ("位置", 34), ("填报", 14), ("应为", 14),
+    ("单位", 26), ("文件", 30), ("表", 8), ("检查", 26), ("类别", 14), ("严重程度", 10), ("位置", 34), ("填报", 14), ("应为", 14),
     ("说明", 70), ("变化", 10), ("计数", 12), ("现有审核意见", 30), (VERDICT, 12), (REASON, 30), (REVIEWER, 10),
     (KEY, 10),
 )  # fmt: skip
@@ -148,7 +149,8 @@ def _findings(book: Workbook, findings: Sequence[Finding], link_base: str) -> No
             values.append(cell)
         message = WriteOnlyCell(sheet, value=f.message)
         message.alignment = wrap
-        sheet.append([f.unit or unit_name(f), f.source_file, form, CATEGORY_LABELS.get(f.category, f.category),
+        sheet.append([f.unit or unit_name(f), f.source_file, form, check_name(f.check_id),
+                      CATEGORY_LABELS.get(f.category, f.category),
                       SEVERITY_LABELS.get(f.severity, f.severity), f.location, *values, message,
                       CHANGE_LABELS.get(f.change, ""), counted_as(f), f.decision_note, None, None, None,
                       f.decision_key])  # fmt: skip

@@ -24,9 +24,10 @@ def township_store(tmp_path: Path) -> tuple[Store, Path]:
 
 
 def resubmit(inbox: Path, old: str, new: str) -> None:
-    """The township sends its form again under a new name, with `old` changed to `new`."""
-    path = inbox / TOWNSHIP
-    text = path.read_text(encoding="utf-8")
+    """The township sends its form again under a new name (v2-…, v3-…), its latest text with `old` changed to `new`."""
+    sent = {1 if p.name == TOWNSHIP else int(p.name[1 : p.name.index("-")]): p for p in inbox.glob(f"*{TOWNSHIP}")}
+    version = max(sent)
+    text = sent[version].read_text(encoding="utf-8")
     assert old in text
-    path.unlink()
-    (inbox / ("v2-" + TOWNSHIP)).write_text(text.replace(old, new), encoding="utf-8")
+    sent[version].unlink()
+    (inbox / f"v{version + 1}-{TOWNSHIP}").write_text(text.replace(old, new), encoding="utf-8")

@@ -7,11 +7,13 @@ import codecs
 import csv
 import io
 import shutil
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from evalaudit.settings import DEFAULT_TIMEZONE
 from evalaudit.store import open_store
 from tests.flows.test_nightly_audit import BUREAU, ERRORS_FORM, TOWNSHIP
 
@@ -69,7 +71,7 @@ def test_a_units_second_email_lists_what_is_open_marks_what_is_new_and_names_wha
     fixed_part = body.split("已修正")[1].split("尚未修正的问题")[0]
     assert "资金表/年度资金总额/全年预算数" in fixed_part and "其他需要说明的问题" in fixed_part
     assert f"尚有错误 {errors} 处" in body and (not warnings or f"警告 {warnings} 处" in body)
-    deadline = date.today() + timedelta(days=10)
+    deadline = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date() + timedelta(days=10)  # the bureau's day
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in body
     assert CONTACT in body and CHANNEL in body
     assert second["From"] == "jixiao@czj.example.gov.cn"

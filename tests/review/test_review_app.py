@@ -9,6 +9,8 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -36,14 +38,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path):
-    store, inbox = township_store(tmp_path)
-    publish(store.current_listing("r1"), tmp_path / "reports" / "latest")
-    accounts = tmp_path / "reviewers.txt"
-    add_account(accounts, "王芳", PASSWORD)
-    config = ReviewConfig(tmp_path / "reports", store, load_accounts(accounts), load_secret(tmp_path / "secret"),
-                          "127.0.0.1", tmp_path / "logs" / "review-audit.log")  # fmt: skip
+@contextmanager
+def serving(config: ReviewConfig) -> Iterator[str]:
+    """The review app on a free loopback port in a thread, for as long as the block runs; yields its base URL."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -52,9 +49,28 @@ def served(tmp_path):
     while not server.started:
         assert time.monotonic() < deadline, "the review app did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store, inbox, config
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def review_config(reports: Path, store, tmp_path: Path) -> ReviewConfig:
+    """The app over `reports` and `store`, with one reviewer, 王芳."""
+    accounts = tmp_path / "reviewers.txt"
+    add_account(accounts, "王芳", PASSWORD)
+    return ReviewConfig(reports, store, load_accounts(accounts), load_secret(tmp_path / "secret"), "127.0.0.1",
+                        tmp_path / "logs" / "review-audit.log")  # fmt: skip
+
+
+@pytest.fixture
+def served(tmp_path):
+    store, inbox = township_store(tmp_path)
+    publish(store.current_listing("r1"), tmp_path / "reports" / "latest")
+    config = review_config(tmp_path / "reports", store, tmp_path)
+    with serving(config) as base:
+        yield base, store, inbox, config
 
 
 def login(page, base: str, password: str = PASSWORD) -> None:
@@ -110,6 +126,14 @@ def test_a_reviewer_dismisses_a_finding_and_returns_a_form_in_the_browser(served
     audit_into(store, "r2", inbox)
     [back] = [f for f in store.current_listing("r2").findings if f.check_id == "arithmetic.total"]
     assert back.stated == "88" and back.decision == "" and back.for_unit
+
+
+@contextmanager
+def logged_in(base: str) -> Iterator[httpx.Client]:
+    """A client with 王芳's session."""
+    with httpx.Client() as client:
+        assert client.post(base + "/login", data={"name": "王芳", "password": PASSWORD}).status_code == 303
+        yield client
 
 
 def csrf_of(client: httpx.Client, base: str, path: str) -> str:

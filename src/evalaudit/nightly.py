@@ -381,7 +381,8 @@ def summary_lines(run: dict, published: Published, alerts: AlertResult) -> list[
         ),
         *problem_lines(snapshot.problems, "（文件已保留，请单位重新提交）"),
         f"审核报告：{published.report}",
-        f"审核结果（Excel 可直接打开）：{published.report.parent / 'findings.csv'}",
+        f"审核工作簿（填写审核意见后放入审核意见文件夹，下次运行导入）：{published.report.parent / 'findings.xlsx'}",
+        f"审核结果（CSV）：{published.report.parent / 'findings.csv'}",
     ]
 
 

@@ -1,6 +1,6 @@
 """Reviewers' decisions in the real nightly flow: a workbook dropped after one run, imported by the next before it
 publishes, a bad one refused and named in the summary and the digest; a finding dismissed in the review app
-neither open nor told on the next night, until the form states another value there."""
+(clicked in Chromium) neither open nor told on the next night, until the form states another value there."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from evalaudit.decisions import form_decision_key
 from evalaudit.report.workbook import FINDINGS
 from evalaudit.store import open_store
-from tests.review.test_review_app import csrf_of, logged_in, review_config, serving
+from tests.review.test_review_app import review_config, reviewed_in_chromium, serving
 from tests.township import TOWNSHIP, resubmit
 
 
@@ -81,14 +81,8 @@ def test_a_finding_dismissed_in_the_review_app_is_neither_open_nor_told_the_next
                if f.source_file == TOWNSHIP and f.check_id == "arithmetic.total"]  # fmt: skip
     assert "[错误] 位置：总分" in township_email(nightly.url)  # the first night told the township
 
-    with serving(review_config(nightly.reports, store, tmp_path)) as base, logged_in(base) as client:
-        token = {"X-CSRF-Token": csrf_of(client, base, "/report/index.html")}
-        dismissal = {"subject": "finding", "key": total.decision_key, "verdict": "dismissed",
-                     "reason": "附表另有加分项，总分以附表为准"}  # fmt: skip
-        assert client.post(base + "/api/decisions", json=dismissal, headers=token).status_code == 200
-        returned = {"subject": "form", "evaluation_id": total.evaluation_id, "verdict": "returned",
-                    "reason": "请按资金表更正执行率"}  # fmt: skip
-        assert client.post(base + "/api/decisions", json=returned, headers=token).status_code == 200
+    with serving(review_config(nightly.reports, store, tmp_path)) as base:
+        reviewed_in_chromium(base, total, "附表另有加分项，总分以附表为准", "请按资金表更正执行率")
     assert [d.verdict for d in store.decisions_on(form_decision_key(total.evaluation_id))] == ["returned"]
 
     # the township sends the form again with its spending changed (new problems there), the total as it was

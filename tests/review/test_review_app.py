@@ -82,9 +82,9 @@ def login(page, base: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state("load")
 
 
-def test_a_reviewer_dismisses_a_finding_and_returns_a_form_in_the_browser(served):
-    base, store, inbox, config = served
-    total = next(f for f in store.current_listing("r1").findings if f.check_id == "arithmetic.total")
+def reviewed_in_chromium(base: str, finding, reason: str, note: str) -> None:
+    """As a reviewer does it: log in, dismiss `finding` on its unit's page with `reason`, return its form with
+    `note`, and see the return again after a reload; no script error on the way."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
@@ -93,21 +93,27 @@ def test_a_reviewer_dismisses_a_finding_and_returns_a_form_in_the_browser(served
         login(page, base)
         assert page.url.endswith("/report/index.html") and page.locator("h1").count()
 
-        page.goto(f"{base}/report/units/{unit_slug(total.unit)}.html", wait_until="load")
-        row = page.locator("tr[data-key]", has_text="总分填报为87")
-        page.once("dialog", lambda dialog: dialog.accept("附表另有加分项，总分以附表为准"))
+        page.goto(f"{base}/report/units/{unit_slug(finding.unit)}.html", wait_until="load")
+        row = page.locator(f'tr[data-key="{finding.decision_key}"]')
+        page.once("dialog", lambda dialog: dialog.accept(reason))
         row.locator('button[data-verdict="dismissed"]').click()
         page.wait_for_function("document.querySelector('td.review[data-verdict=\"dismissed\"]') !== null")
         assert "不是问题（王芳" in row.locator(".review-note").inner_text()
 
-        page.goto(f"{base}/report/forms/{total.evaluation_id}.html", wait_until="load")
-        page.once("dialog", lambda dialog: dialog.accept("请按资金表更正执行率后重新提交"))
+        page.goto(f"{base}/report/forms/{finding.evaluation_id}.html", wait_until="load")
+        page.once("dialog", lambda dialog: dialog.accept(note))
         page.locator('.form-decision button[data-verdict="returned"]').click()
         page.wait_for_function("document.querySelector('.form-decision[data-verdict=\"returned\"]') !== null")
         page.reload(wait_until="load")  # what is in force is shown again on the next visit
         page.wait_for_function("document.querySelector('.form-decision .review-note').textContent.includes('退回')")
         browser.close()
     assert problems == []
+
+
+def test_a_reviewer_dismisses_a_finding_and_returns_a_form_in_the_browser(served):
+    base, store, inbox, config = served
+    total = next(f for f in store.current_listing("r1").findings if f.check_id == "arithmetic.total")
+    reviewed_in_chromium(base, total, "附表另有加分项，总分以附表为准", "请按资金表更正执行率后重新提交")
 
     [decided] = [f for f in store.current_listing("r1").findings if f.check_id == "arithmetic.total"]
     assert decided.decision == "dismissed" and not decided.for_unit and "附表另有加分项" in decided.decision_note

@@ -41,7 +41,8 @@ def test_each_step_ends_where_the_next_begins_and_is_written_when_asked(tmp_path
     assert watch.write_if_asked() == target
     steps = json.loads(target.read_text(encoding="utf-8"))
     assert [step["name"] for step in steps] == ["parse", "check"]
-    assert steps[0]["cpu"] >= 0.19 > steps[1]["cpu"]
+    # psutil counts CPU in clock ticks (10 ms), so the 0.2 s burnt may read a tick short.
+    assert steps[0]["cpu"] >= 0.18 > steps[1]["cpu"]
 
 
 def test_nothing_is_written_unless_asked(tmp_path, monkeypatch):

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.forms import check_ids, consistent_form, findings, only, with_fund, with_indicator
+from evalaudit.model import Indicator
+from tests.forms import check_ids, consistent_form, findings, indicator, only, with_fund, with_indicator
 
 
 class TestGrade:
@@ -81,6 +82,27 @@ class TestDeductions:
         form = with_indicator(consistent_form(stated_total=96.5), 3, actual="89%", score=8, explanation="")
         [unexplained] = [f for f in findings(form) if f.check_id == "consistency.deduction_unexplained"]
         assert unexplained.for_unit and unexplained.caused_by == ""
+
+    def test_a_scoring_table_with_no_explanation_column_is_not_asked_for_reasons(self):
+        """分值 / 评分标准 / 得分 and no 偏差原因: 0 of 2 is read against its criteria. Once a row of such a table
+        explains itself the column is there, and a deduction left blank is unexplained; a table of targets always
+        has the column."""
+
+        def scoring_row(name: str, weight: float, score: float, explanation: str = "") -> Indicator:
+            criteria = f"{name}符合要求的，得{weight:g}分；否则不得分"
+            return indicator(name, "", "", weight, score, explanation=explanation, criteria=criteria)
+
+        rows = [scoring_row("民主议事", 2, 2), scoring_row("资金整合", 2, 0)]
+        no_column = replace(consistent_form(1), indicators=rows)
+        column = replace(consistent_form(2), indicators=[scoring_row("民主议事", 2, 2, "记录齐全"), rows[1]])
+        targets = consistent_form(3)
+        targets = replace(targets, indicators=[replace(row, explanation="") for row in targets.indicators])
+        asked = [
+            f.evaluation_id
+            for f in findings(no_column, column, targets)
+            if f.check_id == "consistency.deduction_unexplained"
+        ]
+        assert asked == [column.evaluation_id, targets.evaluation_id]
 
     @pytest.mark.parametrize("explanation", ["无偏差", "無偏差。", "无", "暂无"])
     def test_deduction_explained_as_no_deviation_is_a_warning(self, explanation):

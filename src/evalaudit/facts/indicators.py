@@ -125,6 +125,11 @@ def _deductions(ind: pd.DataFrame) -> None:
     ind["deducted"] = ind["is_leaf"] & (ind["score"] < ind["weight"] - EPSILON)
     ind["full_marks"] = ind["is_leaf"] & (ind["score"] >= ind["weight"] - EPSILON)
     ind["lost_points"] = (ind["weight"] - ind["score"]).where(ind["deducted"])
+    # A table of targets has its 偏差原因 column; a scoring table (分值 / 评分标准 / 得分, no targets) that explains
+    # none of its rows has none: its deductions are read against its criteria, not asked for a reason.
+    asks = ind["has_target"] | (ind["explanation_kind"] != "empty")
+    ind["explanation_asked"] = asks.groupby(ind["evaluation_id"]).transform("any").astype(bool)
+    ind["deduction_to_explain"] = ind["deducted"] & ind["explanation_asked"]
 
 
 def _quantities(ind: pd.DataFrame) -> None:

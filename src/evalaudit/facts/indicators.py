@@ -60,7 +60,7 @@ def indicator_facts(
         ("score", ind["score"].notna()),
         ("actual", ind["has_actual"]),
     ):
-        ind[f"needs_{column}"] = ind["needs_values"] & present.groupby(ids).transform("any").astype(bool)
+        ind[f"needs_{column}"] = ind["needs_values"] & _any_row_of_form(present, ids)
     ind["weight_tolerance"] = WEIGHT_TOLERANCE
     # '★农村低保保障标准(≥**元/人·月)', '指标1:': the template's placeholders left in a row
     ind["placeholder"] = map_distinct(ind["name"] + " " + ind["target_raw"].fillna(""), template_phrase, TEXT)
@@ -127,9 +127,14 @@ def _deductions(ind: pd.DataFrame) -> None:
     ind["lost_points"] = (ind["weight"] - ind["score"]).where(ind["deducted"])
     # A table of targets has its 偏差原因 column; a scoring table (分值 / 评分标准 / 得分, no targets) that explains
     # none of its rows has none: its deductions are read against its criteria, not asked for a reason.
-    asks = ind["has_target"] | (ind["explanation_kind"] != "empty")
-    ind["explanation_asked"] = asks.groupby(ind["evaluation_id"]).transform("any").astype(bool)
-    ind["deduction_to_explain"] = ind["deducted"] & ind["explanation_asked"]
+    asks = _any_row_of_form(ind["has_target"] | (ind["explanation_kind"] != "empty"), ind["evaluation_id"])
+    ind["deduction_to_explain"] = ind["deducted"] & asks
+
+
+def _any_row_of_form(flags: pd.Series, ids: pd.Series) -> pd.Series:
+    """True on every row of a form where any of its rows is: what one row shows of the form's table (a column
+    filled, a column there at all) holds for all of them."""
+    return flags.groupby(ids).transform("any").astype(bool)
 
 
 def _quantities(ind: pd.DataFrame) -> None:

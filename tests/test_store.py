@@ -73,6 +73,16 @@ def test_an_older_store_learns_each_forms_budget_from_the_forms_it_holds(url, tm
     assert [e.budget for e in upgraded.current_listing("r1").evaluations] == [64.5]
 
 
+def test_opening_a_store_that_is_up_to_date_takes_no_write_lock(url):
+    """The review app, a report or a poller opens the store while the nightly run writes: opening only reads, so
+    it neither waits for the writer nor makes the writer wait (a writer's upgraded read would be refused)."""
+    open_store(url)
+    writer = open_store(url).engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE")
+    with writer, writer.begin():  # the nightly run, holding the write lock
+        writer.execute(runs.delete())
+        assert open_store(url).count(runs) == 0  # waited out busy_timeout and raised "database is locked" before
+
+
 def test_a_database_from_a_newer_version_is_refused(url):
     open_store(url, migrations=(*MIGRATIONS, lambda connection: None))
     with pytest.raises(StoreError, match="高于本程序支持"):

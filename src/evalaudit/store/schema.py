@@ -312,12 +312,25 @@ def schema_version(connection: Connection) -> int:
     return int(value) if value is not None else 0
 
 
+def _version_read_only(engine: Engine) -> int:
+    """The schema version, read without creating or locking anything (0 on a database with no store yet)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(store_meta.name):
+            return 0
+        value = connection.execute(select(store_meta.c.value).where(store_meta.c.key == "schema_version")).scalar()
+    return int(value) if value is not None else 0
+
+
 def migrate(engine: Engine, migrations: Sequence[Callable[[Connection], None]] = MIGRATIONS) -> int:
     """Apply the migrations this database has not had, each in its own transaction; returns the version.
 
     Each step holds the database's write lock (SQLite) or an advisory lock (PostgreSQL) from reading the
-    version to recording the new one, so processes starting together migrate once, one after the other.
+    version to recording the new one, so processes starting together migrate once, one after the other. A store
+    already up to date is only read: every process that opens it (the review app, a report, a poller) would
+    otherwise take the write lock once per step, and a nightly writer upgrading its read would be refused.
     """
+    if _version_read_only(engine) == len(migrations):
+        return len(migrations)
     for target, step in enumerate(migrations, start=1):
         with engine.connect().execution_options(sqlite_begin="BEGIN IMMEDIATE") as connection, connection.begin():
             if connection.dialect.name == "postgresql":
